@@ -1,0 +1,114 @@
+package org.segopt.engine;
+
+import java.util.List;
+import org.segopt.Analysis;
+import org.segopt.BitMask;
+import org.segopt.Curves;
+import org.segopt.Fraction;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+import org.segopt.Segmentation;
+
+/**
+ * The exact optimal-segmentation engine: analyses a {@link Marginal} without sorting its voxels.
+ *
+ * <p>One pass builds the histogram of m (exact for votes; on the top 16 bits of the IEEE pattern
+ * for floats); the solver finds sup D over the histogram's boundaries by exact rational
+ * comparisons, and only the few float bins a decision falls into (τ*, ½, the Theorem 4 cut, or a
+ * bin that might hide a better Dice boundary) are refined by further passes on the next 16 bits.
+ * Typical float32 input needs two passes, vote input one.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class Engine {
+    private static final Engine SCALAR = new Engine(new ScalarKernels());
+
+    private final Kernels kernels;
+
+    private Engine(Kernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** The single-threaded scalar engine: the reference every other path must equal. */
+    public static Engine scalar() {
+        return SCALAR;
+    }
+
+    /**
+     * Analyses m with the Theorem 4 volume v = ⌊M + ½⌋.
+     *
+     * @throws InvalidMarginalException at the first voxel whose value the encoding forbids
+     * @throws IllegalArgumentException if m has no voxels
+     */
+    public Analysis analyze(Marginal m) {
+        return solve(m, -1).analysis;
+    }
+
+    /**
+     * Analyses m with the Theorem 4 volume {@code volume} (0 ≤ volume ≤ n).
+     *
+     * @throws InvalidMarginalException at the first voxel whose value the encoding forbids
+     */
+    public Analysis analyze(Marginal m, long volume) {
+        if (volume < 0 || volume > m.voxels()) {
+            throw new IllegalArgumentException("volume " + volume + " is outside 0.." + m.voxels());
+        }
+        return solve(m, volume).analysis;
+    }
+
+    /** F_m, a_m and d_m at the histogram's breakpoints (see {@link Curves}). */
+    public Curves curves(Marginal m) {
+        return solve(m, -1).solver.curves();
+    }
+
+    /**
+     * The optimal segmentation {@code which} of m, from an {@code analysis} of the same m, as a bit
+     * mask (one more pass over the data).
+     */
+    public BitMask segment(Marginal m, Analysis analysis, Segmentation which) {
+        if (analysis.voxels() != m.voxels()) {
+            throw new IllegalArgumentException("the analysis is of " + analysis.voxels() + " voxels, the marginal has " + m.voxels());
+        }
+        return switch (which) {
+            case ACCURACY_GREATEST -> threshold(m, analysis.accuracy().threshold(), true);
+            case ACCURACY_LEAST -> threshold(m, analysis.accuracy().threshold(), false);
+            case DICE_GREATEST -> threshold(m, analysis.dice().threshold(), true);
+            case DICE_LEAST -> threshold(m, analysis.dice().threshold(), false);
+            case VOLUME_CONSTRAINED -> {
+                Analysis.VolumeConstrained v = analysis.volumeConstrained();
+                BitMask out = new BitMask(m.voxels());
+                if (v.volume() > 0) {
+                    kernels.select(m, Keys.ceilKey(m, v.level()), v.tiesTaken(), out);
+                }
+                yield out;
+            }
+        };
+    }
+
+    /** I{m ≥ t} ({@code inclusive}) or I{m > t}, decided exactly. */
+    public BitMask threshold(Marginal m, Fraction t, boolean inclusive) {
+        BitMask out = new BitMask(m.voxels());
+        long key = inclusive ? Keys.ceilKey(m, t) : Keys.aboveKey(m, t);
+        kernels.select(m, key, Long.MAX_VALUE, out);
+        return out;
+    }
+
+    private record Solved(Solver solver, Analysis analysis) {
+    }
+
+    private Solved solve(Marginal m, long volume) {
+        if (m.voxels() == 0) {
+            throw new IllegalArgumentException("the marginal has no voxels");
+        }
+        LevelTable table = LevelTable.histogram(m, kernels);
+        long target = volume >= 0 ? volume : Solver.defaultVolume(table);
+        while (true) {
+            Solver solver = new Solver(table);
+            List<Integer> unresolved = solver.unresolved(target);
+            if (unresolved.isEmpty()) {
+                return new Solved(solver, solver.analysis(target));
+            }
+            table = table.refine(unresolved, kernels);
+        }
+    }
+}

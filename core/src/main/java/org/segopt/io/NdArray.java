@@ -1,0 +1,72 @@
+package org.segopt.io;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.segopt.ElementType;
+
+/**
+ * An n-dimensional array read from a file: its raw elements, how they are stored and its shape.
+ * The data segment is typically a read-only mapping of the file and lives as long as the arena the
+ * reader was given.
+ *
+ * @param source       the file it came from (for error messages)
+ * @param data         exactly {@code size() * type.byteSize()} bytes of elements
+ * @param type         element type
+ * @param order        byte order of multi-byte elements
+ * @param shape        dimensions, slowest-varying first as the file declares them
+ * @param fortranOrder whether the first index varies fastest in {@code data} (NumPy
+ *                     {@code fortran_order})
+ */
+public record NdArray(Path source, MemorySegment data, ElementType type, ByteOrder order,
+                      long[] shape, boolean fortranOrder) {
+
+    public NdArray {
+        shape = shape.clone();
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of elements: the product of the shape (1 for a 0-d array). */
+    public long size() {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /**
+     * Whether the element at linear position {@code i} of {@code data} is the same voxel in this
+     * array and in {@code other}: same shape, and the same memory order unless at most one
+     * dimension exceeds 1.
+     */
+    public boolean sameLayoutAs(NdArray other) {
+        if (!Arrays.equals(shape, other.shape)) {
+            return false;
+        }
+        return fortranOrder == other.fortranOrder || Arrays.stream(shape).filter(d -> d > 1).count() <= 1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NdArray a && source.equals(a.source) && data.equals(a.data)
+                && type == a.type && order.equals(a.order) && Arrays.equals(shape, a.shape)
+                && fortranOrder == a.fortranOrder;
+    }
+
+    @Override
+    public int hashCode() {
+        return source.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+        return "NdArray[" + source + ", " + type + ", " + order + ", shape=" + Arrays.toString(shape)
+                + (fortranOrder ? ", Fortran order" : "") + "]";
+    }
+}
