@@ -1,0 +1,112 @@
+package org.segopt.cli;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.segopt.ElementType;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+import org.segopt.io.ArrayReaders;
+import org.segopt.io.InputException;
+import org.segopt.io.NdArray;
+
+/**
+ * Turns the FILE arguments of a command into one {@link Marginal}: one float file is a marginal,
+ * one integer file with {@code --votes R} holds vote counts, several files (or one boolean file)
+ * are binary rater masks whose mean is m.
+ */
+final class Inputs {
+    private final List<Path> files;
+    private final List<NdArray> arrays;
+    private final Marginal marginal;
+
+    private Inputs(List<Path> files, List<NdArray> arrays, Marginal marginal) {
+        this.files = files;
+        this.arrays = arrays;
+        this.marginal = marginal;
+    }
+
+    /**
+     * Reads and checks the files (shapes, types); their data lives as long as {@code arena}. Values
+     * are checked by the engine as it reads them: see {@link #describe(InvalidMarginalException)}.
+     *
+     * @param votes R for {@code --votes R}, or null
+     */
+    static Inputs load(List<Path> files, Integer votes, Arena arena) throws InputException, UsageException {
+        if (files.isEmpty()) {
+            throw new UsageException("no input FILE given");
+        }
+        if (votes != null && files.size() > 1) {
+            throw new UsageException("--votes takes one FILE of vote counts; several FILEs are rater masks");
+        }
+        List<NdArray> arrays = new ArrayList<>();
+        for (Path file : files) {
+            arrays.add(ArrayReaders.read(file, arena));
+        }
+        NdArray first = arrays.getFirst();
+        Marginal m;
+        if (votes != null) {
+            if (!first.type().isInteger()) {
+                throw new InputException(first.source(), "--votes needs integer vote counts, but the data is " + name(first.type()));
+            }
+            m = Marginal.ofVotes(first.data(), first.type(), first.order(), votes);
+        } else if (files.size() == 1 && !first.type().isInteger()) {
+            m = first.type() == ElementType.FLOAT32 ? Marginal.ofFloats(first.data(), first.order())
+                    : Marginal.ofDoubles(first.data(), first.order());
+        } else if (files.size() == 1 && first.type() != ElementType.BOOL) {
+            throw new UsageException(first.source() + " holds " + name(first.type())
+                    + " data: give --votes R for vote counts, or several FILEs of rater masks");
+        } else {
+            for (NdArray a : arrays) {
+                if (!a.type().isInteger()) {
+                    throw new InputException(a.source(), "a rater mask must be boolean or integer 0/1, but the data is " + name(a.type()));
+                }
+                if (!Arrays.equals(a.shape(), first.shape())) {
+                    throw new InputException(a.source(), "shape " + Arrays.toString(a.shape())
+                            + " differs from " + Arrays.toString(first.shape()) + " of " + first.source());
+                }
+                if (!a.sameLayoutAs(first)) {
+                    throw new InputException(a.source(), "memory order (C/Fortran) differs from " + first.source());
+                }
+                if (a.type() != first.type() || !a.order().equals(first.order())) {
+                    throw new InputException(a.source(), "element type " + name(a.type()) + " differs from "
+                            + name(first.type()) + " of " + first.source() + " (rater masks must share one type)");
+                }
+            }
+            if (arrays.size() > Marginal.MAX_RATERS) {
+                throw new UsageException("at most " + Marginal.MAX_RATERS + " rater masks");
+            }
+            List<MemorySegment> masks = arrays.stream().map(NdArray::data).toList();
+            m = Marginal.ofRaterMasks(masks, first.type(), first.order());
+        }
+        return new Inputs(List.copyOf(files), List.copyOf(arrays), m.withShape(first.shape()));
+    }
+
+    Marginal marginal() {
+        return marginal;
+    }
+
+    /** The file names, comma-separated. */
+    String label() {
+        return String.join(", ", files.stream().map(Path::toString).toList());
+    }
+
+    /** Shape of the input, slowest-varying first. */
+    long[] shape() {
+        return arrays.getFirst().shape();
+    }
+
+    /** A one-line error naming the file that holds the bad voxel. */
+    String describe(InvalidMarginalException e) {
+        Path file = files.get(Math.max(e.rater(), 0));
+        String where = e.getMessage().replaceFirst("^rater mask \\d+, ", "");
+        return file + ": " + where;
+    }
+
+    private static String name(ElementType t) {
+        return t.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

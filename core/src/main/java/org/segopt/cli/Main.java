@@ -1,0 +1,57 @@
+package org.segopt.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** The {@code segopt} command line: dispatches to a command and maps failures to exit codes. */
+public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_INTERNAL = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_INPUT = 3;
+
+    private static final String USAGE = """
+            Usage: segopt <command> [options] FILE...
+
+            Exact Accuracy- and Dice-optimal segmentations for noisy labels
+            (Nordström et al., "On Image Segmentation With Noisy Labels").
+
+            Commands:
+              analyze   sup, thresholds, optimal volumes and bounds of one marginal
+              help      this text; 'segopt <command> --help' for a command
+
+            Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid input.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    /** Runs one command line; returns the exit code. Never throws. */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || List.of("help", "-h", "--help").contains(args.getFirst())) {
+            (args.isEmpty() ? err : out).print(USAGE);
+            return args.isEmpty() ? EXIT_USAGE : EXIT_OK;
+        }
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (args.getFirst()) {
+                case "analyze" -> AnalyzeCommand.run(rest, out, err);
+                default -> throw new UsageException("unknown command '" + args.getFirst() + "'");
+            };
+        } catch (UsageException e) {
+            err.println("segopt: " + e.getMessage() + " (see 'segopt --help')");
+            return EXIT_USAGE;
+        } catch (OutOfMemoryError e) {
+            err.println("segopt: out of memory (" + e.getMessage() + "); give the JVM more with JAVA_OPTS=-Xmx...");
+            return EXIT_INTERNAL;
+        } catch (RuntimeException e) {
+            err.println("segopt: internal error: " + e);
+            return EXIT_INTERNAL;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.segopt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Exit codes and messages of the command line itself. */
+class MainTest {
+    private static final String FIG4 = Path.of("..", "test-data", "fig4_dice_extreme_votes.npy").toString();
+    private static final String M2 = Path.of("..", "test-data", "fig2_m2.npy").toString();
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpGoesToStdoutWithExitZero() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("analyze"));
+        Run a = run("analyze", "--help");
+        assertEquals(0, a.code());
+        assertTrue(a.out().contains("--votes R"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "frobnicate|unknown command",
+        "analyze|no input FILE",
+        "analyze --bogus x.npy|unknown option --bogus",
+        "analyze --votes|--votes needs a value",
+        "analyze --votes seven FIG4|--votes needs an integer",
+        "analyze --votes 0 FIG4|--votes must be in 1..65535",
+        "analyze --votes 70000 FIG4|--votes must be in 1..65535",
+        "analyze --votes 7 FIG4 FIG4|--votes takes one FILE",
+        "analyze FIG4|give --votes R",
+        "analyze --volume 701 --votes 7 FIG4|exceeds the 700 voxels",
+        "analyze --volume -1 FIG4|--volume must be in 0..",
+    })
+    void usageErrorsExitTwoWithOneLine(String line, String message) {
+        Run r = run(line.replace("FIG4", FIG4).split(" "));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(message), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void noArgumentsIsAUsageError() {
+        assertEquals(2, run().code());
+    }
+
+    @Test
+    void inputErrorsExitThree() {
+        Run missing = run("analyze", "no-such-file.npy");
+        assertEquals(3, missing.code());
+        assertTrue(missing.err().startsWith("no-such-file.npy: "), missing.err());
+        Run format = run("analyze", "pom.xml");
+        assertEquals(3, format.code());
+        assertTrue(format.err().contains("unsupported file format"), format.err());
+        Run floatVotes = run("analyze", "--votes", "5", M2);
+        assertEquals(3, floatVotes.code());
+        assertTrue(floatVotes.err().contains("--votes needs integer vote counts"), floatVotes.err());
+        Run floatMasks = run("analyze", M2, M2);
+        assertEquals(3, floatMasks.code());
+        assertTrue(floatMasks.err().contains("rater mask must be boolean or integer"), floatMasks.err());
+    }
+
+    @Test
+    void tableNamesTheNumbers() {
+        Run r = run("analyze", "--votes", "7", FIG4);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(4/7)"), r.out());
+        assertTrue(r.out().contains("Theorem 2: V^D in [112, 700] holds"), r.out());
+    }
+}
