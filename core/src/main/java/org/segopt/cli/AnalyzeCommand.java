@@ -64,7 +64,7 @@ final class AnalyzeCommand {
                 }
             }
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             Inputs inputs = Inputs.load(files, votes, arena);
             Marginal m = inputs.marginal();
             if (m.voxels() == 0) {

@@ -19,6 +19,7 @@ public final class Main {
 
             Commands:
               analyze   sup, thresholds, optimal volumes and bounds of one marginal
+              bench     time the engine against one read pass of the same memory
               help      this text; 'segopt <command> --help' for a command
 
             Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid input.
@@ -41,6 +42,7 @@ public final class Main {
         try {
             return switch (args.getFirst()) {
                 case "analyze" -> AnalyzeCommand.run(rest, out, err);
+                case "bench" -> BenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + args.getFirst() + "'");
             };
         } catch (UsageException e) {

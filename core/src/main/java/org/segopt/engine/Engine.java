@@ -18,20 +18,63 @@ import org.segopt.Segmentation;
  * bin that might hide a better Dice boundary) are refined by further passes on the next 16 bits.
  * Typical float32 input needs two passes, vote input one.
  *
- * <p>Instances are immutable and thread-safe.
+ * <p>Every engine gives bit-identical results: all accumulators are integers. Instances are
+ * immutable and thread-safe; a parallel engine owns a fixed pool of daemon threads.
  */
 public final class Engine {
-    private static final Engine SCALAR = new Engine(new ScalarKernels());
+    private static final Engine SCALAR = new Engine(new ScalarKernels(), 1, "scalar");
+    private static final Engine SIMD = PanamaKernels.supported() ? new Engine(new PanamaKernels(), 1, "simd") : SCALAR;
+    private static volatile Engine parallel;
 
-    private final Kernels kernels;
+    private final Passes passes;
+    private final String backend;
 
-    private Engine(Kernels kernels) {
-        this.kernels = kernels;
+    private Engine(Kernels kernels, int threads, String backend) {
+        this.passes = new Passes(kernels, threads);
+        this.backend = backend;
     }
 
     /** The single-threaded scalar engine: the reference every other path must equal. */
     public static Engine scalar() {
         return SCALAR;
+    }
+
+    /** Vector API kernels on the calling thread (the scalar engine where vectors are not supported). */
+    public static Engine simd() {
+        return SIMD;
+    }
+
+    /** Vector API kernels on all available processors; shared, created on first use. */
+    public static Engine parallel() {
+        Engine e = parallel;
+        if (e == null) {
+            synchronized (Engine.class) {
+                e = parallel;
+                if (e == null) {
+                    e = parallel(Runtime.getRuntime().availableProcessors());
+                    parallel = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Vector API kernels on a new fixed pool of {@code threads} threads. */
+    public static Engine parallel(int threads) {
+        if (threads == 1) {
+            return SIMD;
+        }
+        return new Engine(SIMD == SCALAR ? new ScalarKernels() : new PanamaKernels(), threads, SIMD == SCALAR ? "scalar" : "simd");
+    }
+
+    /** "scalar" or "simd" (with the vector width), for reports. */
+    public String backend() {
+        return backend.equals("simd") ? "simd-" + PanamaKernels.vectorBits() + "bit" : backend;
+    }
+
+    /** Threads this engine splits each pass over. */
+    public int threads() {
+        return passes.threads();
     }
 
     /**
@@ -78,7 +121,7 @@ public final class Engine {
                 Analysis.VolumeConstrained v = analysis.volumeConstrained();
                 BitMask out = new BitMask(m.voxels());
                 if (v.volume() > 0) {
-                    kernels.select(m, Keys.ceilKey(m, v.level()), v.tiesTaken(), out);
+                    passes.select(m, Keys.ceilKey(m, v.level()), v.tiesTaken(), out);
                 }
                 yield out;
             }
@@ -89,8 +132,16 @@ public final class Engine {
     public BitMask threshold(Marginal m, Fraction t, boolean inclusive) {
         BitMask out = new BitMask(m.voxels());
         long key = inclusive ? Keys.ceilKey(m, t) : Keys.aboveKey(m, t);
-        kernels.select(m, key, Long.MAX_VALUE, out);
+        passes.select(m, key, Long.MAX_VALUE, out);
         return out;
+    }
+
+    /**
+     * Reads every byte of m once, with this engine's threads and the widest vectors: the physical
+     * limit its passes are measured against. Returns a checksum so the read cannot be optimized away.
+     */
+    public long readPass(Marginal m) {
+        return passes.readPass(m);
     }
 
     private record Solved(Solver solver, Analysis analysis) {
@@ -100,7 +151,7 @@ public final class Engine {
         if (m.voxels() == 0) {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
-        LevelTable table = LevelTable.histogram(m, kernels);
+        LevelTable table = LevelTable.histogram(m, passes);
         long target = volume >= 0 ? volume : Solver.defaultVolume(table);
         while (true) {
             Solver solver = new Solver(table);
@@ -108,7 +159,7 @@ public final class Engine {
             if (unresolved.isEmpty()) {
                 return new Solved(solver, solver.analysis(target));
             }
-            table = table.refine(unresolved, kernels);
+            table = table.refine(unresolved, passes);
         }
     }
 }

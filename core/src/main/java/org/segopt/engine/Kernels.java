@@ -41,8 +41,9 @@ interface Kernels {
                       long[] counts, long[] sumHigh, long[] sumLow);
 
     /**
-     * Writes the selection {@code key > level, or key == level for the first quota such voxels}
-     * (lowest index first) into {@code out}.
+     * Writes the selection {@code key > level, or key == level for the first quota such voxels of
+     * the range} (lowest index first) for voxels [from, to) into {@code out}; {@code from} is a
+     * multiple of 64 and so is {@code to} unless it is n, so chunks own whole words.
      */
-    void select(Marginal m, long level, long quota, BitMask out);
+    void select(Marginal m, long from, long to, long level, long quota, BitMask out);
 }

@@ -29,16 +29,18 @@ interface KeyReader {
                 };
             }
             case FLOAT32 -> {
-                ValueLayout.OfInt layout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(m.byteOrder());
+                boolean swap = ScalarKernels.swap(m);
                 yield i -> {
-                    int bits = s.getAtIndex(layout, i);
+                    int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                    int bits = swap ? Integer.reverseBytes(raw) : raw;
                     return bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
                 };
             }
             case FLOAT64 -> {
-                ValueLayout.OfLong layout = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(m.byteOrder());
+                boolean swap = ScalarKernels.swap(m);
                 yield i -> {
-                    long bits = s.getAtIndex(layout, i);
+                    long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
+                    long bits = swap ? Long.reverseBytes(raw) : raw;
                     return bits == Long.MIN_VALUE ? 0 : bits;
                 };
             }
@@ -49,14 +51,12 @@ interface KeyReader {
     static KeyReader integer(MemorySegment s, ElementType type, ByteOrder order) {
         return switch (type) {
             case BOOL, UINT8 -> i -> Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, i));
-            case UINT16 -> {
-                ValueLayout.OfShort layout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
-                yield i -> Short.toUnsignedInt(s.getAtIndex(layout, i));
-            }
-            case INT32 -> {
-                ValueLayout.OfInt layout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
-                yield i -> s.getAtIndex(layout, i);
-            }
+            case UINT16 -> order.equals(ByteOrder.nativeOrder())
+                    ? i -> Short.toUnsignedInt(s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i))
+                    : i -> Short.toUnsignedInt(Short.reverseBytes(s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i)));
+            case INT32 -> order.equals(ByteOrder.nativeOrder())
+                    ? i -> s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i)
+                    : i -> Integer.reverseBytes(s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i));
             default -> throw new IllegalStateException("not an integer type: " + type);
         };
     }

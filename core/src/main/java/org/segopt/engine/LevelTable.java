@@ -41,10 +41,10 @@ final class LevelTable {
      *
      * @throws org.segopt.InvalidMarginalException at the first voxel whose value the encoding forbids
      */
-    static LevelTable histogram(Marginal m, Kernels kernels) {
+    static LevelTable histogram(Marginal m, Passes passes) {
         if (m.encoding().isVoteType()) {
             long[] hist = new long[m.raters() + 1];
-            long bad = kernels.countVotes(m, 0, m.voxels(), hist);
+            long bad = passes.countVotes(m, hist);
             if (bad >= 0) {
                 throw Validation.invalid(m, bad);
             }
@@ -61,7 +61,7 @@ final class LevelTable {
         long[] counts = new long[Kernels.DIGITS];
         long[] sumHigh = new long[Kernels.DIGITS];
         long[] sumLow = new long[Kernels.DIGITS];
-        long bad = kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow);
+        long bad = passes.countFloats(m, counts, sumHigh, sumLow);
         if (bad >= 0) {
             throw Validation.invalid(m, bad);
         }
@@ -97,7 +97,7 @@ final class LevelTable {
      * One more pass over the data: replaces the levels at {@code indices} (inexact float levels, at
      * most {@link #MAX_REFINED_PER_PASS}) by their sub-bins on the next 16 key bits.
      */
-    LevelTable refine(List<Integer> indices, Kernels kernels) {
+    LevelTable refine(List<Integer> indices, Passes passes) {
         int k = indices.size();
         int[] shifts = new int[k];
         long[] prefixes = new long[k];
@@ -109,7 +109,7 @@ final class LevelTable {
         long[] counts = new long[k * Kernels.DIGITS];
         long[] sumHigh = new long[k * Kernels.DIGITS];
         long[] sumLow = new long[k * Kernels.DIGITS];
-        kernels.refineFloats(marginal, 0, marginal.voxels(), shifts, prefixes, counts, sumHigh, sumLow);
+        passes.refineFloats(marginal, shifts, prefixes, counts, sumHigh, sumLow);
         List<Level> refined = new ArrayList<>(levels.size() + k * 16);
         int next = 0;
         for (int i = 0; i < levels.size(); i++) {

@@ -33,9 +33,10 @@ final class ScalarKernels implements Kernels {
                 }
             }
             case UINT16 -> {
-                ValueLayout.OfShort layout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(m.byteOrder());
+                boolean swap = swap(m);
                 for (long i = from; i < to; i++) {
-                    int c = Short.toUnsignedInt(s.getAtIndex(layout, i));
+                    short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
+                    int c = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
                     if (c > max) {
                         return i;
                     }
@@ -43,9 +44,10 @@ final class ScalarKernels implements Kernels {
                 }
             }
             case INT32 -> {
-                ValueLayout.OfInt layout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(m.byteOrder());
+                boolean swap = swap(m);
                 for (long i = from; i < to; i++) {
-                    int c = s.getAtIndex(layout, i);
+                    int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                    int c = swap ? Integer.reverseBytes(raw) : raw;
                     if (c < 0 || c > max) {
                         return i;
                     }
@@ -86,13 +88,22 @@ final class ScalarKernels implements Kernels {
         return -1;
     }
 
+    /**
+     * Whether m's bytes must be reversed: hot loops read with the constant native-order layouts
+     * (a layout built at run time defeats the JIT) and swap when the data's order differs.
+     */
+    static boolean swap(Marginal m) {
+        return !m.byteOrder().equals(java.nio.ByteOrder.nativeOrder());
+    }
+
     @Override
     public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow) {
         MemorySegment s = m.segments().getFirst();
+        boolean swap = swap(m);
         if (m.encoding() == Encoding.FLOAT32) {
-            ValueLayout.OfInt layout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(m.byteOrder());
             for (long i = from; i < to; i++) {
-                int bits = s.getAtIndex(layout, i);
+                int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                int bits = swap ? Integer.reverseBytes(raw) : raw;
                 if (bits == Integer.MIN_VALUE) {
                     bits = 0; // -0.0 is 0
                 }
@@ -104,9 +115,9 @@ final class ScalarKernels implements Kernels {
                 sumLow[bin] += bits & 0xFFFF;
             }
         } else {
-            ValueLayout.OfLong layout = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(m.byteOrder());
             for (long i = from; i < to; i++) {
-                long bits = s.getAtIndex(layout, i);
+                long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
+                long bits = swap ? Long.reverseBytes(raw) : raw;
                 if (bits == Long.MIN_VALUE) {
                     bits = 0;
                 }
@@ -144,13 +155,12 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void select(Marginal m, long level, long quota, BitMask out) {
+    public void select(Marginal m, long from, long to, long level, long quota, BitMask out) {
         KeyReader reader = KeyReader.of(m);
-        long n = m.voxels();
         long remaining = quota;
-        for (long word = 0; word * 64 < n; word++) {
+        for (long word = from / 64; word * 64 < to; word++) {
             long bits = 0;
-            long end = Math.min(64, n - word * 64);
+            long end = Math.min(64, to - word * 64);
             for (int b = 0; b < end; b++) {
                 long key = reader.key(word * 64 + b);
                 if (key > level || (key == level && remaining > 0)) {

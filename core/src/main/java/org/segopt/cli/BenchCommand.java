@@ -1,0 +1,142 @@
+package org.segopt.cli;
+
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+import org.segopt.engine.Engine;
+import org.segopt.io.InputException;
+
+/**
+ * {@code segopt bench}: times the full analysis of one input inside this process after warm-up,
+ * next to one read pass of the same memory on the same threads, and reports medians.
+ */
+final class BenchCommand {
+    static final String USAGE = """
+            Usage: segopt bench [--json] [--votes R] [--repeat K] [--threads T] [--backend B] FILE...
+
+            Times the full analysis (Accuracy + Dice + volumes) of the input after warm-up, and
+            one read pass of the same memory (a Vector API sum: the physical limit) on the same
+            threads; prints the medians of K runs of each, their ratio and GB/s.
+
+              FILE...       as for 'segopt analyze'
+              --votes R     the one FILE holds vote counts 0..R
+              --repeat K    timed runs of each (default 21)
+              --threads T   threads (default: all processors; 1 for --backend scalar)
+              --backend B   scalar | simd (default simd)
+              --json        print one JSON object
+            """;
+
+    private BenchCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        boolean json = false;
+        Integer votes = null;
+        int repeat = 21;
+        Integer threads = null;
+        String backend = "simd";
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--json" -> json = true;
+                case "--votes" -> votes = (int) Options.integer(a, Options.value(args, ++i, a), 1, Marginal.MAX_RATERS);
+                case "--repeat" -> repeat = (int) Options.integer(a, Options.value(args, ++i, a), 1, 10_000);
+                case "--threads" -> threads = (int) Options.integer(a, Options.value(args, ++i, a), 1, 1024);
+                case "--backend" -> {
+                    backend = Options.value(args, ++i, a);
+                    if (!backend.equals("scalar") && !backend.equals("simd")) {
+                        throw new UsageException("--backend must be scalar or simd, not '" + backend + "'");
+                    }
+                }
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("-") && a.length() > 1) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    files.add(Path.of(a));
+                }
+            }
+        }
+        if (backend.equals("scalar") && threads != null && threads > 1) {
+            throw new UsageException("--backend scalar runs on one thread");
+        }
+        Engine engine = backend.equals("scalar") ? Engine.scalar()
+                : Engine.parallel(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        try (Arena arena = Arena.ofShared()) {
+            Inputs inputs = Inputs.load(files, votes, arena);
+            Marginal m = inputs.marginal();
+            if (m.voxels() == 0) {
+                err.println(inputs.label() + ": the array has no voxels");
+                return Main.EXIT_INPUT;
+            }
+            try {
+                engine.analyze(m);
+            } catch (InvalidMarginalException e) {
+                err.println(inputs.describe(e));
+                return Main.EXIT_INPUT;
+            }
+            long bytes = m.voxels() * m.elementType().byteSize() * m.segments().size();
+            int warmup = Math.max(5, repeat / 2);
+            long sink = 0;
+            for (int i = 0; i < warmup; i++) {
+                sink += engine.analyze(m).dice().greatestVolume() + engine.readPass(m);
+            }
+            double[] engineMs = new double[repeat];
+            double[] readMs = new double[repeat];
+            for (int i = 0; i < repeat; i++) {
+                long t0 = System.nanoTime();
+                sink += engine.readPass(m);
+                long t1 = System.nanoTime();
+                sink += engine.analyze(m).dice().greatestVolume();
+                long t2 = System.nanoTime();
+                readMs[i] = (t1 - t0) / 1e6;
+                engineMs[i] = (t2 - t1) / 1e6;
+            }
+            double median = median(engineMs);
+            double read = median(readMs);
+            double gbs = bytes / (median / 1e3) / 1e9;
+            if (json) {
+                out.println(Json.object()
+                        .put("medianMs", median)
+                        .put("readPassMs", read)
+                        .put("ratio", median / read)
+                        .put("gbPerSecond", gbs)
+                        .put("voxels", m.voxels())
+                        .put("bytes", bytes)
+                        .put("encoding", m.encoding().name().toLowerCase(Locale.ROOT))
+                        .put("backend", engine.backend())
+                        .put("threads", engine.threads())
+                        .put("repeat", repeat)
+                        .put("checksum", sink));
+            } else {
+                out.printf(Locale.ROOT, "%s: %d voxels, %.1f MB, %s, backend %s, %d thread(s), %d runs%n",
+                        inputs.label(), m.voxels(), bytes / 1e6, m.encoding().name().toLowerCase(Locale.ROOT),
+                        engine.backend(), engine.threads(), repeat);
+                out.printf(Locale.ROOT, "  engine (full analysis)  median %9.3f ms  %6.2f GB/s%n", median, gbs);
+                out.printf(Locale.ROOT, "  read pass (limit)       median %9.3f ms  %6.2f GB/s%n", read, bytes / (read / 1e3) / 1e9);
+                out.printf(Locale.ROOT, "  ratio engine / read pass %.2f   (checksum %d)%n", median / read, sink);
+            }
+            return 0;
+        } catch (InputException e) {
+            err.println(e.getMessage());
+            return Main.EXIT_INPUT;
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,230 @@
+package org.segopt.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.segopt.BitMask;
+import org.segopt.ElementType;
+import org.segopt.Encoding;
+import org.segopt.Marginal;
+
+/**
+ * Vector API kernels, species chosen at runtime. Where a layout has no vector path (u16/i32
+ * votes, many raters, float64 refinement) they delegate to {@link ScalarKernels}, whose integers
+ * they reproduce exactly.
+ *
+ * <ul>
+ *   <li>Votes (u8/bool, R ≤ {@link #MAX_COMPARE_RATERS}): compare-and-count, one vector compare
+ *       and a mask popcount per level per vector, no scatter at all.</li>
+ *   <li>Float histograms: a vector equal in every lane to the previous uniform value (background
+ *       0, interior 1: most of a real volume) is counted in one step; other vectors take the
+ *       scalar scatter.</li>
+ *   <li>Refinement: a vector is tested against every refined prefix at once and skipped when no
+ *       lane falls into one.</li>
+ *   <li>Selection: one vector compare per lane group, its mask bits written straight into the
+ *       bit mask words.</li>
+ * </ul>
+ */
+final class PanamaKernels implements Kernels {
+    /** Compare-and-count beats a scatter histogram up to about this many levels. */
+    static final int MAX_COMPARE_RATERS = 15;
+
+    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    private static final int F32_MAX = 0x3F80_0000;
+    private static final long F64_MAX = 0x3FF0_0000_0000_0000L;
+
+    private final ScalarKernels scalar = new ScalarKernels();
+
+    /** Whether the preferred species is wide enough for these kernels to pay off. */
+    static boolean supported() {
+        return BYTES.vectorBitSize() >= 128 && 64 % INTS.length() == 0 && 64 % LONGS.length() == 0
+                && 64 % BYTES.length() == 0;
+    }
+
+    /** Bits of the preferred vector species, for reports. */
+    static int vectorBits() {
+        return BYTES.vectorBitSize();
+    }
+
+    // ---- votes ---------------------------------------------------------------------------------
+
+    @Override
+    public long countVotes(Marginal m, long from, long to, long[] hist) {
+        ElementType t = m.elementType();
+        if (m.encoding() != Encoding.VOTES || (t != ElementType.UINT8 && t != ElementType.BOOL)
+                || m.raters() > MAX_COMPARE_RATERS) {
+            return scalar.countVotes(m, from, to, hist);
+        }
+        int max = t == ElementType.BOOL ? Math.min(1, m.raters()) : m.raters();
+        MemorySegment s = m.segments().getFirst();
+        int lanes = BYTES.length();
+        long upper = from + (to - from) / lanes * lanes;
+        ByteVector limit = ByteVector.broadcast(BYTES, (byte) max);
+        long nonZero = 0;
+        for (long i = from; i < upper; i += lanes) {
+            ByteVector v = ByteVector.fromMemorySegment(BYTES, s, i, ByteOrder.nativeOrder());
+            if (v.compare(VectorOperators.UGT, limit).anyTrue()) {
+                return scalar.countVotes(m, i, i + lanes, hist); // finds the bad voxel
+            }
+            for (int c = 1; c <= max; c++) {
+                int k = v.compare(VectorOperators.EQ, (byte) c).trueCount();
+                hist[c] += k;
+                nonZero += k;
+            }
+        }
+        hist[0] += (upper - from) - nonZero;
+        return upper < to ? scalar.countVotes(m, upper, to, hist) : -1;
+    }
+
+    // ---- float histograms ----------------------------------------------------------------------
+
+    @Override
+    public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow) {
+        MemorySegment s = m.segments().getFirst();
+        ByteOrder order = m.byteOrder();
+        if (m.encoding() == Encoding.FLOAT32) {
+            int lanes = INTS.length();
+            long upper = from + (to - from) / lanes * lanes;
+            int uniform = 0; // a valid key: the value every lane of the last uniform run had
+            long run = 0;
+            for (long i = from; i < upper; i += lanes) {
+                IntVector v = IntVector.fromMemorySegment(INTS, s, i * 4, order);
+                if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
+                    run += lanes;
+                    continue;
+                }
+                long bad = scalar.countFloats(m, i, i + lanes, counts, sumHigh, sumLow);
+                if (bad >= 0) {
+                    return bad;
+                }
+                int last = v.lane(lanes - 1);
+                if (last != uniform && last != Integer.MIN_VALUE) {
+                    counts[uniform >>> 16] += run;
+                    sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
+                    run = 0;
+                    uniform = last;
+                }
+            }
+            counts[uniform >>> 16] += run;
+            sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
+            return upper < to ? scalar.countFloats(m, upper, to, counts, sumHigh, sumLow) : -1;
+        }
+        int lanes = LONGS.length();
+        long upper = from + (to - from) / lanes * lanes;
+        long uniform = 0;
+        long run = 0;
+        for (long i = from; i < upper; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONGS, s, i * 8, order);
+            if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
+                run += lanes;
+                continue;
+            }
+            long bad = scalar.countFloats(m, i, i + lanes, counts, sumHigh, sumLow);
+            if (bad >= 0) {
+                return bad;
+            }
+            long last = v.lane(lanes - 1);
+            if (last != uniform && last != Long.MIN_VALUE) {
+                addRun64(uniform, run, counts, sumHigh, sumLow);
+                run = 0;
+                uniform = last;
+            }
+        }
+        addRun64(uniform, run, counts, sumHigh, sumLow);
+        return upper < to ? scalar.countFloats(m, upper, to, counts, sumHigh, sumLow) : -1;
+    }
+
+    private static void addRun64(long key, long run, long[] counts, long[] sumHigh, long[] sumLow) {
+        int bin = (int) (key >>> 48);
+        long rest = key & 0xFFFF_FFFF_FFFFL;
+        counts[bin] += run;
+        sumHigh[bin] += run * (rest >>> 24);
+        sumLow[bin] += run * (rest & 0xFF_FFFF);
+    }
+
+    // ---- refinement ----------------------------------------------------------------------------
+
+    @Override
+    public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes,
+                             long[] counts, long[] sumHigh, long[] sumLow) {
+        if (m.encoding() != Encoding.FLOAT32) {
+            scalar.refineFloats(m, from, to, shifts, prefixes, counts, sumHigh, sumLow);
+            return;
+        }
+        MemorySegment s = m.segments().getFirst();
+        ByteOrder order = m.byteOrder();
+        int lanes = INTS.length();
+        long upper = from + (to - from) / lanes * lanes;
+        for (long i = from; i < upper; i += lanes) {
+            IntVector v = IntVector.fromMemorySegment(INTS, s, i * 4, order);
+            VectorMask<Integer> hit = v.compare(VectorOperators.EQ, Integer.MIN_VALUE); // -0.0 is key 0
+            for (int j = 0; j < shifts.length; j++) {
+                hit = hit.or(v.lanewise(VectorOperators.LSHR, shifts[j]).compare(VectorOperators.EQ, (int) prefixes[j]));
+            }
+            if (hit.anyTrue()) {
+                scalar.refineFloats(m, i, i + lanes, shifts, prefixes, counts, sumHigh, sumLow);
+            }
+        }
+        if (upper < to) {
+            scalar.refineFloats(m, upper, to, shifts, prefixes, counts, sumHigh, sumLow);
+        }
+    }
+
+    // ---- selection -----------------------------------------------------------------------------
+
+    @Override
+    public void select(Marginal m, long from, long to, long level, long quota, BitMask out) {
+        boolean u8Votes = m.encoding() == Encoding.VOTES
+                && (m.elementType() == ElementType.UINT8 || m.elementType() == ElementType.BOOL);
+        if (quota != Long.MAX_VALUE || !(u8Votes || m.encoding() == Encoding.FLOAT32)) {
+            scalar.select(m, from, to, level, quota, out);
+            return;
+        }
+        MemorySegment s = m.segments().getFirst();
+        long words = (to - from) / 64;
+        long firstWord = from / 64;
+        if (u8Votes) {
+            int lanes = BYTES.length();
+            ByteVector threshold = ByteVector.broadcast(BYTES, (byte) Math.min(level, 255));
+            for (long w = 0; w < words; w++) {
+                long bits = 0;
+                long base = from + w * 64;
+                for (int k = 0; k < 64; k += lanes) {
+                    ByteVector v = ByteVector.fromMemorySegment(BYTES, s, base + k, ByteOrder.nativeOrder());
+                    bits |= v.compare(VectorOperators.UGE, threshold).toLong() << k;
+                }
+                out.setWord((int) (firstWord + w), level > 255 ? 0 : bits);
+            }
+        } else {
+            int lanes = INTS.length();
+            ByteOrder order = m.byteOrder();
+            // Valid keys are 0..0x3F800000 as signed ints and −0.0 is negative, so a signed
+            // compare against level ≥ 1 is exact; level ≤ 0 selects everything.
+            int threshold = (int) Math.min(level, Integer.MAX_VALUE);
+            for (long w = 0; w < words; w++) {
+                long bits = 0;
+                if (level <= 0) {
+                    bits = -1L;
+                } else {
+                    long base = from + w * 64;
+                    for (int k = 0; k < 64; k += lanes) {
+                        IntVector v = IntVector.fromMemorySegment(INTS, s, (base + k) * 4, order);
+                        bits |= v.compare(VectorOperators.GE, threshold).toLong() << k;
+                    }
+                }
+                out.setWord((int) (firstWord + w), bits);
+            }
+        }
+        long done = from + words * 64;
+        if (done < to) {
+            scalar.select(m, done, to, level, quota, out);
+        }
+    }
+}
