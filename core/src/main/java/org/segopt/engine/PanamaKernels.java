@@ -100,9 +100,10 @@ final class PanamaKernels implements Kernels {
                     run += lanes;
                     continue;
                 }
-                long bad = scalar.countFloats(m, i, i + lanes, counts, sumHigh, sumLow);
-                if (bad >= 0) {
-                    return bad;
+                for (int k = 0; k < lanes; k++) {
+                    if (!ScalarKernels.addFloat32(v.lane(k), counts, sumLow)) {
+                        return i + k;
+                    }
                 }
                 int last = v.lane(lanes - 1);
                 if (last != uniform && last != Integer.MIN_VALUE) {
@@ -126,9 +127,10 @@ final class PanamaKernels implements Kernels {
                 run += lanes;
                 continue;
             }
-            long bad = scalar.countFloats(m, i, i + lanes, counts, sumHigh, sumLow);
-            if (bad >= 0) {
-                return bad;
+            for (int k = 0; k < lanes; k++) {
+                if (!ScalarKernels.addFloat64(v.lane(k), counts, sumHigh, sumLow)) {
+                    return i + k;
+                }
             }
             long last = v.lane(lanes - 1);
             if (last != uniform && last != Long.MIN_VALUE) {
@@ -169,7 +171,11 @@ final class PanamaKernels implements Kernels {
                 hit = hit.or(v.lanewise(VectorOperators.LSHR, shifts[j]).compare(VectorOperators.EQ, (int) prefixes[j]));
             }
             if (hit.anyTrue()) {
-                scalar.refineFloats(m, i, i + lanes, shifts, prefixes, counts, sumHigh, sumLow);
+                for (int k = 0; k < lanes; k++) {
+                    int bits = v.lane(k);
+                    long key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
+                    ScalarKernels.refineKey(key, shifts, prefixes, counts, sumHigh, sumLow);
+                }
             }
         }
         if (upper < to) {

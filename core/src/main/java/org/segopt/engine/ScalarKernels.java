@@ -103,35 +103,45 @@ final class ScalarKernels implements Kernels {
         if (m.encoding() == Encoding.FLOAT32) {
             for (long i = from; i < to; i++) {
                 int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-                int bits = swap ? Integer.reverseBytes(raw) : raw;
-                if (bits == Integer.MIN_VALUE) {
-                    bits = 0; // -0.0 is 0
-                }
-                if (Integer.compareUnsigned(bits, F32_MAX) > 0) {
+                if (!addFloat32(swap ? Integer.reverseBytes(raw) : raw, counts, sumLow)) {
                     return i;
                 }
-                int bin = bits >>> 16;
-                counts[bin]++;
-                sumLow[bin] += bits & 0xFFFF;
             }
         } else {
             for (long i = from; i < to; i++) {
                 long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
-                long bits = swap ? Long.reverseBytes(raw) : raw;
-                if (bits == Long.MIN_VALUE) {
-                    bits = 0;
-                }
-                if (Long.compareUnsigned(bits, F64_MAX) > 0) {
+                if (!addFloat64(swap ? Long.reverseBytes(raw) : raw, counts, sumHigh, sumLow)) {
                     return i;
                 }
-                int bin = (int) (bits >>> 48);
-                long rest = bits & 0xFFFF_FFFF_FFFFL;
-                counts[bin]++;
-                sumHigh[bin] += rest >>> 24;
-                sumLow[bin] += rest & 0xFF_FFFF;
             }
         }
         return -1;
+    }
+
+    /** Counts one float32 bit pattern in the top-level histogram; false if it is not in [0, 1]. */
+    static boolean addFloat32(int bits, long[] counts, long[] sumLow) {
+        int key = bits == Integer.MIN_VALUE ? 0 : bits; // -0.0 is 0
+        if (Integer.compareUnsigned(key, F32_MAX) > 0) {
+            return false;
+        }
+        int bin = key >>> 16;
+        counts[bin]++;
+        sumLow[bin] += key & 0xFFFF;
+        return true;
+    }
+
+    /** Counts one float64 bit pattern in the top-level histogram; false if it is not in [0, 1]. */
+    static boolean addFloat64(long bits, long[] counts, long[] sumHigh, long[] sumLow) {
+        long key = bits == Long.MIN_VALUE ? 0 : bits;
+        if (Long.compareUnsigned(key, F64_MAX) > 0) {
+            return false;
+        }
+        int bin = (int) (key >>> 48);
+        long rest = key & 0xFFFF_FFFF_FFFFL;
+        counts[bin]++;
+        sumHigh[bin] += rest >>> 24;
+        sumLow[bin] += rest & 0xFF_FFFF;
+        return true;
     }
 
     @Override
@@ -139,17 +149,21 @@ final class ScalarKernels implements Kernels {
                              long[] counts, long[] sumHigh, long[] sumLow) {
         KeyReader reader = KeyReader.of(m);
         for (long i = from; i < to; i++) {
-            long key = reader.key(i);
-            for (int j = 0; j < shifts.length; j++) {
-                if (key >>> shifts[j] == prefixes[j]) {
-                    int below = shifts[j] - 16;
-                    int bin = j * DIGITS + (int) ((key >>> below) & 0xFFFF);
-                    long rest = key & ((1L << below) - 1);
-                    counts[bin]++;
-                    sumHigh[bin] += rest >>> 24;
-                    sumLow[bin] += rest & 0xFF_FFFF;
-                    break;
-                }
+            refineKey(reader.key(i), shifts, prefixes, counts, sumHigh, sumLow);
+        }
+    }
+
+    /** Counts one key in the refinement table of the refined bin it falls into, if any. */
+    static void refineKey(long key, int[] shifts, long[] prefixes, long[] counts, long[] sumHigh, long[] sumLow) {
+        for (int j = 0; j < shifts.length; j++) {
+            if (key >>> shifts[j] == prefixes[j]) {
+                int below = shifts[j] - 16;
+                int bin = j * DIGITS + (int) ((key >>> below) & 0xFFFF);
+                long rest = key & ((1L << below) - 1);
+                counts[bin]++;
+                sumHigh[bin] += rest >>> 24;
+                sumLow[bin] += rest & 0xFF_FFFF;
+                return;
             }
         }
     }
