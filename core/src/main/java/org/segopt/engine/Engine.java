@@ -1,6 +1,6 @@
 package org.segopt.engine;
 
-import java.util.List;
+import java.math.BigInteger;
 import org.segopt.Analysis;
 import org.segopt.BitMask;
 import org.segopt.Curves;
@@ -23,7 +23,10 @@ import org.segopt.Segmentation;
  */
 public final class Engine {
     private static final Engine SCALAR = new Engine(new ScalarKernels(), 1, "scalar");
-    private static final Engine SIMD = PanamaKernels.supported() ? new Engine(new PanamaKernels(), 1, "simd") : SCALAR;
+    /** Whether the JVM was started with the Vector API module and its kernels pay off here. */
+    private static final boolean VECTORS = ReadPass.VECTOR_MODULE
+            && PanamaKernels.supported();
+    private static final Engine SIMD = VECTORS ? new Engine(new PanamaKernels(), 1, "simd") : SCALAR;
     private static volatile Engine parallel;
 
     private final Passes passes;
@@ -39,7 +42,10 @@ public final class Engine {
         return SCALAR;
     }
 
-    /** Vector API kernels on the calling thread (the scalar engine where vectors are not supported). */
+    /**
+     * Vector API kernels on the calling thread; the scalar engine where the JVM lacks
+     * {@code --add-modules jdk.incubator.vector}.
+     */
     public static Engine simd() {
         return SIMD;
     }
@@ -64,7 +70,7 @@ public final class Engine {
         if (threads == 1) {
             return SIMD;
         }
-        return new Engine(SIMD == SCALAR ? new ScalarKernels() : new PanamaKernels(), threads, SIMD == SCALAR ? "scalar" : "simd");
+        return new Engine(VECTORS ? new PanamaKernels() : new ScalarKernels(), threads, VECTORS ? "simd" : "scalar");
     }
 
     /** "scalar" or "simd" (with the vector width), for reports. */
@@ -151,15 +157,18 @@ public final class Engine {
         if (m.voxels() == 0) {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
-        LevelTable table = LevelTable.histogram(m, passes);
-        long target = volume >= 0 ? volume : Solver.defaultVolume(table);
-        while (true) {
-            Solver solver = new Solver(table);
-            List<Integer> unresolved = solver.unresolved(target);
-            if (unresolved.isEmpty()) {
-                return new Solved(solver, solver.analysis(target));
-            }
-            table = table.refine(unresolved, passes);
+        Histogrammer histogrammer = new Histogrammer(passes);
+        LevelTable table = new LevelTable();
+        histogrammer.histogram(m, table);
+        Solver solver = new Solver();
+        solver.solve(table, null);
+        BigInteger mass = solver.exactMass(); // over the first, smallest table; refinement keeps it
+        long target = volume >= 0 ? volume : solver.defaultVolume();
+        int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
+        for (int k; (k = solver.unresolved(target, unresolved)) > 0; ) {
+            histogrammer.refine(m, table, unresolved, k);
+            solver.solve(table, mass);
         }
+        return new Solved(solver, solver.analysis(target));
     }
 }

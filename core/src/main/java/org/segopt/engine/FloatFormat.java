@@ -40,6 +40,11 @@ enum FloatFormat {
         return Math.max(biased, 1) - bias - mantissaBits;
     }
 
+    /** The value of a key as a double (exact: every float32 and float64 is a double). */
+    double approximate(long key) {
+        return this == F32 ? Float.intBitsToFloat((int) key) : Double.longBitsToDouble(key);
+    }
+
     /** Exact value of a key. */
     Fraction value(long key) {
         BigInteger sig = BigInteger.valueOf(significand(key));

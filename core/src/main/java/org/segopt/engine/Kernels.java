@@ -32,12 +32,12 @@ interface Kernels {
 
     /**
      * Refines chosen bins of a float histogram over voxels [from, to): a voxel whose key satisfies
-     * {@code key >>> shifts[j] == prefixes[j]} is counted in table j (offset {@code j * DIGITS}) at
+     * {@code key >>> shifts[j] == prefixes[j]} (j < k) is counted in table j (offset {@code j * DIGITS}) at
      * digit {@code (key >>> (shifts[j] − 16)) & 0xFFFF}, with the key bits below that digit summed
      * as in {@link #countFloats}. The bins are disjoint, so a voxel lands in at most one table.
      * Values are known to be valid (the top-level pass checked them).
      */
-    void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes,
+    void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
                       long[] counts, long[] sumHigh, long[] sumLow);
 
     /**

@@ -1,137 +1,232 @@
 package org.segopt.engine;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.segopt.Encoding;
-import org.segopt.Fraction;
 import org.segopt.Marginal;
 
 /**
- * The exact histogram of m as levels in descending order of value, with a common denominator:
- * R for vote-type marginals (level c has value c / R), 2^U for floats (every float in the data is
- * an integer multiple of 2^−U). Vote levels are exact from the first pass; float levels start as
- * the 16-bit-prefix bins of the IEEE bit patterns and are refined 16 bits at a time on request.
+ * The histogram of m as levels in descending order of value (struct of arrays, reusable).
+ *
+ * <p>A level is a run of keys [keyLo, keyHi] (see {@link Kernels}) holding {@code count} voxels;
+ * it is exact when keyLo = keyHi, i.e. it holds a single value. Vote levels are exact from the
+ * first pass (key c, value c / R). Float levels start as the bins of the top 16 bits of the IEEE
+ * pattern and are refined 16 bits at a time where a decision needs it. All keys of a float bin
+ * share one exponent e, so its exact sum is (count · significand(keyLo) + Σ rest) · 2^e, where
+ * "rest" is each key minus keyLo, summed in two longs as the kernels produce it.
+ *
+ * <p>Exact values are numerators over {@link #denominator()}: R for votes, 2^unit for floats.
+ * Doubles ({@link #lo}, {@link #hi}, {@link #sum}) serve as fast approximations; for floats lo
+ * and hi are exact.
  */
 final class LevelTable {
     /** At most this many levels are refined in one pass (each needs three tables of 2^16 longs). */
     static final int MAX_REFINED_PER_PASS = 8;
 
-    final Marginal marginal;
+    Marginal marginal;
     /** Null for vote-type marginals. */
-    final FloatFormat format;
-    final BigInteger denominator;
-    /** Float values are multiples of 2^−unit; 0 for votes. */
-    final int unit;
-    final List<Level> levels;
-    /** Σ m as a numerator over {@link #denominator}. */
-    final BigInteger mass;
+    FloatFormat format;
+    /** Float values are multiples of 2^−unit. */
+    int unit;
+    int size;
+    long[] count = new long[16];
+    long[] keyLo = new long[16];
+    long[] keyHi = new long[16];
+    long[] restHigh = new long[16];
+    long[] restLow = new long[16];
+    int[] depth = new int[16];
+    /** Approximations in units of m. */
+    double[] lo = new double[16];
+    double[] hi = new double[16];
+    double[] sum = new double[16];
 
-    private LevelTable(Marginal marginal, FloatFormat format, BigInteger denominator, int unit, List<Level> levels) {
-        this.marginal = marginal;
-        this.format = format;
-        this.denominator = denominator;
-        this.unit = unit;
-        this.levels = List.copyOf(levels);
-        this.mass = levels.stream().map(Level::sum).reduce(BigInteger.ZERO, BigInteger::add);
+    /** The levels of a vote histogram ({@code hist[c]} voxels with c votes). */
+    void loadVotes(Marginal m, long[] hist) {
+        marginal = m;
+        format = null;
+        unit = 0;
+        size = 0;
+        double r = m.raters();
+        for (int c = hist.length - 1; c >= 0; c--) {
+            if (hist[c] > 0) {
+                int i = append();
+                count[i] = hist[c];
+                keyLo[i] = c;
+                keyHi[i] = c;
+                restHigh[i] = 0;
+                restLow[i] = 0;
+                depth[i] = 0;
+                lo[i] = c / r;
+                hi[i] = lo[i];
+                sum[i] = hist[c] * (double) c / r;
+            }
+        }
     }
 
-    /**
-     * One pass over the data: the vote histogram, or the top-level float histogram.
-     *
-     * @throws org.segopt.InvalidMarginalException at the first voxel whose value the encoding forbids
-     */
-    static LevelTable histogram(Marginal m, Passes passes) {
-        if (m.encoding().isVoteType()) {
-            long[] hist = new long[m.raters() + 1];
-            long bad = passes.countVotes(m, hist);
-            if (bad >= 0) {
-                throw Validation.invalid(m, bad);
-            }
-            List<Level> levels = new ArrayList<>();
-            for (int c = m.raters(); c >= 0; c--) {
-                if (hist[c] > 0) {
-                    BigInteger value = BigInteger.valueOf(c);
-                    levels.add(new Level(hist[c], value.multiply(BigInteger.valueOf(hist[c])), value, value, 0, c));
-                }
-            }
-            return new LevelTable(m, null, BigInteger.valueOf(m.raters()), 0, levels);
-        }
-        FloatFormat f = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
-        long[] counts = new long[Kernels.DIGITS];
-        long[] sumHigh = new long[Kernels.DIGITS];
-        long[] sumLow = new long[Kernels.DIGITS];
-        long bad = passes.countFloats(m, counts, sumHigh, sumLow);
-        if (bad >= 0) {
-            throw Validation.invalid(m, bad);
-        }
-        int unit = 0;
+    /** The levels of a top-level float histogram (bins of the top 16 key bits); zeroes the tables. */
+    void loadFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow) {
+        marginal = m;
+        format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
+        size = 0;
+        unit = 0;
         for (int p = 0; p < counts.length; p++) {
             if (counts[p] > 0) {
-                unit = Math.max(unit, -f.exponent((long) p << (f.width - 16)));
+                unit = Math.max(unit, -format.exponent((long) p << (format.width - 16)));
             }
         }
-        List<Level> levels = new ArrayList<>();
         for (int p = counts.length - 1; p >= 0; p--) {
             if (counts[p] > 0) {
-                levels.add(bin(f, unit, 1, p, counts[p], sumHigh[p], sumLow[p]));
+                addBin(1, p, counts[p], sumHigh[p], sumLow[p]);
+                counts[p] = 0; // leave the work tables zeroed for the next pass
+                sumHigh[p] = 0;
+                sumLow[p] = 0;
             }
         }
-        return new LevelTable(m, f, BigInteger.ONE.shiftLeft(unit), unit, levels);
     }
 
-    /** The level of a float bin at {@code depth} (16·depth key bits known) from its histogram sums. */
-    private static Level bin(FloatFormat f, int unit, int depth, long prefix, long count, long sumHigh, long sumLow) {
-        int rest = f.width - 16 * depth;
-        long keyLo = prefix << rest;
-        long keyHi = Math.min(keyLo + ((1L << rest) - 1), f.maxKey);
-        int shift = f.exponent(keyLo) + unit;
-        BigInteger sum = BigInteger.valueOf(count).multiply(BigInteger.valueOf(f.significand(keyLo)))
-                .add(BigInteger.valueOf(sumHigh).shiftLeft(24)).add(BigInteger.valueOf(sumLow)).shiftLeft(shift);
-        BigInteger lo = BigInteger.valueOf(f.significand(keyLo)).shiftLeft(shift);
-        BigInteger hi = BigInteger.valueOf(f.significand(keyHi)).shiftLeft(shift);
-        return Level.of(count, sum, lo, hi, depth, prefix);
+    /** Appends the float bin at {@code depth} with key prefix {@code prefix}, tightened where its sums prove a single value. */
+    private void addBin(int binDepth, long prefix, long n, long sumHigh, long sumLow) {
+        int rest = format.width - 16 * binDepth;
+        long first = prefix << rest;
+        long last = Math.min(first + ((1L << rest) - 1), format.maxKey);
+        if (sumHigh == 0 && sumLow == 0) {
+            last = first; // every voxel sits at the bin's first key
+        } else if (n == 1) {
+            first = first + (sumHigh << 24) + sumLow; // the one voxel's key
+            last = first;
+            sumHigh = 0;
+            sumLow = 0;
+        }
+        int i = append();
+        count[i] = n;
+        keyLo[i] = first;
+        keyHi[i] = last;
+        restHigh[i] = sumHigh;
+        restLow[i] = sumLow;
+        depth[i] = binDepth;
+        lo[i] = format.approximate(first);
+        hi[i] = format.approximate(last);
+        int e = format.exponent(first);
+        sum[i] = n * lo[i] + Math.scalb((double) sumHigh, 24 + e) + Math.scalb((double) sumLow, e);
+    }
+
+    boolean exact(int i) {
+        return keyLo[i] == keyHi[i];
+    }
+
+    /** The shift that exposes level i's prefix: {@code key >>> shift(i) == prefix(i)} for its keys. */
+    int shift(int i) {
+        return format.width - 16 * depth[i];
+    }
+
+    long prefix(int i) {
+        return keyLo[i] >>> shift(i);
     }
 
     /**
-     * One more pass over the data: replaces the levels at {@code indices} (inexact float levels, at
-     * most {@link #MAX_REFINED_PER_PASS}) by their sub-bins on the next 16 key bits.
+     * Replaces the levels {@code indices[0..k)} (ascending) by their non-empty sub-bins on the next
+     * 16 key bits, from the tables a refinement pass filled (table j at offset j · 2^16), which it
+     * leaves zeroed.
      */
-    LevelTable refine(List<Integer> indices, Passes passes) {
-        int k = indices.size();
-        int[] shifts = new int[k];
-        long[] prefixes = new long[k];
-        for (int j = 0; j < k; j++) {
-            Level level = levels.get(indices.get(j));
-            shifts[j] = format.width - 16 * level.depth();
-            prefixes[j] = level.prefix();
-        }
-        long[] counts = new long[k * Kernels.DIGITS];
-        long[] sumHigh = new long[k * Kernels.DIGITS];
-        long[] sumLow = new long[k * Kernels.DIGITS];
-        passes.refineFloats(marginal, shifts, prefixes, counts, sumHigh, sumLow);
-        List<Level> refined = new ArrayList<>(levels.size() + k * 16);
+    void refine(int[] indices, int k, long[] counts, long[] sumHigh, long[] sumLow) {
+        LevelTable old = copy();
+        size = 0;
         int next = 0;
-        for (int i = 0; i < levels.size(); i++) {
-            int j = next < k && indices.get(next) == i ? next++ : -1;
-            if (j < 0) {
-                refined.add(levels.get(i));
-                continue;
-            }
-            Level parent = levels.get(i);
-            for (int digit = Kernels.DIGITS - 1; digit >= 0; digit--) {
-                int b = j * Kernels.DIGITS + digit;
-                if (counts[b] > 0) {
-                    refined.add(bin(format, unit, parent.depth() + 1, (parent.prefix() << 16) | digit,
-                            counts[b], sumHigh[b], sumLow[b]));
+        for (int i = 0; i < old.size; i++) {
+            if (next < k && indices[next] == i) {
+                int base = next++ * Kernels.DIGITS;
+                long parent = old.prefix(i);
+                for (int digit = Kernels.DIGITS - 1; digit >= 0; digit--) {
+                    int b = base + digit;
+                    if (counts[b] > 0) {
+                        addBin(old.depth[i] + 1, (parent << 16) | digit, counts[b], sumHigh[b], sumLow[b]);
+                        counts[b] = 0; // leave the work tables zeroed for the next pass
+                        sumHigh[b] = 0;
+                        sumLow[b] = 0;
+                    }
                 }
+            } else {
+                appendFrom(old, i);
             }
         }
-        return new LevelTable(marginal, format, denominator, unit, refined);
     }
 
-    /** The exact value of a numerator over this table's denominator. */
-    Fraction value(BigInteger numerator) {
-        return Fraction.of(numerator, denominator);
+    // ---- exact values --------------------------------------------------------------------------
+
+    /** The common denominator of every exact numerator: R for votes, 2^unit for floats. */
+    BigInteger denominator() {
+        return format == null ? BigInteger.valueOf(marginal.raters()) : BigInteger.ONE.shiftLeft(unit);
+    }
+
+    /** Exact lower bound (the value, if exact) of level i, over {@link #denominator()}. */
+    BigInteger loNumerator(int i) {
+        if (format == null) {
+            return BigInteger.valueOf(keyLo[i]);
+        }
+        return BigInteger.valueOf(format.significand(keyLo[i])).shiftLeft(format.exponent(keyLo[i]) + unit);
+    }
+
+    /** Exact Σ m over level i, over {@link #denominator()}. */
+    BigInteger sumNumerator(int i) {
+        if (format == null) {
+            return BigInteger.valueOf(keyLo[i]).multiply(BigInteger.valueOf(count[i]));
+        }
+        return BigInteger.valueOf(count[i]).multiply(BigInteger.valueOf(format.significand(keyLo[i])))
+                .add(BigInteger.valueOf(restHigh[i]).shiftLeft(24)).add(BigInteger.valueOf(restLow[i]))
+                .shiftLeft(format.exponent(keyLo[i]) + unit);
+    }
+
+    /** Whether every voxel is 0 (M = 0): the top level is the exact value 0. */
+    boolean massIsZero() {
+        return size == 0 || keyHi[0] == 0;
+    }
+
+    // ---- storage -------------------------------------------------------------------------------
+
+    private int append() {
+        if (size == count.length) {
+            int capacity = size * 2;
+            count = Arrays.copyOf(count, capacity);
+            keyLo = Arrays.copyOf(keyLo, capacity);
+            keyHi = Arrays.copyOf(keyHi, capacity);
+            restHigh = Arrays.copyOf(restHigh, capacity);
+            restLow = Arrays.copyOf(restLow, capacity);
+            depth = Arrays.copyOf(depth, capacity);
+            lo = Arrays.copyOf(lo, capacity);
+            hi = Arrays.copyOf(hi, capacity);
+            sum = Arrays.copyOf(sum, capacity);
+        }
+        return size++;
+    }
+
+    private LevelTable spare;
+
+    /** A copy of the current levels in a second, reused table. */
+    private LevelTable copy() {
+        if (spare == null) {
+            spare = new LevelTable();
+        }
+        LevelTable s = spare;
+        s.marginal = marginal;
+        s.format = format;
+        s.unit = unit;
+        s.size = 0;
+        for (int i = 0; i < size; i++) {
+            s.appendFrom(this, i);
+        }
+        return s;
+    }
+
+    private void appendFrom(LevelTable from, int i) {
+        int j = append();
+        count[j] = from.count[i];
+        keyLo[j] = from.keyLo[i];
+        keyHi[j] = from.keyHi[i];
+        restHigh[j] = from.restHigh[i];
+        restLow[j] = from.restLow[i];
+        depth[j] = from.depth[i];
+        lo[j] = from.lo[i];
+        hi[j] = from.hi[i];
+        sum[j] = from.sum[i];
     }
 }

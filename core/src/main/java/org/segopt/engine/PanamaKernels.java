@@ -1,6 +1,7 @@
 package org.segopt.engine;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
@@ -89,6 +90,7 @@ final class PanamaKernels implements Kernels {
     public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
+        boolean swap = ScalarKernels.swap(m);
         if (m.encoding() == Encoding.FLOAT32) {
             int lanes = INTS.length();
             long upper = from + (to - from) / lanes * lanes;
@@ -101,11 +103,11 @@ final class PanamaKernels implements Kernels {
                     continue;
                 }
                 for (int k = 0; k < lanes; k++) {
-                    if (!ScalarKernels.addFloat32(v.lane(k), counts, sumLow)) {
+                    if (!ScalarKernels.addFloat32(int32(s, i + k, swap), counts, sumLow)) {
                         return i + k;
                     }
                 }
-                int last = v.lane(lanes - 1);
+                int last = int32(s, i + lanes - 1, swap);
                 if (last != uniform && last != Integer.MIN_VALUE) {
                     counts[uniform >>> 16] += run;
                     sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
@@ -128,11 +130,11 @@ final class PanamaKernels implements Kernels {
                 continue;
             }
             for (int k = 0; k < lanes; k++) {
-                if (!ScalarKernels.addFloat64(v.lane(k), counts, sumHigh, sumLow)) {
+                if (!ScalarKernels.addFloat64(int64(s, i + k, swap), counts, sumHigh, sumLow)) {
                     return i + k;
                 }
             }
-            long last = v.lane(lanes - 1);
+            long last = int64(s, i + lanes - 1, swap);
             if (last != uniform && last != Long.MIN_VALUE) {
                 addRun64(uniform, run, counts, sumHigh, sumLow);
                 run = 0;
@@ -154,33 +156,47 @@ final class PanamaKernels implements Kernels {
     // ---- refinement ----------------------------------------------------------------------------
 
     @Override
-    public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes,
+    public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
                              long[] counts, long[] sumHigh, long[] sumLow) {
         if (m.encoding() != Encoding.FLOAT32) {
-            scalar.refineFloats(m, from, to, shifts, prefixes, counts, sumHigh, sumLow);
+            scalar.refineFloats(m, from, to, shifts, prefixes, k, counts, sumHigh, sumLow);
             return;
         }
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
+        boolean swap = ScalarKernels.swap(m);
         int lanes = INTS.length();
         long upper = from + (to - from) / lanes * lanes;
+        // float32 bins are refined from depth 1 only (depth 2 is exact), so every shift is 16;
+        // masking the sign bit of the top half maps -0.0 (0x8000) to prefix 0 like its key 0.
         for (long i = from; i < upper; i += lanes) {
-            IntVector v = IntVector.fromMemorySegment(INTS, s, i * 4, order);
-            VectorMask<Integer> hit = v.compare(VectorOperators.EQ, Integer.MIN_VALUE); // -0.0 is key 0
-            for (int j = 0; j < shifts.length; j++) {
-                hit = hit.or(v.lanewise(VectorOperators.LSHR, shifts[j]).compare(VectorOperators.EQ, (int) prefixes[j]));
+            IntVector top = IntVector.fromMemorySegment(INTS, s, i * 4, order)
+                    .lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            VectorMask<Integer> hit = top.compare(VectorOperators.EQ, (int) prefixes[0]);
+            for (int j = 1; j < k; j++) {
+                hit = hit.or(top.compare(VectorOperators.EQ, (int) prefixes[j]));
             }
             if (hit.anyTrue()) {
-                for (int k = 0; k < lanes; k++) {
-                    int bits = v.lane(k);
+                for (int lane = 0; lane < lanes; lane++) {
+                    int bits = int32(s, i + lane, swap);
                     long key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
-                    ScalarKernels.refineKey(key, shifts, prefixes, counts, sumHigh, sumLow);
+                    ScalarKernels.refineKey(key, shifts, prefixes, k, counts, sumHigh, sumLow);
                 }
             }
         }
         if (upper < to) {
-            scalar.refineFloats(m, upper, to, shifts, prefixes, counts, sumHigh, sumLow);
+            scalar.refineFloats(m, upper, to, shifts, prefixes, k, counts, sumHigh, sumLow);
         }
+    }
+
+    private static int int32(MemorySegment s, long index, boolean swap) {
+        int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, index);
+        return swap ? Integer.reverseBytes(raw) : raw;
+    }
+
+    private static long int64(MemorySegment s, long index, boolean swap) {
+        long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, index);
+        return swap ? Long.reverseBytes(raw) : raw;
     }
 
     // ---- selection -----------------------------------------------------------------------------

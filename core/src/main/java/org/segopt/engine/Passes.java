@@ -48,9 +48,13 @@ final class Passes {
     }
 
     /** Splits [0, n) into at most {@code threads} aligned chunks and runs {@code pass} on each. */
+    private long chunks(long n) {
+        return pool == null ? 1 : Math.min(threads, Math.max(1, n / MIN_CHUNK));
+    }
+
     private <T> List<T> split(long n, ChunkPass<T> pass) {
-        long chunks = Math.min(threads, Math.max(1, n / MIN_CHUNK));
-        if (chunks <= 1 || pool == null) {
+        long chunks = chunks(n);
+        if (chunks <= 1) {
             return List.of(pass.run(0, n));
         }
         long size = (n / chunks + ALIGN - 1) / ALIGN * ALIGN;
@@ -77,39 +81,60 @@ final class Passes {
         return results;
     }
 
+    /** A chunk's partial result: its first invalid voxel (or −1) and its own tables. */
     private record Partial(long firstBad, long[][] tables) {
     }
 
-    /** {@link Kernels#countVotes} over all voxels; returns the first invalid voxel or −1. */
-    long countVotes(Marginal m, long[] hist) {
-        List<Partial> parts = split(m.voxels(), (from, to) -> {
-            long[] h = new long[hist.length];
-            return new Partial(kernels.countVotes(m, from, to, h), new long[][] {h});
+    /**
+     * Runs a histogram pass: one chunk writes straight into {@code into} (no allocation); several
+     * chunks each fill private tables of the first {@code length} entries, merged afterwards.
+     */
+    private long histogram(long n, int length, long[][] into, HistogramPass pass) {
+        if (chunks(n) <= 1) {
+            return pass.run(0, n, into);
+        }
+        List<Partial> parts = split(n, (from, to) -> {
+            long[][] own = new long[into.length][length];
+            return new Partial(pass.run(from, to, own), own);
         });
-        return merge(parts, hist);
+        long firstBad = -1;
+        for (Partial p : parts) {
+            if (p.firstBad >= 0 && (firstBad < 0 || p.firstBad < firstBad)) {
+                firstBad = p.firstBad;
+            }
+            for (int t = 0; t < into.length; t++) {
+                long[] src = p.tables[t];
+                long[] dst = into[t];
+                for (int i = 0; i < length; i++) {
+                    dst[i] += src[i];
+                }
+            }
+        }
+        return firstBad;
     }
 
-    /** {@link Kernels#countFloats} over all voxels; returns the first invalid voxel or −1. */
+    @FunctionalInterface
+    private interface HistogramPass {
+        long run(long from, long to, long[][] tables);
+    }
+
+    /** {@link Kernels#countVotes} over all voxels into {@code hist[0..length)}; the first invalid voxel or −1. */
+    long countVotes(Marginal m, long[] hist, int length) {
+        return histogram(m.voxels(), length, new long[][] {hist}, (from, to, t) -> kernels.countVotes(m, from, to, t[0]));
+    }
+
+    /** {@link Kernels#countFloats} over all voxels; the first invalid voxel or −1. */
     long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow) {
-        List<Partial> parts = split(m.voxels(), (from, to) -> {
-            long[] c = new long[counts.length];
-            long[] h = new long[sumHigh.length];
-            long[] l = new long[sumLow.length];
-            return new Partial(kernels.countFloats(m, from, to, c, h, l), new long[][] {c, h, l});
-        });
-        return merge(parts, counts, sumHigh, sumLow);
+        return histogram(m.voxels(), counts.length, new long[][] {counts, sumHigh, sumLow},
+                (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2]));
     }
 
-    /** {@link Kernels#refineFloats} over all voxels. */
-    void refineFloats(Marginal m, int[] shifts, long[] prefixes, long[] counts, long[] sumHigh, long[] sumLow) {
-        List<Partial> parts = split(m.voxels(), (from, to) -> {
-            long[] c = new long[counts.length];
-            long[] h = new long[sumHigh.length];
-            long[] l = new long[sumLow.length];
-            kernels.refineFloats(m, from, to, shifts, prefixes, c, h, l);
-            return new Partial(-1, new long[][] {c, h, l});
+    /** {@link Kernels#refineFloats} over all voxels, for the first k prefixes. */
+    void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow) {
+        histogram(m.voxels(), k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow}, (from, to, t) -> {
+            kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2]);
+            return -1;
         });
-        merge(parts, counts, sumHigh, sumLow);
     }
 
     /**
@@ -139,20 +164,4 @@ final class Passes {
         return total;
     }
 
-    private static long merge(List<Partial> parts, long[]... into) {
-        long firstBad = -1;
-        for (Partial p : parts) {
-            if (p.firstBad >= 0 && (firstBad < 0 || p.firstBad < firstBad)) {
-                firstBad = p.firstBad;
-            }
-            for (int t = 0; t < into.length; t++) {
-                long[] src = p.tables[t];
-                long[] dst = into[t];
-                for (int i = 0; i < dst.length; i++) {
-                    dst[i] += src[i];
-                }
-            }
-        }
-        return firstBad;
-    }
 }

@@ -145,17 +145,17 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes,
+    public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
                              long[] counts, long[] sumHigh, long[] sumLow) {
         KeyReader reader = KeyReader.of(m);
         for (long i = from; i < to; i++) {
-            refineKey(reader.key(i), shifts, prefixes, counts, sumHigh, sumLow);
+            refineKey(reader.key(i), shifts, prefixes, k, counts, sumHigh, sumLow);
         }
     }
 
     /** Counts one key in the refinement table of the refined bin it falls into, if any. */
-    static void refineKey(long key, int[] shifts, long[] prefixes, long[] counts, long[] sumHigh, long[] sumLow) {
-        for (int j = 0; j < shifts.length; j++) {
+    static void refineKey(long key, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow) {
+        for (int j = 0; j < k; j++) {
             if (key >>> shifts[j] == prefixes[j]) {
                 int below = shifts[j] - 16;
                 int bin = j * DIGITS + (int) ((key >>> below) & 0xFFFF);

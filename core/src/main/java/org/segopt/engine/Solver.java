@@ -1,8 +1,7 @@
 package org.segopt.engine;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.segopt.Analysis;
 import org.segopt.Analysis.Bounds;
 import org.segopt.Analysis.Interval;
@@ -12,207 +11,327 @@ import org.segopt.Curves;
 import org.segopt.Fraction;
 
 /**
- * Exact decisions on a {@link LevelTable}. With levels in descending order, the top-k segmentation
- * that ends after level i has volume K_i and Σ m = S_i, so (in numerators over the denominator d,
- * with M = Σ m) Dice is 2·S_i / (K_i·d + M) and Accuracy (2·S_i − M + (n − K_i)·d) / (n·d). Dice
- * is linear-fractional inside a run of equal values, so its maximum is at a level boundary; the
- * best boundary gives sup D exactly, compared by integer cross products.
+ * Exact decisions on a {@link LevelTable}, reusable between calls.
  *
- * <p>Inexact (coarse) levels are harmless where no decision falls inside them; {@link #unresolved}
- * names the ones that must be refined before {@link #analysis} may be called.
+ * <p>With levels in descending order, the top-k segmentation ending after level i has volume K_i
+ * and Σ m = S_i, so Dice is 2·S_i / (K_i + M) and Accuracy (2·S_i − M + n − K_i) / n. Dice is
+ * linear-fractional inside a run of equal values, so its maximum is at a level boundary.
+ *
+ * <p>Decisions are filtered in double precision and confirmed exactly: every double here is a sum
+ * of at most L + 2 positive terms, each correctly rounded, so its relative error is below
+ * (L + 4)·2^−53 for L levels. Two quantities farther apart than {@link #eps} (16 L + 64)·2^−53
+ * are ordered correctly by their doubles; closer ones are compared in exact integers
+ * (BigInteger numerators over the table's denominator). Refinement choices only need to be
+ * conservative, so they never need exact arithmetic. In the common case no exact arithmetic
+ * runs at all, which keeps the calibrator allocation-free.
  */
 final class Solver {
-    private static final BigInteger TWO = BigInteger.TWO;
-
-    private final LevelTable table;
-    private final long voxels;
-    private final BigInteger d;
-    private final BigInteger mass;
+    private LevelTable t;
+    private long voxels;
     /** K_i: volume after level i. */
-    private final long[] volume;
-    /** S_i: Σ m after level i (numerator). */
-    private final BigInteger[] sum;
-    /** sup D = diceP / diceQ over the boundaries of the current levels. */
+    private long[] volume = new long[16];
+    /** S_i: Σ m after level i, approximately. */
+    private double[] prefix = new double[16];
+    private double mass;
+    private boolean massZero;
+    private double eps;
+    /** Level after which the best Dice boundary lies; −1 for the empty segmentation. */
+    private int best;
+    private double dice;
+
+    // Exact values, computed only when needed.
+    private BigInteger exactMass;
     private BigInteger diceP;
     private BigInteger diceQ;
+    private int cursor;
+    private BigInteger cursorSum;
 
-    Solver(LevelTable table) {
-        this.table = table;
-        this.voxels = table.marginal.voxels();
-        this.d = table.denominator;
-        this.mass = table.mass;
-        int size = table.levels.size();
-        volume = new long[size];
-        sum = new BigInteger[size];
-        if (mass.signum() == 0) {
-            diceP = BigInteger.ONE; // both empty: Dice 1 by convention
-            diceQ = BigInteger.ONE;
-        } else {
-            diceP = BigInteger.ZERO;
-            diceQ = BigInteger.ONE;
+    /** Scans the levels: volumes, approximate sums and the best Dice boundary. */
+    void solve(LevelTable table, BigInteger knownExactMass) {
+        t = table;
+        voxels = table.marginal.voxels();
+        int size = table.size;
+        if (volume.length < size) {
+            volume = new long[Math.max(size, volume.length * 2)];
+            prefix = new double[volume.length];
         }
         long k = 0;
-        BigInteger s = BigInteger.ZERO;
+        double s = 0;
         for (int i = 0; i < size; i++) {
-            Level level = table.levels.get(i);
-            k += level.count();
-            s = s.add(level.sum());
+            k += table.count[i];
+            s += table.sum[i];
             volume[i] = k;
-            sum[i] = s;
-            if (mass.signum() > 0) {
-                BigInteger p = s.shiftLeft(1);
-                BigInteger q = BigInteger.valueOf(k).multiply(d).add(mass);
-                if (p.multiply(diceQ).compareTo(diceP.multiply(q)) > 0) {
-                    diceP = p;
-                    diceQ = q;
-                }
+            prefix[i] = s;
+        }
+        mass = s;
+        massZero = table.massIsZero();
+        eps = (16.0 * size + 64) * 0x1p-53;
+        exactMass = knownExactMass;
+        diceP = null;
+        diceQ = null;
+        cursor = -1;
+        cursorSum = BigInteger.ZERO;
+        if (massZero) {
+            best = -1;
+            dice = 1; // both empty: Dice 1 by convention
+            return;
+        }
+        best = -1;
+        dice = 0;
+        for (int i = 0; i < size; i++) {
+            double d = 2 * prefix[i] / (volume[i] + mass);
+            if (d > dice) {
+                dice = d;
+                best = i;
             }
+        }
+        double floor = dice * (1 - eps);
+        int near = 0;
+        for (int i = 0; i < size && near < 2; i++) {
+            if (2 * prefix[i] / (volume[i] + mass) >= floor) {
+                near++;
+            }
+        }
+        if (near > 1) {
+            resolveBestExactly(floor);
         }
     }
 
-    /** The default volume of Theorem 4: ⌊M + ½⌋ voxels. */
-    static long defaultVolume(LevelTable table) {
-        BigInteger d = table.denominator;
-        return table.mass.shiftLeft(1).add(d).divide(d.shiftLeft(1)).longValueExact();
+    /** Several boundaries are within rounding of the best: compare their Dice exactly. */
+    private void resolveBestExactly(double floor) {
+        BigInteger d = t.denominator();
+        BigInteger m = exactMass();
+        for (int i = 0; i < t.size; i++) {
+            if (2 * prefix[i] / (volume[i] + mass) < floor) {
+                continue;
+            }
+            BigInteger p = exactPrefix(i).shiftLeft(1);
+            BigInteger q = BigInteger.valueOf(volume[i]).multiply(d).add(m);
+            if (diceP == null || p.multiply(diceQ).compareTo(diceP.multiply(q)) > 0) {
+                diceP = p;
+                diceQ = q;
+                best = i;
+            }
+        }
     }
 
     /**
-     * Indices (ascending, at most {@link LevelTable#MAX_REFINED_PER_PASS}) of inexact levels that a
-     * decision falls into: one that might hide a better Dice boundary, one containing τ* or ½, or
-     * the one holding the {@code target}-th largest voxel (Theorem 4).
+     * Writes into {@code out} (ascending, at most {@link LevelTable#MAX_REFINED_PER_PASS}) the
+     * inexact levels a decision may fall into: one whose inner boundaries might beat the best
+     * Dice, one that may contain τ* or ½, or the one holding the {@code target}-th largest voxel.
+     *
+     * @return how many
      */
-    List<Integer> unresolved(long target) {
-        List<Integer> out = new ArrayList<>();
-        List<Level> levels = table.levels;
-        for (int i = 0; i < levels.size() && out.size() < LevelTable.MAX_REFINED_PER_PASS; i++) {
-            Level level = levels.get(i);
-            if (level.exact()) {
+    int unresolved(long target, int[] out) {
+        int n = 0;
+        double tau = dice / 2;
+        for (int i = 0; i < t.size && n < LevelTable.MAX_REFINED_PER_PASS; i++) {
+            if (t.exact(i)) {
                 continue;
             }
             long kBefore = i == 0 ? 0 : volume[i - 1];
-            BigInteger sBefore = i == 0 ? BigInteger.ZERO : sum[i - 1];
-            BigInteger count = BigInteger.valueOf(level.count());
-            // An inner boundary j of this level has S ≤ sBefore + j·hi; the bound is monotone in j.
-            boolean mayHideBetterDice = mass.signum() > 0 && TWO.multiply(sBefore.add(count.multiply(level.hi())))
-                    .multiply(diceQ).compareTo(diceP.multiply(BigInteger.valueOf(kBefore + level.count()).multiply(d).add(mass))) > 0;
-            if (mayHideBetterDice || containsDiceThreshold(level) || containsHalf(level)
-                    || (kBefore < target && target <= volume[i])) {
-                out.add(i);
+            double sBefore = i == 0 ? 0 : prefix[i - 1];
+            long c = t.count[i];
+            // An inner boundary after j voxels has S ≤ sBefore + j·hi; the bound is monotone in j.
+            boolean mayBeatBest = !massZero && 2 * (sBefore + c * t.hi[i]) / (kBefore + c + mass) >= dice * (1 - eps);
+            boolean mayHoldTau = t.lo[i] <= tau * (1 + eps) && t.hi[i] >= tau * (1 - eps);
+            boolean mayHoldHalf = t.lo[i] <= 0.5 && t.hi[i] >= 0.5;
+            boolean holdsTarget = kBefore < target && target <= volume[i];
+            if (mayBeatBest || mayHoldTau || mayHoldHalf || holdsTarget) {
+                out[n++] = i;
             }
+        }
+        return n;
+    }
+
+    // ---- decisions (valid once unresolved() is empty) -------------------------------------------
+
+    /** Index of the last level with m ≥ ½ ({@code strict}: m > ½), or −1. */
+    int lastAboveHalf(boolean strict) {
+        return lastLevel(false, strict);
+    }
+
+    /** Index of the last level with m ≥ τ* ({@code strict}: m > τ*), or −1. */
+    int lastAboveDiceThreshold(boolean strict) {
+        return lastLevel(!massZero, strict);
+    }
+
+    /** Volume after level i (0 for i = −1). */
+    long volumeAfter(int i) {
+        return i < 0 ? 0 : volume[i];
+    }
+
+    /** sup D, approximately (relative error below {@link #eps}). */
+    double supDice() {
+        return dice;
+    }
+
+    private int compareToHalf(int i) {
+        if (t.format == null) {
+            return Long.compare(2 * t.keyLo[i], t.marginal.raters());
+        }
+        return Double.compare(t.lo[i], 0.5); // float levels are exact doubles
+    }
+
+    private int compareToTau(int i) {
+        double tau = dice / 2;
+        double diff = t.lo[i] - tau;
+        if (Math.abs(diff) > 2 * eps * tau) {
+            return diff > 0 ? 1 : -1;
+        }
+        exactDice();
+        // lo / d versus P / (2Q)
+        return t.loNumerator(i).multiply(diceQ.shiftLeft(1)).compareTo(diceP.multiply(t.denominator()));
+    }
+
+    /**
+     * Levels descend, so "level ≥ threshold" holds on a prefix: binary search its end. The
+     * threshold is τ* when {@code tau}, else ½.
+     */
+    private int lastLevel(boolean tau, boolean strict) {
+        int lo = 0;
+        int hi = t.size; // the first index failing the test lies in [lo, hi]
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = tau ? compareToTau(mid) : compareToHalf(mid);
+            if (strict ? c > 0 : c >= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo - 1;
+    }
+
+    // ---- exact results -------------------------------------------------------------------------
+
+    /** The exact analysis; valid once {@link #unresolved} is empty for the same target. */
+    Analysis analysis(long target) {
+        BigInteger d = t.denominator();
+        BigInteger m = exactMass();
+        BigInteger n = BigInteger.valueOf(voxels);
+        BigInteger nd = n.multiply(d);
+        exactDice();
+
+        int accGreatest = lastAboveHalf(false);
+        int targetLevel = target == 0 ? -1 : levelHolding(target);
+        int[] at = {accGreatest, targetLevel - 1};
+        BigInteger[] sums = exactPrefixes(at);
+
+        long accVolume = volumeAfter(accGreatest);
+        Fraction accSup = Fraction.of(sums[0].shiftLeft(1).subtract(m).add(n.subtract(BigInteger.valueOf(accVolume)).multiply(d)), nd);
+        Optimum accuracy = new Optimum(accSup, Fraction.HALF, volumeAfter(lastAboveHalf(true)), accVolume, ratio(accVolume));
+
+        long diceVolume = volumeAfter(lastAboveDiceThreshold(false));
+        Optimum diceOptimum = new Optimum(Fraction.of(diceP, diceQ), Fraction.of(diceP, diceQ.shiftLeft(1)),
+                volumeAfter(lastAboveDiceThreshold(true)), diceVolume, ratio(diceVolume));
+
+        VolumeConstrained constrained;
+        BigInteger bv = BigInteger.valueOf(target);
+        if (target == 0) {
+            constrained = new VolumeConstrained(0, Fraction.of(nd.subtract(m), nd), m.signum() == 0 ? Fraction.ONE : Fraction.ZERO, null, 0);
+        } else {
+            long ties = target - volumeAfter(targetLevel - 1);
+            BigInteger s = sums[1].add(t.loNumerator(targetLevel).multiply(BigInteger.valueOf(ties)));
+            constrained = new VolumeConstrained(target,
+                    Fraction.of(s.shiftLeft(1).subtract(m).add(n.subtract(bv).multiply(d)), nd),
+                    Fraction.of(s.shiftLeft(1), bv.multiply(d).add(m)), Fraction.of(t.loNumerator(targetLevel), d), ties);
+        }
+
+        Fraction twoM = Fraction.of(m.shiftLeft(1), d);
+        Fraction nf = Fraction.of(voxels, 1);
+        Fraction accLower = twoM.compareTo(nf) > 0 ? Fraction.of(m.shiftLeft(1).subtract(nd), d) : Fraction.ZERO;
+        Interval accBound = new Interval(accLower, twoM.compareTo(nf) < 0 ? twoM : nf);
+        Interval diceBound = new Interval(Fraction.of(m.multiply(m), d.multiply(d).multiply(n)), nf);
+        Bounds bounds = new Bounds(accBound, accBound.contains(accuracy.leastVolume(), accuracy.greatestVolume()),
+                diceBound, diceBound.contains(diceOptimum.leastVolume(), diceOptimum.greatestVolume()),
+                accuracy.greatestVolume() <= diceOptimum.leastVolume());
+        return new Analysis(voxels, Fraction.of(m, d), accuracy, diceOptimum, constrained, bounds);
+    }
+
+    /** The Theorem 4 default volume ⌊M + ½⌋. */
+    long defaultVolume() {
+        BigInteger d = t.denominator();
+        return exactMass().shiftLeft(1).add(d).divide(d.shiftLeft(1)).longValueExact();
+    }
+
+    /** Exact M = Σ m over the denominator. */
+    BigInteger exactMass() {
+        if (exactMass == null) {
+            BigInteger s = BigInteger.ZERO;
+            for (int i = 0; i < t.size; i++) {
+                s = s.add(t.sumNumerator(i));
+            }
+            exactMass = s;
+        }
+        return exactMass;
+    }
+
+    /** The plotting curves at every boundary of the current levels, in double precision. */
+    Curves curves() {
+        int size = t.size + 1;
+        double[] level = new double[size];
+        double[] vol = new double[size];
+        double[] acc = new double[size];
+        double[] dc = new double[size];
+        for (int i = 0; i < size; i++) {
+            long k = volumeAfter(i - 1);
+            double s = i == 0 ? 0 : prefix[i - 1];
+            level[i] = i == 0 ? 1.0 : t.lo[i - 1];
+            vol[i] = (double) k / voxels;
+            acc[i] = (2 * s - mass + voxels - k) / voxels;
+            dc[i] = k + mass == 0 ? 1.0 : 2 * s / (k + mass);
+        }
+        return new Curves(level, vol, acc, dc);
+    }
+
+    private int levelHolding(long target) {
+        int i = Arrays.binarySearch(volume, 0, t.size, target);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /** Sets the exact sup D = diceP / diceQ from the best boundary. */
+    private void exactDice() {
+        if (diceP != null) {
+            return;
+        }
+        if (massZero) {
+            diceP = BigInteger.ONE;
+            diceQ = BigInteger.ONE;
+            return;
+        }
+        diceP = exactPrefix(best).shiftLeft(1);
+        diceQ = BigInteger.valueOf(volume[best]).multiply(t.denominator()).add(exactMass());
+    }
+
+    /** Exact S_i (0 for i = −1), walking forward from the last one asked for. */
+    private BigInteger exactPrefix(int i) {
+        if (i < cursor) {
+            cursor = -1;
+            cursorSum = BigInteger.ZERO;
+        }
+        while (cursor < i) {
+            cursor++;
+            cursorSum = cursorSum.add(t.sumNumerator(cursor));
+        }
+        return cursorSum;
+    }
+
+    /** Exact S at each index, computed in ascending order so one walk serves all. */
+    private BigInteger[] exactPrefixes(int[] indices) {
+        Integer[] order = new Integer[indices.length];
+        for (int j = 0; j < order.length; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(indices[a], indices[b]));
+        BigInteger[] out = new BigInteger[indices.length];
+        for (int j : order) {
+            out[j] = indices[j] < 0 ? BigInteger.ZERO : exactPrefix(indices[j]);
         }
         return out;
     }
 
-    private boolean containsDiceThreshold(Level level) {
-        // lo/d ≤ P/(2Q) ≤ hi/d
-        BigInteger t = diceP.multiply(d);
-        BigInteger q2 = diceQ.shiftLeft(1);
-        return level.lo().multiply(q2).compareTo(t) <= 0 && t.compareTo(level.hi().multiply(q2)) <= 0;
-    }
-
-    private boolean containsHalf(Level level) {
-        return level.lo().shiftLeft(1).compareTo(d) <= 0 && d.compareTo(level.hi().shiftLeft(1)) <= 0;
-    }
-
-    /** The analysis; valid once {@link #unresolved} is empty for the same target volume. */
-    Analysis analysis(long target) {
-        BigInteger n = BigInteger.valueOf(voxels);
-        BigInteger nd = n.multiply(d);
-        Fraction massVoxels = table.value(mass);
-
-        // Accuracy: m > ½ in, m < ½ out, m = ½ free.
-        int accGreatest = lastLevel(lo -> lo.shiftLeft(1).compareTo(d) >= 0);
-        int accLeast = lastLevel(lo -> lo.shiftLeft(1).compareTo(d) > 0);
-        long accGreatestVolume = volumeAt(accGreatest);
-        BigInteger accSum = sumAt(accGreatest);
-        Fraction accSup = Fraction.of(accSum.shiftLeft(1).subtract(mass).add(n.subtract(BigInteger.valueOf(accGreatestVolume)).multiply(d)), nd);
-        Optimum accuracy = new Optimum(accSup, Fraction.HALF, volumeAt(accLeast), accGreatestVolume, ratio(accGreatestVolume));
-
-        // Dice: m > τ* in, m < τ* out, m = τ* free; compare lo/d with P/(2Q).
-        BigInteger t = diceP.multiply(d);
-        BigInteger q2 = diceQ.shiftLeft(1);
-        int diceGreatest = lastLevel(lo -> lo.multiply(q2).compareTo(t) >= 0);
-        int diceLeast = lastLevel(lo -> lo.multiply(q2).compareTo(t) > 0);
-        long diceGreatestVolume = volumeAt(diceGreatest);
-        Optimum dice = new Optimum(Fraction.of(diceP, diceQ), Fraction.of(diceP, q2), volumeAt(diceLeast),
-                diceGreatestVolume, ratio(diceGreatestVolume));
-
-        VolumeConstrained constrained = volumeConstrained(target);
-
-        Fraction twoM = table.value(mass.shiftLeft(1));
-        Fraction nf = Fraction.of(voxels, 1);
-        Fraction accLower = twoM.compareTo(nf) > 0 ? table.value(mass.shiftLeft(1).subtract(nd)) : Fraction.ZERO;
-        Interval accBound = new Interval(accLower, twoM.compareTo(nf) < 0 ? twoM : nf);
-        Interval diceBound = new Interval(Fraction.of(mass.multiply(mass), d.multiply(d).multiply(n)), nf);
-        Bounds bounds = new Bounds(accBound, accBound.contains(accuracy.leastVolume(), accuracy.greatestVolume()),
-                diceBound, diceBound.contains(dice.leastVolume(), dice.greatestVolume()),
-                accuracy.greatestVolume() <= dice.leastVolume());
-        return new Analysis(voxels, massVoxels, accuracy, dice, constrained, bounds);
-    }
-
-    private VolumeConstrained volumeConstrained(long v) {
-        BigInteger n = BigInteger.valueOf(voxels);
-        BigInteger s = BigInteger.ZERO;
-        Fraction level = null;
-        long ties = 0;
-        if (v > 0) {
-            int i = 0;
-            while (volume[i] < v) {
-                i++;
-            }
-            Level l = table.levels.get(i);
-            long before = i == 0 ? 0 : volume[i - 1];
-            ties = v - before;
-            s = (i == 0 ? BigInteger.ZERO : sum[i - 1]).add(l.lo().multiply(BigInteger.valueOf(ties)));
-            level = table.value(l.lo());
-        }
-        BigInteger bv = BigInteger.valueOf(v);
-        Fraction accuracy = Fraction.of(s.shiftLeft(1).subtract(mass).add(n.subtract(bv).multiply(d)), n.multiply(d));
-        BigInteger q = bv.multiply(d).add(mass);
-        Fraction dice = q.signum() == 0 ? Fraction.ONE : Fraction.of(s.shiftLeft(1), q);
-        return new VolumeConstrained(v, accuracy, dice, level, ties);
-    }
-
-    /** The plotting curves at every boundary of the current levels. */
-    Curves curves() {
-        int size = table.levels.size() + 1;
-        double[] level = new double[size];
-        double[] vol = new double[size];
-        double[] acc = new double[size];
-        double[] dice = new double[size];
-        BigInteger n = BigInteger.valueOf(voxels);
-        BigInteger nd = n.multiply(d);
-        for (int i = 0; i < size; i++) {
-            long k = i == 0 ? 0 : volume[i - 1];
-            BigInteger s = i == 0 ? BigInteger.ZERO : sum[i - 1];
-            level[i] = i == 0 ? 1.0 : table.value(table.levels.get(i - 1).lo()).doubleValue();
-            vol[i] = (double) k / voxels;
-            BigInteger bk = BigInteger.valueOf(k);
-            acc[i] = Fraction.of(s.shiftLeft(1).subtract(mass).add(n.subtract(bk).multiply(d)), nd).doubleValue();
-            BigInteger q = bk.multiply(d).add(mass);
-            dice[i] = q.signum() == 0 ? 1.0 : Fraction.of(s.shiftLeft(1), q).doubleValue();
-        }
-        return new Curves(level, vol, acc, dice);
-    }
-
-    /** Index of the last level whose lower bound satisfies {@code in} (a prefix property), or −1. */
-    private int lastLevel(java.util.function.Predicate<BigInteger> in) {
-        int last = -1;
-        while (last + 1 < table.levels.size() && in.test(table.levels.get(last + 1).lo())) {
-            last++;
-        }
-        return last;
-    }
-
-    private long volumeAt(int index) {
-        return index < 0 ? 0 : volume[index];
-    }
-
-    private BigInteger sumAt(int index) {
-        return index < 0 ? BigInteger.ZERO : sum[index];
-    }
-
     private Fraction ratio(long greatestVolume) {
-        return mass.signum() == 0 ? null : Fraction.of(BigInteger.valueOf(greatestVolume).multiply(d), mass);
+        return massZero ? null : Fraction.of(BigInteger.valueOf(greatestVolume).multiply(t.denominator()), exactMass());
     }
 }
