@@ -78,6 +78,10 @@ public final class Engine {
         return backend.equals("simd") ? "simd-" + PanamaKernels.vectorBits() + "bit" : backend;
     }
 
+    Kernels kernels() {
+        return passes.kernels;
+    }
+
     /** Threads this engine splits each pass over. */
     public int threads() {
         return passes.threads();

@@ -2,9 +2,7 @@ package org.segopt.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.segopt.BitMask;
 import org.segopt.Marginal;
@@ -30,11 +28,7 @@ final class Passes {
         }
         this.kernels = kernels;
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "segopt-pass");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = threads == 1 ? null : Tasks.pool(threads, "segopt-pass");
     }
 
     int threads() {
@@ -64,21 +58,7 @@ final class Passes {
             long end = Math.min(n, from + size);
             futures.add(pool.submit(() -> pass.run(start, end)));
         }
-        List<T> results = new ArrayList<>(futures.size());
-        for (Future<T> f : futures) {
-            try {
-                results.add(f.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-        return results;
+        return Tasks.join(futures);
     }
 
     /** A chunk's partial result: its first invalid voxel (or −1) and its own tables. */
@@ -86,13 +66,11 @@ final class Passes {
     }
 
     /**
-     * Runs a histogram pass: one chunk writes straight into {@code into} (no allocation); several
-     * chunks each fill private tables of the first {@code length} entries, merged afterwards.
+     * Runs a histogram pass over several chunks, each filling private tables of the first
+     * {@code length} entries, merged into {@code into} afterwards. (One chunk writes straight into
+     * the caller's tables without this, allocating nothing.)
      */
     private long histogram(long n, int length, long[][] into, HistogramPass pass) {
-        if (chunks(n) <= 1) {
-            return pass.run(0, n, into);
-        }
         List<Partial> parts = split(n, (from, to) -> {
             long[][] own = new long[into.length][length];
             return new Partial(pass.run(from, to, own), own);
@@ -120,17 +98,27 @@ final class Passes {
 
     /** {@link Kernels#countVotes} over all voxels into {@code hist[0..length)}; the first invalid voxel or −1. */
     long countVotes(Marginal m, long[] hist, int length) {
+        if (chunks(m.voxels()) <= 1) {
+            return kernels.countVotes(m, 0, m.voxels(), hist);
+        }
         return histogram(m.voxels(), length, new long[][] {hist}, (from, to, t) -> kernels.countVotes(m, from, to, t[0]));
     }
 
     /** {@link Kernels#countFloats} over all voxels; the first invalid voxel or −1. */
     long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow) {
+        if (chunks(m.voxels()) <= 1) {
+            return kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow);
+        }
         return histogram(m.voxels(), counts.length, new long[][] {counts, sumHigh, sumLow},
                 (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2]));
     }
 
     /** {@link Kernels#refineFloats} over all voxels, for the first k prefixes. */
     void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow) {
+        if (chunks(m.voxels()) <= 1) {
+            kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow);
+            return;
+        }
         histogram(m.voxels(), k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow}, (from, to, t) -> {
             kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2]);
             return -1;

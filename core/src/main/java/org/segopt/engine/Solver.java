@@ -161,6 +161,11 @@ final class Solver {
         return i < 0 ? 0 : volume[i];
     }
 
+    /** M, approximately. */
+    double approximateMass() {
+        return mass;
+    }
+
     /** sup D, approximately (relative error below {@link #eps}). */
     double supDice() {
         return dice;
