@@ -40,9 +40,10 @@ public final class Calibration {
     }
 
     /**
-     * The smallest value of m in the greatest Dice optimum: I{m ≥ cut} is exactly I{m ≥ τ*}, so
-     * for float32 input {@code m >= (float) cut} reproduces s^D bit for bit. Infinite when the
-     * optimum is empty (m ≡ 0).
+     * The smallest value of m in the greatest Dice optimum. For float input it is exact, so
+     * {@code m >= cut} (for float32: {@code m >= (float) cut}) reproduces s^D = I{m ≥ τ*} bit for
+     * bit; for vote-type input it is c / R rounded to a double. Infinite when the optimum is
+     * empty (m ≡ 0).
      */
     public double cut() {
         return cut;

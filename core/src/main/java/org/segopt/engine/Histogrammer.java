@@ -12,6 +12,7 @@ final class Histogrammer {
     private final long[] counts = new long[Kernels.DIGITS];
     private final long[] sumHigh = new long[Kernels.DIGITS];
     private final long[] sumLow = new long[Kernels.DIGITS];
+    private final BlockRanges ranges = new BlockRanges();
     private long[] refineCounts = new long[0];
     private long[] refineHigh = new long[0];
     private long[] refineLow = new long[0];
@@ -38,7 +39,7 @@ final class Histogrammer {
             clear(counts, m.raters() + 1);
             return;
         }
-        long bad = passes.countFloats(m, counts, sumHigh, sumLow);
+        long bad = passes.countFloats(m, counts, sumHigh, sumLow, ranges);
         if (bad >= 0) {
             clear(counts, counts.length);
             clear(sumHigh, sumHigh.length);
@@ -48,7 +49,10 @@ final class Histogrammer {
         table.loadFloats(m, counts, sumHigh, sumLow);
     }
 
-    /** One refinement pass over levels {@code indices[0..k)} (ascending) of {@code table}. */
+    /**
+     * One refinement pass over levels {@code indices[0..k)} (ascending) of {@code table}, reading
+     * only the blocks the last {@link #histogram} pass found may hold them.
+     */
     void refine(Marginal m, LevelTable table, int[] indices, int k) {
         int entries = k * Kernels.DIGITS;
         if (refineCounts.length < entries) {
@@ -60,7 +64,7 @@ final class Histogrammer {
             shifts[j] = table.shift(indices[j]);
             prefixes[j] = table.prefix(indices[j]);
         }
-        passes.refineFloats(m, shifts, prefixes, k, refineCounts, refineHigh, refineLow);
+        passes.refineFloats(m, shifts, prefixes, k, refineCounts, refineHigh, refineLow, ranges);
         table.refine(indices, k, refineCounts, refineHigh, refineLow);
     }
 

@@ -28,17 +28,18 @@ interface Kernels {
      *
      * @return the index of the first invalid voxel in the range, or −1
      */
-    long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow);
+    long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges);
 
     /**
      * Refines chosen bins of a float histogram over voxels [from, to): a voxel whose key satisfies
      * {@code key >>> shifts[j] == prefixes[j]} (j < k) is counted in table j (offset {@code j * DIGITS}) at
      * digit {@code (key >>> (shifts[j] − 16)) & 0xFFFF}, with the key bits below that digit summed
      * as in {@link #countFloats}. The bins are disjoint, so a voxel lands in at most one table.
-     * Values are known to be valid (the top-level pass checked them).
+     * Values are known to be valid (the top-level pass checked them); blocks that {@code ranges}
+     * proves hold none of the bins may be skipped.
      */
     void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                      long[] counts, long[] sumHigh, long[] sumLow);
+                      long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges);
 
     /**
      * Writes the selection {@code key > level, or key == level for the first quota such voxels of

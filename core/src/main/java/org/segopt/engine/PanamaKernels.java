@@ -87,44 +87,87 @@ final class PanamaKernels implements Kernels {
     // ---- float histograms ----------------------------------------------------------------------
 
     @Override
-    public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow) {
+    public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
+                            BlockRanges ranges) {
+        for (long start = from; start < to; start += BlockRanges.BLOCK) {
+            long end = Math.min(to, start + BlockRanges.BLOCK);
+            long bad = m.encoding() == Encoding.FLOAT32
+                    ? countFloat32Block(m, start, end, counts, sumLow, ranges)
+                    : countFloat64Block(m, start, end, counts, sumHigh, sumLow, ranges);
+            if (bad >= 0) {
+                return bad;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * One block of float32: a vector equal in every lane to the current uniform value is only
+     * counted; others go through the scalar scatter. Lane-wise min/max give the block's range.
+     */
+    private long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] sumLow, BlockRanges ranges) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
-        if (m.encoding() == Encoding.FLOAT32) {
-            int lanes = INTS.length();
-            long upper = from + (to - from) / lanes * lanes;
-            int uniform = 0; // a valid key: the value every lane of the last uniform run had
-            long run = 0;
-            for (long i = from; i < upper; i += lanes) {
-                IntVector v = IntVector.fromMemorySegment(INTS, s, i * 4, order);
-                if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
-                    run += lanes;
-                    continue;
-                }
-                for (int k = 0; k < lanes; k++) {
-                    if (!ScalarKernels.addFloat32(int32(s, i + k, swap), counts, sumLow)) {
-                        return i + k;
-                    }
-                }
-                int last = int32(s, i + lanes - 1, swap);
-                if (last != uniform && last != Integer.MIN_VALUE) {
-                    counts[uniform >>> 16] += run;
-                    sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
-                    run = 0;
-                    uniform = last;
+        int lanes = INTS.length();
+        long upper = from + (to - from) / lanes * lanes;
+        IntVector low = IntVector.broadcast(INTS, Integer.MAX_VALUE);
+        IntVector high = IntVector.broadcast(INTS, Integer.MIN_VALUE);
+        int uniform = 0; // a valid key: the value of every lane of the current uniform run
+        long run = 0;
+        for (long i = from; i < upper; i += lanes) {
+            IntVector v = IntVector.fromMemorySegment(INTS, s, i * 4, order);
+            low = low.min(v);
+            high = high.max(v);
+            if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
+                run += lanes;
+                continue;
+            }
+            for (int k = 0; k < lanes; k++) {
+                if (!ScalarKernels.addFloat32(int32(s, i + k, swap), counts, sumLow)) {
+                    return i + k;
                 }
             }
-            counts[uniform >>> 16] += run;
-            sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
-            return upper < to ? scalar.countFloats(m, upper, to, counts, sumHigh, sumLow) : -1;
+            int last = int32(s, i + lanes - 1, swap);
+            if (last != uniform && last != Integer.MIN_VALUE) {
+                counts[uniform >>> 16] += run;
+                sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
+                run = 0;
+                uniform = last;
+            }
         }
+        counts[uniform >>> 16] += run;
+        sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
+        long lo = low.reduceLanes(VectorOperators.MIN);
+        long hi = high.reduceLanes(VectorOperators.MAX);
+        for (long i = upper; i < to; i++) {
+            int bits = int32(s, i, swap);
+            if (!ScalarKernels.addFloat32(bits, counts, sumLow)) {
+                return i;
+            }
+            lo = Math.min(lo, bits);
+            hi = Math.max(hi, bits);
+        }
+        ranges.set(from / BlockRanges.BLOCK, lo, hi);
+        return -1;
+    }
+
+    /** One block of float64, as {@link #countFloat32Block}. */
+    private long countFloat64Block(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
+                                   BlockRanges ranges) {
+        MemorySegment s = m.segments().getFirst();
+        ByteOrder order = m.byteOrder();
+        boolean swap = ScalarKernels.swap(m);
         int lanes = LONGS.length();
         long upper = from + (to - from) / lanes * lanes;
+        LongVector low = LongVector.broadcast(LONGS, Long.MAX_VALUE);
+        LongVector high = LongVector.broadcast(LONGS, Long.MIN_VALUE);
         long uniform = 0;
         long run = 0;
         for (long i = from; i < upper; i += lanes) {
             LongVector v = LongVector.fromMemorySegment(LONGS, s, i * 8, order);
+            low = low.min(v);
+            high = high.max(v);
             if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
                 run += lanes;
                 continue;
@@ -142,7 +185,18 @@ final class PanamaKernels implements Kernels {
             }
         }
         addRun64(uniform, run, counts, sumHigh, sumLow);
-        return upper < to ? scalar.countFloats(m, upper, to, counts, sumHigh, sumLow) : -1;
+        long lo = low.reduceLanes(VectorOperators.MIN);
+        long hi = high.reduceLanes(VectorOperators.MAX);
+        for (long i = upper; i < to; i++) {
+            long bits = int64(s, i, swap);
+            if (!ScalarKernels.addFloat64(bits, counts, sumHigh, sumLow)) {
+                return i;
+            }
+            lo = Math.min(lo, bits);
+            hi = Math.max(hi, bits);
+        }
+        ranges.set(from / BlockRanges.BLOCK, lo, hi);
+        return -1;
     }
 
     private static void addRun64(long key, long run, long[] counts, long[] sumHigh, long[] sumLow) {
@@ -157,18 +211,31 @@ final class PanamaKernels implements Kernels {
 
     @Override
     public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                             long[] counts, long[] sumHigh, long[] sumLow) {
-        if (m.encoding() != Encoding.FLOAT32) {
-            scalar.refineFloats(m, from, to, shifts, prefixes, k, counts, sumHigh, sumLow);
-            return;
+                             long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+        for (long start = from; start < to; start += BlockRanges.BLOCK) {
+            if (!ranges.mayHold(start / BlockRanges.BLOCK, shifts, prefixes, k)) {
+                continue;
+            }
+            long end = Math.min(to, start + BlockRanges.BLOCK);
+            if (m.encoding() == Encoding.FLOAT32) {
+                refineFloat32Block(m, start, end, prefixes, k, shifts, counts, sumHigh, sumLow);
+            } else {
+                ScalarKernels.refineRange(m, start, end, shifts, prefixes, k, counts, sumHigh, sumLow);
+            }
         }
+    }
+
+    /**
+     * float32 bins are refined from depth 1 only (depth 2 is exact), so every shift is 16; masking
+     * the sign bit of the top half maps −0.0 (0x8000) to prefix 0, like its key 0.
+     */
+    private static void refineFloat32Block(Marginal m, long from, long to, long[] prefixes, int k, int[] shifts,
+                                           long[] counts, long[] sumHigh, long[] sumLow) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
         int lanes = INTS.length();
         long upper = from + (to - from) / lanes * lanes;
-        // float32 bins are refined from depth 1 only (depth 2 is exact), so every shift is 16;
-        // masking the sign bit of the top half maps -0.0 (0x8000) to prefix 0 like its key 0.
         for (long i = from; i < upper; i += lanes) {
             IntVector top = IntVector.fromMemorySegment(INTS, s, i * 4, order)
                     .lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
@@ -184,9 +251,7 @@ final class PanamaKernels implements Kernels {
                 }
             }
         }
-        if (upper < to) {
-            scalar.refineFloats(m, upper, to, shifts, prefixes, k, counts, sumHigh, sumLow);
-        }
+        ScalarKernels.refineRange(m, upper, to, shifts, prefixes, k, counts, sumHigh, sumLow);
     }
 
     private static int int32(MemorySegment s, long index, boolean swap) {

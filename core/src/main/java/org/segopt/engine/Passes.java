@@ -13,8 +13,8 @@ import org.segopt.Marginal;
  * so the result is bit-identical to one thread.
  */
 final class Passes {
-    /** Chunks are multiples of this many voxels (whole bit-mask words, whole vectors). */
-    private static final long ALIGN = 4096;
+    /** Chunks are multiples of this many voxels (whole blocks, bit-mask words and vectors). */
+    private static final long ALIGN = BlockRanges.BLOCK;
     /** Below this many voxels per thread, splitting costs more than it saves. */
     private static final long MIN_CHUNK = 1 << 16;
 
@@ -105,22 +105,24 @@ final class Passes {
     }
 
     /** {@link Kernels#countFloats} over all voxels; the first invalid voxel or −1. */
-    long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow) {
+    long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+        ranges.reset(m.voxels());
         if (chunks(m.voxels()) <= 1) {
-            return kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow);
+            return kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow, ranges);
         }
         return histogram(m.voxels(), counts.length, new long[][] {counts, sumHigh, sumLow},
-                (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2]));
+                (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges));
     }
 
     /** {@link Kernels#refineFloats} over all voxels, for the first k prefixes. */
-    void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow) {
+    void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow,
+                      BlockRanges ranges) {
         if (chunks(m.voxels()) <= 1) {
-            kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow);
+            kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow, ranges);
             return;
         }
         histogram(m.voxels(), k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow}, (from, to, t) -> {
-            kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2]);
+            kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2], ranges);
             return -1;
         });
     }

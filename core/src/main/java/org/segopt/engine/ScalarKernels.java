@@ -97,23 +97,35 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow) {
+    public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
+                            BlockRanges ranges) {
         MemorySegment s = m.segments().getFirst();
         boolean swap = swap(m);
-        if (m.encoding() == Encoding.FLOAT32) {
-            for (long i = from; i < to; i++) {
-                int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-                if (!addFloat32(swap ? Integer.reverseBytes(raw) : raw, counts, sumLow)) {
+        boolean f32 = m.encoding() == Encoding.FLOAT32;
+        for (long start = from; start < to; start += BlockRanges.BLOCK) {
+            long end = Math.min(to, start + BlockRanges.BLOCK);
+            long lo = Long.MAX_VALUE;
+            long hi = Long.MIN_VALUE;
+            for (long i = start; i < end; i++) {
+                long bits;
+                boolean ok;
+                if (f32) {
+                    int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                    int b = swap ? Integer.reverseBytes(raw) : raw;
+                    ok = addFloat32(b, counts, sumLow);
+                    bits = b;
+                } else {
+                    long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
+                    bits = swap ? Long.reverseBytes(raw) : raw;
+                    ok = addFloat64(bits, counts, sumHigh, sumLow);
+                }
+                if (!ok) {
                     return i;
                 }
+                lo = Math.min(lo, bits);
+                hi = Math.max(hi, bits);
             }
-        } else {
-            for (long i = from; i < to; i++) {
-                long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
-                if (!addFloat64(swap ? Long.reverseBytes(raw) : raw, counts, sumHigh, sumLow)) {
-                    return i;
-                }
-            }
+            ranges.set(start / BlockRanges.BLOCK, lo, hi);
         }
         return -1;
     }
@@ -146,7 +158,17 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                             long[] counts, long[] sumHigh, long[] sumLow) {
+                             long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+        for (long start = from; start < to; start += BlockRanges.BLOCK) {
+            if (ranges.mayHold(start / BlockRanges.BLOCK, shifts, prefixes, k)) {
+                refineRange(m, start, Math.min(to, start + BlockRanges.BLOCK), shifts, prefixes, k, counts, sumHigh, sumLow);
+            }
+        }
+    }
+
+    /** Refines every voxel of [from, to), without consulting block ranges. */
+    static void refineRange(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
+                            long[] counts, long[] sumHigh, long[] sumLow) {
         KeyReader reader = KeyReader.of(m);
         for (long i = from; i < to; i++) {
             refineKey(reader.key(i), shifts, prefixes, k, counts, sumHigh, sumLow);

@@ -1,0 +1,52 @@
+package org.segopt.engine;
+
+import java.util.Arrays;
+
+/**
+ * For each block of {@link #BLOCK} voxels, bounds on the raw bit patterns it holds, recorded by the
+ * first float pass: a refinement pass then reads only the blocks that may hold a refined bin. In a
+ * real volume most blocks are all background or all interior, so refining costs a fraction of a
+ * read. Bounds are conservative: a block may be read needlessly, never skipped wrongly.
+ *
+ * <p>Size n / 4096: not an n-sized temporary.
+ */
+final class BlockRanges {
+    /** Voxels per block; chunk boundaries are multiples of it. */
+    static final int BLOCK = 4096;
+
+    long[] min = new long[0];
+    long[] max = new long[0];
+
+    /** Makes room for the blocks of n voxels and marks them all as "may hold anything". */
+    void reset(long voxels) {
+        int blocks = Math.toIntExact((voxels + BLOCK - 1) / BLOCK);
+        if (min.length < blocks) {
+            min = new long[blocks];
+            max = new long[blocks];
+        }
+        Arrays.fill(min, 0, blocks, Long.MIN_VALUE);
+        Arrays.fill(max, 0, blocks, Long.MAX_VALUE);
+    }
+
+    /** Records that block {@code block} holds raw bit patterns (read as signed) in [lo, hi]. */
+    void set(long block, long lo, long hi) {
+        min[(int) block] = lo;
+        max[(int) block] = hi;
+    }
+
+    /** Whether block {@code block} may hold a key in one of the bins {@code key >>> shifts[j] == prefixes[j]}, j < k. */
+    boolean mayHold(long block, int[] shifts, long[] prefixes, int k) {
+        long lo = min[(int) block];
+        long hi = max[(int) block];
+        for (int j = 0; j < k; j++) {
+            long first = prefixes[j] << shifts[j];
+            long last = first + ((1L << shifts[j]) - 1);
+            // −0.0 reads as the most negative pattern, so a block holding it has lo < 0 and
+            // still overlaps bin 0, where its key 0 belongs.
+            if (lo <= last && hi >= first) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
