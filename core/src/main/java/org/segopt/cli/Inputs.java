@@ -10,6 +10,7 @@ import org.segopt.ElementType;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.io.ArrayReaders;
+import org.segopt.io.Geometry;
 import org.segopt.io.InputException;
 import org.segopt.io.NdArray;
 
@@ -97,6 +98,16 @@ final class Inputs {
     /** Shape of the input, slowest-varying first. */
     long[] shape() {
         return arrays.getFirst().shape();
+    }
+
+    /** Whether the first index varies fastest in memory (NumPy Fortran order). */
+    boolean fortranOrder() {
+        return arrays.getFirst().fortranOrder();
+    }
+
+    /** Where the first file's voxels lie in the world, or null when its format does not say. */
+    Geometry geometry() {
+        return arrays.getFirst().geometry();
     }
 
     /** A one-line error naming the file that holds the bad voxel. */

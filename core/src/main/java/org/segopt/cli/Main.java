@@ -20,6 +20,7 @@ public final class Main {
             Commands:
               analyze   sup, thresholds, optimal volumes and bounds of one marginal
               bench     time the engine against one read pass of the same memory
+              segment   write an optimal segmentation (Accuracy, Dice or fixed volume) as an image
               help      this text; 'segopt <command> --help' for a command
 
             Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid input.
@@ -43,6 +44,7 @@ public final class Main {
             return switch (args.getFirst()) {
                 case "analyze" -> AnalyzeCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
+                case "segment" -> SegmentCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + args.getFirst() + "'");
             };
         } catch (UsageException e) {

@@ -11,8 +11,9 @@ import java.util.List;
  */
 public final class ArrayReaders {
 
-    private static final List<ArrayReader> READERS = List.of(new NpyReader());
-    private static final String EXPECTED = ".npy";
+    private static final List<ArrayReader> READERS =
+            List.of(new NpyReader(), new NpzReader(), new NrrdReader(), new NiftiReader());
+    private static final String EXPECTED = ".npy, .npz, .nrrd, .nhdr, .nii or .nii.gz";
 
     private ArrayReaders() {
     }

@@ -4,10 +4,12 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 import org.segopt.ElementType;
 
 /**
- * An n-dimensional array read from a file: its raw elements, how they are stored and its shape.
+ * An n-dimensional array read from a file: its raw elements, how they are stored, its shape and,
+ * for medical images, its geometry.
  * The data segment is typically a read-only mapping of the file and lives as long as the arena the
  * reader was given.
  *
@@ -15,15 +17,23 @@ import org.segopt.ElementType;
  * @param data         exactly {@code size() * type.byteSize()} bytes of elements
  * @param type         element type
  * @param order        byte order of multi-byte elements
- * @param shape        dimensions, slowest-varying first as the file declares them
+ * @param shape        dimensions, slowest-varying first as the file declares them (NRRD and NIfTI
+ *                     list axes fastest first; their readers reverse them)
  * @param fortranOrder whether the first index varies fastest in {@code data} (NumPy
  *                     {@code fortran_order})
+ * @param geometry     where the voxels lie in the world, or null when the format has no such notion
  */
 public record NdArray(Path source, MemorySegment data, ElementType type, ByteOrder order,
-                      long[] shape, boolean fortranOrder) {
+                      long[] shape, boolean fortranOrder, Geometry geometry) {
 
     public NdArray {
         shape = shape.clone();
+    }
+
+    /** An array without geometry. */
+    public NdArray(Path source, MemorySegment data, ElementType type, ByteOrder order, long[] shape,
+                   boolean fortranOrder) {
+        this(source, data, type, order, shape, fortranOrder, null);
     }
 
     @Override
@@ -56,7 +66,7 @@ public record NdArray(Path source, MemorySegment data, ElementType type, ByteOrd
     public boolean equals(Object o) {
         return o instanceof NdArray a && source.equals(a.source) && data.equals(a.data)
                 && type == a.type && order.equals(a.order) && Arrays.equals(shape, a.shape)
-                && fortranOrder == a.fortranOrder;
+                && fortranOrder == a.fortranOrder && Objects.equals(geometry, a.geometry);
     }
 
     @Override
@@ -67,6 +77,6 @@ public record NdArray(Path source, MemorySegment data, ElementType type, ByteOrd
     @Override
     public String toString() {
         return "NdArray[" + source + ", " + type + ", " + order + ", shape=" + Arrays.toString(shape)
-                + (fortranOrder ? ", Fortran order" : "") + "]";
+                + (fortranOrder ? ", Fortran order" : "") + (geometry != null ? ", " + geometry : "") + "]";
     }
 }

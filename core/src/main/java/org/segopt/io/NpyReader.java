@@ -61,14 +61,23 @@ public final class NpyReader implements ArrayReader {
 
     private static NdArray read(Path file, FileChannel channel, Arena arena)
             throws IOException, InputException {
-        long size = channel.size();
+        Layout layout = layout(file, channel.size(), (position, length) -> readFully(channel, position, length));
+        MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, layout.dataOffset(), layout.bytes(), arena);
+        return layout.array(file, data);
+    }
+
+    /**
+     * Reads and checks the header of a {@code .npy} image of {@code size} bytes, read through
+     * {@code source} in increasing positions, against that size.
+     */
+    static Layout layout(Path file, long size, Source source) throws IOException, InputException {
         if (size == 0) {
             throw new InputException(file, "not a NumPy .npy file (empty file)");
         }
         if (size < MAGIC.length) {
             throw new InputException(file, "not a NumPy .npy file (too short: " + size + " bytes)");
         }
-        byte[] prefix = readFully(channel, 0, (int) Math.min(size, 12));
+        byte[] prefix = source.read(0, (int) Math.min(size, 12));
         if (!Arrays.equals(prefix, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new InputException(file, "not a NumPy .npy file (bad magic)");
         }
@@ -98,7 +107,7 @@ public final class NpyReader implements ArrayReader {
             throw new InputException(file, "header length " + headerLength + " exceeds the limit of "
                     + MAX_HEADER_BYTES + " bytes");
         }
-        String text = decodeHeader(file, readFully(channel, headerStart, (int) headerLength), major);
+        String text = decodeHeader(file, source.read(headerStart, (int) headerLength), major);
         Header header = new HeaderParser(file, text).parse();
         Dtype dtype = dtype(file, header.descr());
 
@@ -124,12 +133,10 @@ public final class NpyReader implements ArrayReader {
             throw new InputException(file, "trailing bytes: " + declared + " but " + available
                     + " bytes follow");
         }
-        MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, dataOffset, bytes, arena);
-        return new NdArray(file, data, dtype.type(), dtype.order(), header.shape(),
-                header.fortranOrder());
+        return new Layout(dtype, header, dataOffset, bytes);
     }
 
-    private static byte[] readFully(FileChannel channel, long position, int length) throws IOException {
+    static byte[] readFully(FileChannel channel, long position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
@@ -207,6 +214,19 @@ public final class NpyReader implements ArrayReader {
     }
 
     record Dtype(ElementType type, ByteOrder order) {
+    }
+
+    /** Reads {@code length} bytes at {@code position} of a {@code .npy} image. */
+    @FunctionalInterface
+    interface Source {
+        byte[] read(long position, int length) throws IOException;
+    }
+
+    /** A checked header: the data is {@code bytes} bytes at {@code dataOffset}. */
+    record Layout(Dtype dtype, Header header, long dataOffset, long bytes) {
+        NdArray array(Path file, MemorySegment data) {
+            return new NdArray(file, data, dtype.type(), dtype.order(), header.shape(), header.fortranOrder());
+        }
     }
 
     record Header(String descr, boolean fortranOrder, long[] shape) {

@@ -369,10 +369,11 @@ class NpyReaderTest {
 
     @Test
     void arrayReadersRejectsUnknownFormat() throws Exception {
-        Path file = writeBytes(dir, "a.nrrd", new byte[1]);
+        Path file = writeBytes(dir, "a.png", new byte[1]);
 
         InputException e = assertThrows(InputException.class, () -> ArrayReaders.read(file, arena));
 
-        assertEquals(file + ": unsupported file format (expected .npy)", e.getMessage());
+        assertEquals(file + ": unsupported file format (expected .npy, .npz, .nrrd, .nhdr, .nii or .nii.gz)",
+                e.getMessage());
     }
 }

@@ -1,0 +1,148 @@
+package org.segopt.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.segopt.Analysis;
+import org.segopt.BitMask;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+import org.segopt.Segmentation;
+import org.segopt.engine.Engine;
+import org.segopt.io.ArrayWriters;
+import org.segopt.io.InputException;
+
+/**
+ * {@code segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R] --out OUT
+ * FILE...}: writes an optimal segmentation of one marginal as an image.
+ */
+final class SegmentCommand {
+    static final String USAGE = """
+            Usage: segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R]
+                                  --out OUT FILE...
+
+            Writes an optimal segmentation of a marginal m, decided exactly, as a 0/1 uint8 image with
+            the input's shape, memory order and geometry:
+              accuracy  I{m >= 1/2}, the greatest Accuracy-optimal segmentation (--least: I{m > 1/2})
+              dice      I{m >= tau*}, the greatest Dice-optimal segmentation (--least: I{m > tau*})
+              volume    the optimum at volume V (Theorem 4): the V voxels of largest m, ties taken
+                        lowest index first; V defaults to floor(M + 1/2)
+
+              FILE          as for 'segopt analyze': one marginal, vote counts with --votes R, or
+                            several binary rater masks
+              --metric M    accuracy, dice or volume (--volume V alone implies volume)
+              --least       the least optimal segmentation instead of the greatest
+              --volume V    the volume (voxels) of the volume-constrained optimum
+              --votes R     the one FILE holds integer vote counts 0..R (m = votes / R)
+              --out OUT     the mask to write: .npy, .nrrd, .nhdr (with data in OUT's .raw), .nii, .nii.gz
+
+            Input formats: .npy, .npz, .nrrd, .nhdr, .nii, .nii.gz.
+            Prints one line: written OUT: k of n voxels.
+            Exit codes: 0 success, 2 usage error, 3 invalid input, unreadable file or unwritable OUT.
+            """;
+    /** The largest mask a byte array holds. */
+    private static final long MAX_VOXELS = Integer.MAX_VALUE - 8;
+
+    private SegmentCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        String metric = null;
+        boolean least = false;
+        Integer votes = null;
+        Long volume = null;
+        Path output = null;
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--metric" -> metric = Options.value(args, ++i, a);
+                case "--least" -> least = true;
+                case "--volume" -> volume = Options.integer(a, Options.value(args, ++i, a), 0, Long.MAX_VALUE);
+                case "--votes" -> votes = (int) Options.integer(a, Options.value(args, ++i, a), 1, Marginal.MAX_RATERS);
+                case "--out" -> output = Path.of(Options.value(args, ++i, a));
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("-") && a.length() > 1) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    files.add(Path.of(a));
+                }
+            }
+        }
+        Segmentation which = segmentation(metric == null && volume != null ? "volume" : metric, least, volume);
+        if (output == null) {
+            throw new UsageException("--out OUT is required");
+        }
+        if (!ArrayWriters.supports(output)) {
+            throw new UsageException("--out " + output + ": unsupported output format (expected " + ArrayWriters.SUPPORTED + ")");
+        }
+        try (Arena arena = Arena.ofShared()) {
+            Inputs inputs = Inputs.load(files, votes, arena);
+            checkNotInput(output, files);
+            Marginal m = inputs.marginal();
+            if (m.voxels() == 0 || m.voxels() > MAX_VOXELS) {
+                err.println(inputs.label() + ": the array has " + m.voxels() + " voxels; segment writes masks of 1.."
+                        + MAX_VOXELS + " voxels");
+                return Main.EXIT_INPUT;
+            }
+            if (volume != null && volume > m.voxels()) {
+                throw new UsageException("--volume " + volume + " exceeds the " + m.voxels() + " voxels of " + inputs.label());
+            }
+            Engine engine = Engine.parallel();
+            BitMask mask;
+            try {
+                Analysis analysis = volume == null ? engine.analyze(m) : engine.analyze(m, volume);
+                mask = engine.segment(m, analysis, which);
+            } catch (InvalidMarginalException e) {
+                err.println(inputs.describe(e));
+                return Main.EXIT_INPUT;
+            }
+            ArrayWriters.write(output, mask.toBytes(), inputs.shape(), inputs.fortranOrder(), inputs.geometry());
+            out.println("written " + output + ": " + mask.cardinality() + " of " + m.voxels() + " voxels");
+            return 0;
+        } catch (InputException e) {
+            err.println(e.getMessage());
+            return Main.EXIT_INPUT;
+        }
+    }
+
+    private static Segmentation segmentation(String metric, boolean least, Long volume) throws UsageException {
+        if (metric == null) {
+            throw new UsageException("--metric is required (accuracy, dice or volume)");
+        }
+        Segmentation which = switch (metric) {
+            case "accuracy" -> least ? Segmentation.ACCURACY_LEAST : Segmentation.ACCURACY_GREATEST;
+            case "dice" -> least ? Segmentation.DICE_LEAST : Segmentation.DICE_GREATEST;
+            case "volume" -> Segmentation.VOLUME_CONSTRAINED;
+            default -> throw new UsageException("--metric must be accuracy, dice or volume, not '" + metric + "'");
+        };
+        if (least && which == Segmentation.VOLUME_CONSTRAINED) {
+            throw new UsageException("--least applies to --metric accuracy or dice only");
+        }
+        if (volume != null && which != Segmentation.VOLUME_CONSTRAINED) {
+            throw new UsageException("--volume applies to --metric volume only");
+        }
+        return which;
+    }
+
+    /** Refuses to overwrite an input: its data may still be mapped. */
+    private static void checkNotInput(Path output, List<Path> files) throws UsageException {
+        for (Path f : files) {
+            try {
+                if (Files.exists(output) && Files.isSameFile(output, f)) {
+                    throw new UsageException("--out " + output + " would overwrite the input " + f);
+                }
+            } catch (IOException e) {
+                // An output that cannot be compared is not an input we read; writing it will tell.
+            }
+        }
+    }
+}

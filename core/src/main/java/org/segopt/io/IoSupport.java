@@ -1,0 +1,66 @@
+package org.segopt.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.zip.ZipException;
+import org.segopt.ElementType;
+
+/** What the readers share: one-line reports of I/O failures, and shape arithmetic. */
+final class IoSupport {
+    private IoSupport() {
+    }
+
+    /** {@code e}, met while reading {@code what} (e.g. "data file x.raw", or "" for the file itself). */
+    static InputException failure(Path file, String what, IOException e) {
+        String prefix = what.isEmpty() ? "" : what + ": ";
+        return switch (e) {
+            case NoSuchFileException _ -> new InputException(file, prefix + "no such file", e);
+            case AccessDeniedException _ -> new InputException(file, prefix + "permission denied", e);
+            case EOFException _ -> new InputException(file, prefix + "truncated compressed data (" + message(e) + ")", e);
+            case ZipException _ -> new InputException(file, prefix + "corrupt compressed data (" + message(e) + ")", e);
+            default -> new InputException(file, prefix + "cannot read: " + message(e), e);
+        };
+    }
+
+    /** Whether {@code file}'s name ends in {@code suffix}, ignoring case. */
+    static boolean hasSuffix(Path file, String suffix) {
+        Path name = file.getFileName();
+        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(suffix);
+    }
+
+    /** {@code dims} in reverse order: a fastest-first axis list as a slowest-first shape. */
+    static long[] reversed(long[] dims) {
+        long[] r = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            r[i] = dims[dims.length - 1 - i];
+        }
+        return r;
+    }
+
+    /** Bytes of {@code dims} elements of {@code type}, or an error if that overflows 64 bits. */
+    static long byteCount(Path file, ElementType type, long[] dims) throws InputException {
+        try {
+            long n = type.byteSize();
+            for (long d : dims) {
+                n = Math.multiplyExact(n, d);
+            }
+            return n;
+        } catch (ArithmeticException e) {
+            throw new InputException(file, "dimensions " + Arrays.toString(dims)
+                    + " are too large (the byte count overflows a 64-bit integer)", e);
+        }
+    }
+
+    static String message(IOException e) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,138 @@
+package org.segopt.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads NumPy {@code .npz} archives holding exactly one {@code .npy} member, stored or deflated.
+ * The member's header is checked as {@link NpyReader} checks a file, against the size the archive
+ * declares for it, which in turn must fit what its compressed bytes can hold; only then is the
+ * data read into the arena, and it must end exactly where declared.
+ */
+public final class NpzReader implements ArrayReader {
+    private static final int CHUNK = 1 << 16;
+
+    /** Accepts names ending in {@code .npz}, ignoring case. */
+    @Override
+    public boolean accepts(Path file) {
+        return IoSupport.hasSuffix(file, ".npz");
+    }
+
+    @Override
+    public NdArray read(Path file, Arena arena) throws InputException {
+        if (Files.isDirectory(file)) {
+            throw new InputException(file, "is a directory, not a .npz file");
+        }
+        if (!Files.exists(file)) {
+            throw new InputException(file, "no such file");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = member(file, zip.stream().toList());
+            Path member = Path.of(file + "/" + entry.getName().replace('\0', '?'));
+            checkSizes(member, entry, Files.size(file));
+            try (InputStream in = zip.getInputStream(entry)) {
+                Sequential source = new Sequential(in);
+                NpyReader.Layout layout = NpyReader.layout(member, entry.getSize(), source);
+                return layout.array(file, source.data(member, layout, arena));
+            }
+        } catch (ZipException e) {
+            throw new InputException(file, "not a valid .npz (zip) archive: " + IoSupport.message(e), e);
+        } catch (IOException e) {
+            throw IoSupport.failure(file, "", e);
+        }
+    }
+
+    /** The one member, which must be a {@code .npy} file. */
+    private static ZipEntry member(Path file, List<? extends ZipEntry> entries) throws InputException {
+        if (entries.isEmpty()) {
+            throw new InputException(file, "the archive is empty");
+        }
+        if (entries.size() > 1) {
+            List<String> names = entries.stream().limit(10).map(ZipEntry::getName).toList();
+            throw new InputException(file, "the archive holds " + entries.size() + " members (" + String.join(", ", names)
+                    + (entries.size() > 10 ? ", ..." : "") + "); segopt reads a .npz with exactly one .npy member");
+        }
+        ZipEntry entry = entries.getFirst();
+        if (entry.isDirectory() || !entry.getName().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            throw new InputException(file, "member '" + entry.getName() + "' is not a .npy file");
+        }
+        return entry;
+    }
+
+    /**
+     * The sizes the archive declares must be possible: a stored member's equal, a deflated one's
+     * expansion at most what deflate can reach.
+     */
+    private static void checkSizes(Path member, ZipEntry entry, long fileSize) throws InputException {
+        long size = entry.getSize();
+        long compressed = entry.getCompressedSize();
+        boolean possible = size >= 0 && compressed >= 0 && compressed <= fileSize
+                && (entry.getMethod() == ZipEntry.STORED ? size == compressed : size / GzipInput.MAX_RATIO <= compressed);
+        if (!possible) {
+            throw new InputException(member, "the archive declares impossible sizes (" + size + " bytes from "
+                    + compressed + " compressed bytes in a file of " + fileSize + ")");
+        }
+    }
+
+    /** The member's stream, its header bytes kept so that {@link NpyReader#layout} may read them again. */
+    private static final class Sequential implements NpyReader.Source {
+        private final InputStream in;
+        private byte[] seen = new byte[0];
+
+        Sequential(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public byte[] read(long at, int length) throws IOException {
+            int end = Math.toIntExact(at + length);
+            if (end > seen.length) {
+                byte[] more = in.readNBytes(end - seen.length);
+                seen = Arrays.copyOf(seen, seen.length + more.length);
+                System.arraycopy(more, 0, seen, seen.length - more.length, more.length);
+                if (seen.length < end) {
+                    throw new EOFException("the member ends after " + seen.length + " bytes");
+                }
+            }
+            return Arrays.copyOfRange(seen, (int) at, end);
+        }
+
+        /**
+         * The data {@code layout} describes, which must end the member. The header read so far ends
+         * exactly at the data: NumPy's dict is longer than the two bytes by which the 12-byte prefix
+         * could overrun it.
+         */
+        MemorySegment data(Path member, NpyReader.Layout layout, Arena arena) throws IOException, InputException {
+            long offset = layout.dataOffset();
+            long total = offset + layout.bytes();
+            MemorySegment data = arena.allocate(layout.bytes(), 64);
+            long at = 0;
+            byte[] chunk = new byte[CHUNK];
+            while (at < layout.bytes()) {
+                int n = in.readNBytes(chunk, 0, (int) Math.min(CHUNK, layout.bytes() - at));
+                if (n == 0) {
+                    throw new InputException(member, "truncated: the member ends after " + (offset + at)
+                            + " of its declared " + total + " bytes");
+                }
+                MemorySegment.copy(chunk, 0, data, ValueLayout.JAVA_BYTE, at, n);
+                at += n;
+            }
+            if (in.read() >= 0) {
+                throw new InputException(member, "trailing bytes: the member is longer than the archive declares");
+            }
+            return data;
+        }
+    }
+}
