@@ -33,8 +33,9 @@ final class AnalyzeCommand {
               --volume V    volume (voxels) of the Theorem 4 optimum; default floor(M + 1/2)
               --json        print one JSON object instead of a table
 
-            Formats: NumPy .npy (bool, uint8, uint16, int32, float32, float64; C or Fortran
-            order; either byte order).
+            Formats: NumPy .npy/.npz (bool, uint8, uint16, int32, float32, float64; C or Fortran
+            order; either byte order), NRRD .nrrd/.nhdr (raw or gzip), NIfTI-1/2 .nii/.nii.gz.
+            Rater masks may mix formats if their shapes agree.
             Exit codes: 0 success, 2 usage error, 3 invalid input or unreadable file.
             """;
 
@@ -76,7 +77,7 @@ final class AnalyzeCommand {
             }
             Analysis a;
             try {
-                a = volume == null ? Engine.scalar().analyze(m) : Engine.scalar().analyze(m, volume);
+                a = volume == null ? Engine.parallel().analyze(m) : Engine.parallel().analyze(m, volume);
             } catch (InvalidMarginalException e) {
                 err.println(inputs.describe(e));
                 return Main.EXIT_INPUT;

@@ -72,7 +72,7 @@ final class Inputs {
                 if (!a.sameLayoutAs(first)) {
                     throw new InputException(a.source(), "memory order (C/Fortran) differs from " + first.source());
                 }
-                if (a.type() != first.type() || !a.order().equals(first.order())) {
+                if (!sameStorage(a, first)) {
                     throw new InputException(a.source(), "element type " + name(a.type()) + " differs from "
                             + name(first.type()) + " of " + first.source() + " (rater masks must share one type)");
                 }
@@ -81,7 +81,9 @@ final class Inputs {
                 throw new UsageException("at most " + Marginal.MAX_RATERS + " rater masks");
             }
             List<MemorySegment> masks = arrays.stream().map(NdArray::data).toList();
-            m = Marginal.ofRaterMasks(masks, first.type(), first.order());
+            // bool and uint8 masks are the same bytes (checked to be 0/1 as they are read).
+            ElementType type = first.type() == ElementType.BOOL ? ElementType.UINT8 : first.type();
+            m = Marginal.ofRaterMasks(masks, type, first.order());
         }
         return new Inputs(List.copyOf(files), List.copyOf(arrays), m.withShape(first.shape()));
     }
@@ -115,6 +117,14 @@ final class Inputs {
         Path file = files.get(Math.max(e.rater(), 0));
         String where = e.getMessage().replaceFirst("^rater mask \\d+, ", "");
         return file + ": " + where;
+    }
+
+    /** Whether two masks store their 0/1 values identically (bool and uint8 do; multi-byte types need one byte order). */
+    private static boolean sameStorage(NdArray a, NdArray b) {
+        if (a.type().byteSize() == 1 && b.type().byteSize() == 1) {
+            return true;
+        }
+        return a.type() == b.type() && a.order().equals(b.order());
     }
 
     private static String name(ElementType t) {

@@ -8,17 +8,18 @@ import java.util.Arrays;
  * real volume most blocks are all background or all interior, so refining costs a fraction of a
  * read. Bounds are conservative: a block may be read needlessly, never skipped wrongly.
  *
- * <p>Size n / 4096: not an n-sized temporary.
+ * <p>Size n / 4096: not an n-sized temporary. Part of the {@link PassBackend} interface; a backend
+ * that does not record bounds leaves every block "may hold anything".
  */
-final class BlockRanges {
+public final class BlockRanges {
     /** Voxels per block; chunk boundaries are multiples of it. */
-    static final int BLOCK = 4096;
+    public static final int BLOCK = 4096;
 
-    long[] min = new long[0];
-    long[] max = new long[0];
+    private long[] min = new long[0];
+    private long[] max = new long[0];
 
     /** Makes room for the blocks of n voxels and marks them all as "may hold anything". */
-    void reset(long voxels) {
+    public void reset(long voxels) {
         int blocks = Math.toIntExact((voxels + BLOCK - 1) / BLOCK);
         if (min.length < blocks) {
             min = new long[blocks];
@@ -29,13 +30,13 @@ final class BlockRanges {
     }
 
     /** Records that block {@code block} holds raw bit patterns (read as signed) in [lo, hi]. */
-    void set(long block, long lo, long hi) {
+    public void set(long block, long lo, long hi) {
         min[(int) block] = lo;
         max[(int) block] = hi;
     }
 
     /** Whether block {@code block} may hold a key in one of the bins {@code key >>> shifts[j] == prefixes[j]}, j < k. */
-    boolean mayHold(long block, int[] shifts, long[] prefixes, int k) {
+    public boolean mayHold(long block, int[] shifts, long[] prefixes, int k) {
         long lo = min[(int) block];
         long hi = max[(int) block];
         for (int j = 0; j < k; j++) {

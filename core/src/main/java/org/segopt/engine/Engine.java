@@ -22,19 +22,29 @@ import org.segopt.Segmentation;
  * immutable and thread-safe; a parallel engine owns a fixed pool of daemon threads.
  */
 public final class Engine {
-    private static final Engine SCALAR = new Engine(new ScalarKernels(), 1, "scalar");
+    private static final Engine SCALAR = new Engine(new ScalarKernels(), 1);
     /** Whether the JVM was started with the Vector API module and its kernels pay off here. */
     private static final boolean VECTORS = ReadPass.VECTOR_MODULE
             && PanamaKernels.supported();
-    private static final Engine SIMD = VECTORS ? new Engine(new PanamaKernels(), 1, "simd") : SCALAR;
+    private static final Engine SIMD = VECTORS ? new Engine(new PanamaKernels(), 1) : SCALAR;
     private static volatile Engine parallel;
 
-    private final Passes passes;
-    private final String backend;
+    private final PassBackend passes;
 
-    private Engine(Kernels kernels, int threads, String backend) {
-        this.passes = new Passes(kernels, threads);
-        this.backend = backend;
+    private Engine(PassBackend passes) {
+        this.passes = passes;
+    }
+
+    private Engine(Kernels kernels, int threads) {
+        this(new Passes(kernels, threads));
+    }
+
+    /**
+     * An engine whose passes run on {@code backend} (e.g. a GPU); the exact decisions stay here,
+     * so results equal {@link #scalar()}'s whenever the backend's integers do.
+     */
+    public static Engine of(PassBackend backend) {
+        return new Engine(backend);
     }
 
     /** The single-threaded scalar engine: the reference every other path must equal. */
@@ -70,16 +80,17 @@ public final class Engine {
         if (threads == 1) {
             return SIMD;
         }
-        return new Engine(VECTORS ? new PanamaKernels() : new ScalarKernels(), threads, VECTORS ? "simd" : "scalar");
+        return new Engine(VECTORS ? new PanamaKernels() : new ScalarKernels(), threads);
     }
 
-    /** "scalar" or "simd" (with the vector width), for reports. */
+    /** The backend's name ("scalar", "simd-512bit", ...), for reports. */
     public String backend() {
-        return backend.equals("simd") ? "simd-" + PanamaKernels.vectorBits() + "bit" : backend;
+        return passes.name();
     }
 
+    /** The CPU kernels of this engine, for a single-threaded calibrator (Vector API ones otherwise). */
     Kernels kernels() {
-        return passes.kernels;
+        return passes instanceof Passes p ? p.kernels : SIMD.kernels();
     }
 
     /** Threads this engine splits each pass over. */

@@ -8,10 +8,10 @@ import org.segopt.Marginal;
  * instance serves call after call without allocating; not thread-safe.
  */
 final class Histogrammer {
-    private final Passes passes;
-    private final long[] counts = new long[Kernels.DIGITS];
-    private final long[] sumHigh = new long[Kernels.DIGITS];
-    private final long[] sumLow = new long[Kernels.DIGITS];
+    private final PassBackend passes;
+    private final long[] counts = new long[PassBackend.DIGITS];
+    private final long[] sumHigh = new long[PassBackend.DIGITS];
+    private final long[] sumLow = new long[PassBackend.DIGITS];
     private final BlockRanges ranges = new BlockRanges();
     private long[] refineCounts = new long[0];
     private long[] refineHigh = new long[0];
@@ -19,7 +19,7 @@ final class Histogrammer {
     private final int[] shifts = new int[LevelTable.MAX_REFINED_PER_PASS];
     private final long[] prefixes = new long[LevelTable.MAX_REFINED_PER_PASS];
 
-    Histogrammer(Passes passes) {
+    Histogrammer(PassBackend passes) {
         this.passes = passes;
     }
 
@@ -54,7 +54,7 @@ final class Histogrammer {
      * only the blocks the last {@link #histogram} pass found may hold them.
      */
     void refine(Marginal m, LevelTable table, int[] indices, int k) {
-        int entries = k * Kernels.DIGITS;
+        int entries = k * PassBackend.DIGITS;
         if (refineCounts.length < entries) {
             refineCounts = new long[entries];
             refineHigh = new long[entries];

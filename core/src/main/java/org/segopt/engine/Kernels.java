@@ -12,7 +12,7 @@ import org.segopt.Marginal;
 interface Kernels {
 
     /** Bins per histogram table: one per 16-bit digit. */
-    int DIGITS = 1 << 16;
+    int DIGITS = PassBackend.DIGITS;
 
     /**
      * Adds the vote counts of voxels [from, to) to {@code hist} (index = votes, length R + 1).

@@ -8,11 +8,11 @@ import org.segopt.BitMask;
 import org.segopt.Marginal;
 
 /**
- * Runs {@link Kernels} passes over a whole marginal, split into chunks over a fixed pool of
- * threads, each chunk with its own histogram, merged at the end. Integer histograms merge exactly,
+ * The CPU {@link PassBackend}: runs {@link Kernels} over a whole marginal, split into chunks over
+ * a fixed pool of threads, each chunk with its own histogram, merged at the end. Integer histograms merge exactly,
  * so the result is bit-identical to one thread.
  */
-final class Passes {
+final class Passes implements PassBackend {
     /** Chunks are multiples of this many voxels (whole blocks, bit-mask words and vectors). */
     private static final long ALIGN = BlockRanges.BLOCK;
     /** Below this many voxels per thread, splitting costs more than it saves. */
@@ -31,7 +31,13 @@ final class Passes {
         this.pool = threads == 1 ? null : Tasks.pool(threads, "segopt-pass");
     }
 
-    int threads() {
+    @Override
+    public String name() {
+        return kernels instanceof ScalarKernels ? "scalar" : "simd-" + PanamaKernels.vectorBits() + "bit";
+    }
+
+    @Override
+    public int threads() {
         return threads;
     }
 
@@ -96,16 +102,16 @@ final class Passes {
         long run(long from, long to, long[][] tables);
     }
 
-    /** {@link Kernels#countVotes} over all voxels into {@code hist[0..length)}; the first invalid voxel or −1. */
-    long countVotes(Marginal m, long[] hist, int length) {
+    @Override
+    public long countVotes(Marginal m, long[] hist, int length) {
         if (chunks(m.voxels()) <= 1) {
             return kernels.countVotes(m, 0, m.voxels(), hist);
         }
         return histogram(m.voxels(), length, new long[][] {hist}, (from, to, t) -> kernels.countVotes(m, from, to, t[0]));
     }
 
-    /** {@link Kernels#countFloats} over all voxels; the first invalid voxel or −1. */
-    long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+    @Override
+    public long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
         ranges.reset(m.voxels());
         if (chunks(m.voxels()) <= 1) {
             return kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow, ranges);
@@ -114,9 +120,9 @@ final class Passes {
                 (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges));
     }
 
-    /** {@link Kernels#refineFloats} over all voxels, for the first k prefixes. */
-    void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow,
-                      BlockRanges ranges) {
+    @Override
+    public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
+                             long[] sumLow, BlockRanges ranges) {
         if (chunks(m.voxels()) <= 1) {
             kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow, ranges);
             return;
@@ -131,7 +137,8 @@ final class Passes {
      * {@link Kernels#select}: chunks in parallel when every voxel at {@code level} is taken; with a
      * finite quota the lowest-index-first rule makes it one sequential pass.
      */
-    void select(Marginal m, long level, long quota, BitMask out) {
+    @Override
+    public void select(Marginal m, long level, long quota, BitMask out) {
         if (quota != Long.MAX_VALUE) {
             kernels.select(m, 0, m.voxels(), level, quota, out);
             return;
@@ -142,8 +149,9 @@ final class Passes {
         });
     }
 
-    /** One {@link ReadPass} over every byte of m, split like the other passes; returns a checksum. */
-    long readPass(Marginal m) {
+    /** One {@link ReadPass} over every byte of m, split like the other passes. */
+    @Override
+    public long readPass(Marginal m) {
         long bytesPerVoxel = m.elementType().byteSize();
         long total = 0;
         for (java.lang.foreign.MemorySegment s : m.segments()) {

@@ -81,6 +81,29 @@ class MainTest {
     }
 
     @Test
+    void raterMasksMayMixFormats(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        List<String> npy = new java.util.ArrayList<>();
+        for (int r = 1; r <= 7; r++) {
+            npy.add(Path.of("..", "test-data", "fig4_dice_extreme_masks_rater" + r + ".npy").toString());
+        }
+        // Rater 3 as a gzip NRRD of unsigned chars instead of a bool .npy.
+        byte[] mask = new byte[700];
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            org.segopt.io.NdArray a = org.segopt.io.ArrayReaders.read(Path.of(npy.get(2)), arena);
+            java.lang.foreign.MemorySegment.copy(a.data(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, mask, 0, 700);
+        }
+        Path nrrd = dir.resolve("rater3.nrrd");
+        org.segopt.io.ArrayWriters.write(nrrd, mask, new long[] {700}, false, null);
+        List<String> mixed = new java.util.ArrayList<>(npy);
+        mixed.set(2, nrrd.toString());
+        List<String> args = new java.util.ArrayList<>(List.of("analyze", "--json"));
+        Run all = run(java.util.stream.Stream.concat(args.stream(), npy.stream()).toArray(String[]::new));
+        Run mix = run(java.util.stream.Stream.concat(args.stream(), mixed.stream()).toArray(String[]::new));
+        assertEquals(0, mix.code(), mix.err());
+        assertEquals(all.out(), mix.out());
+    }
+
+    @Test
     void tableNamesTheNumbers() {
         Run r = run("analyze", "--votes", "7", FIG4);
         assertEquals(0, r.code(), r.err());

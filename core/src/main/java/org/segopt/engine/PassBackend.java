@@ -1,0 +1,61 @@
+package org.segopt.engine;
+
+import org.segopt.BitMask;
+import org.segopt.Marginal;
+
+/**
+ * Where the engine's passes over voxel data run: the service-provider interface behind
+ * {@link Engine#of(PassBackend)}. The CPU backend splits each pass over threads with Vector API
+ * kernels; a GPU backend runs them on a device. Every method produces integers only, so any
+ * correct backend gives results bit-identical to {@link Engine#scalar()}; the exact decisions
+ * stay in the engine.
+ *
+ * <p>Keys: a voxel's key orders like m: its vote count for vote-type marginals, its IEEE bit
+ * pattern for floats (−0.0 read as 0).
+ */
+public interface PassBackend {
+
+    /** Bins per float histogram table: one per 16-bit digit. */
+    int DIGITS = 1 << 16;
+
+    /** A short name for reports, e.g. "simd-512bit" or "cuda". */
+    String name();
+
+    /** Threads (or devices) a pass is split over, for reports. */
+    int threads();
+
+    /**
+     * Adds the vote histogram of all voxels to {@code hist[0..length)} (index = votes).
+     *
+     * @return the index of the first voxel whose value is invalid for the encoding, or −1
+     */
+    long countVotes(Marginal m, long[] hist, int length);
+
+    /**
+     * Adds the top-level float histogram of all voxels: bin = top 16 key bits; per bin the count
+     * and the sum of the remaining key bits, split as (rest >>> 24) into {@code sumHigh} and
+     * (rest & 0xFFFFFF) into {@code sumLow}. May record per-block bounds in {@code ranges} (a
+     * backend that does not leaves them unknown).
+     *
+     * @return the index of the first invalid voxel, or −1
+     */
+    long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges);
+
+    /**
+     * Refines float bins j < k: a voxel with {@code key >>> shifts[j] == prefixes[j]} is counted
+     * in table j (offset {@code j * DIGITS}) at digit {@code (key >>> (shifts[j] − 16)) & 0xFFFF},
+     * with the key bits below that digit summed as in {@link #countFloats}. Blocks that
+     * {@code ranges} proves hold none of the bins may be skipped.
+     */
+    void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
+                      long[] sumLow, BlockRanges ranges);
+
+    /**
+     * Writes into {@code out} the voxels with {@code key > level}, plus the first {@code quota}
+     * voxels (lowest index first) with {@code key == level}.
+     */
+    void select(Marginal m, long level, long quota, BitMask out);
+
+    /** Reads every byte of m once (the physical limit of a pass); returns a checksum. */
+    long readPass(Marginal m);
+}
