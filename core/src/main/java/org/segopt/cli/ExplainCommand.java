@@ -1,0 +1,100 @@
+package org.segopt.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.segopt.Analysis;
+import org.segopt.Curves;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+import org.segopt.engine.Engine;
+import org.segopt.explain.ExplainFigure;
+import org.segopt.io.InputException;
+
+/** {@code segopt explain [--votes R] --out FILE.png FILE...}: the paper's Figures 2-4 for one marginal. */
+final class ExplainCommand {
+    static final String USAGE = """
+            Usage: segopt explain [--votes R] --out FILE.png FILE...
+
+            Draws one PNG with four panels, as in the paper's Figures 2-4: F_m(t), the quantile
+            function F_m^-1(v), a_m(v) (best Accuracy at volume v) and d_m(v) (best Dice at volume
+            v), with the optimal volume intervals V^A and V^D shaded (a line where one volume) and
+            sup A, sup D and tau* in the title. Volumes are fractions of the n voxels.
+
+              FILE          as for 'segopt analyze': one marginal (float32/float64 in [0, 1]), or
+                            several binary rater masks (m = their mean)
+              --votes R     the one FILE holds integer vote counts 0..R
+              --out FILE    the PNG to write
+
+            Exit codes: 0 success, 2 usage error, 3 invalid input or unreadable file.
+            """;
+
+    private ExplainCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        Integer votes = null;
+        Path png = null;
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--votes" -> votes = (int) Options.integer(a, Options.value(args, ++i, a), 1, Marginal.MAX_RATERS);
+                case "--out" -> png = Path.of(Options.value(args, ++i, a));
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("-") && a.length() > 1) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    files.add(Path.of(a));
+                }
+            }
+        }
+        if (png == null) {
+            throw new UsageException("--out FILE.png is required");
+        }
+        if (Files.isDirectory(png)) {
+            throw new UsageException("--out " + png + " is a directory");
+        }
+        try (Arena arena = Arena.ofShared()) {
+            Inputs inputs = Inputs.load(files, votes, arena);
+            Marginal m = inputs.marginal();
+            if (m.voxels() == 0) {
+                err.println(inputs.label() + ": the array has no voxels");
+                return Main.EXIT_INPUT;
+            }
+            Analysis a;
+            Curves c;
+            try {
+                Engine engine = Engine.parallel();
+                a = engine.analyze(m);
+                c = engine.curves(m);
+            } catch (InvalidMarginalException e) {
+                err.println(inputs.describe(e));
+                return Main.EXIT_INPUT;
+            }
+            try {
+                Path parent = png.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                new ExplainFigure(c, a, inputs.label()).writePng(png);
+            } catch (IOException e) {
+                err.println("segopt explain: cannot write " + png + ": " + e.getMessage());
+                return Main.EXIT_INTERNAL;
+            }
+            out.println("wrote " + png);
+            return 0;
+        } catch (InputException e) {
+            err.println(e.getMessage());
+            return Main.EXIT_INPUT;
+        }
+    }
+}

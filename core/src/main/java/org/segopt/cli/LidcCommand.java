@@ -1,0 +1,138 @@
+package org.segopt.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.segopt.lidc.LidcExperiment;
+import org.segopt.report.Progress;
+
+/** {@code segopt lidc DIR --out OUTDIR [--json] [--skip-empty]}: Table 1 (L) and Figure 6 from LIDC-IDRI XML. */
+final class LidcCommand {
+    static final String USAGE = """
+            Usage: segopt lidc DIR --out OUTDIR [--json] [--skip-empty] [--jobs N]
+
+            The paper's lung-nodule experiment (L) from the LIDC-IDRI XML annotations alone (no
+            images needed): for every CT series, m = (number of annotations covering the voxel) / 4
+            over its annotations of nodules >= 3 mm (pylidc's rules, as the paper's code), the exact
+            Accuracy- and Dice-optimal segmentations, and the statistics of |s^A|/|m| and |s^D|/|m|
+            over the series (Table 1, row L) with their scatter plot (Figure 6).
+
+              DIR           searched recursively for *.xml (LidcReadMessage CT files; IdriReadMessage
+                            chest radiograph files are counted and skipped; a series described by
+                            several files is read from the first in path order)
+              --out OUTDIR  writes cases.csv, table.md, table.csv, scatter.png, scatter.svg, skipped.csv
+              --skip-empty  leave series without annotations out of the statistics (the paper's
+                            code counts them with ratios (1, 1))
+              --jobs N      series analysed at once (default: all processors)
+              --json        print one JSON object instead of the Markdown table
+
+            A malformed file, a missing element or a point outside the 512 x 512 image is reported
+            on stderr and in skipped.csv; the other files finish and the exit code is 3.
+            Exit codes: 0 success, 2 usage error, 3 some file could not be used.
+            """;
+
+    private LidcCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        boolean json = false;
+        boolean skipEmpty = false;
+        Path dir = null;
+        Path outDir = null;
+        int jobs = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--json" -> json = true;
+                case "--skip-empty" -> skipEmpty = true;
+                case "--out" -> outDir = Path.of(Options.value(args, ++i, a));
+                case "--jobs" -> jobs = (int) Options.integer(a, Options.value(args, ++i, a), 1, 1024);
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> {
+                    if (a.startsWith("-") && a.length() > 1) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    if (dir != null) {
+                        throw new UsageException("one DIR only (got " + dir + " and " + a + ")");
+                    }
+                    dir = Path.of(a);
+                }
+            }
+        }
+        if (dir == null) {
+            throw new UsageException("no input DIR given");
+        }
+        if (outDir == null) {
+            throw new UsageException("--out OUTDIR is required");
+        }
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new UsageException("--out " + outDir + " is not a directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            err.println("segopt lidc: " + dir + ": not a directory");
+            return Main.EXIT_INPUT;
+        }
+        LidcExperiment.Result result;
+        try {
+            result = LidcExperiment.run(dir, outDir, new LidcExperiment.Options(skipEmpty, jobs),
+                    total -> Progress.forConsole(err, "lidc", total));
+        } catch (IOException e) {
+            err.println("segopt lidc: " + e.getMessage());
+            return Main.EXIT_INTERNAL;
+        }
+        for (String uid : result.row().undefined()) {
+            err.println("segopt lidc: series " + uid + ": M = 0 (every annotation mask is empty): ratios undefined, "
+                    + "left out of the statistics");
+        }
+        if (!result.readerDeduplicated().isEmpty()) {
+            err.println("segopt lidc: annotations overlap more than 4 deep, each reader counted once, in series "
+                    + String.join(", ", result.readerDeduplicated()));
+        }
+        if (json) {
+            out.println(toJson(result));
+        } else {
+            try {
+                out.print(Files.readString(outDir.resolve("table.md")));
+            } catch (IOException e) {
+                err.println("segopt lidc: cannot read back " + outDir.resolve("table.md") + ": " + e.getMessage());
+                return Main.EXIT_INTERNAL;
+            }
+        }
+        if (result.files() == 0) {
+            err.println("segopt lidc: " + dir + ": no *.xml files found");
+            return Main.EXIT_INPUT;
+        }
+        if (result.errors() > 0) {
+            err.println("segopt lidc: " + result.errors() + " file(s) skipped because of errors (see "
+                    + outDir.resolve("skipped.csv") + ")");
+            return Main.EXIT_INPUT;
+        }
+        return 0;
+    }
+
+    static Json toJson(LidcExperiment.Result r) {
+        List<Json> skipped = new ArrayList<>();
+        for (LidcExperiment.Skipped s : r.skipped()) {
+            skipped.add(Json.object().put("file", s.file()).put("seriesUid", s.seriesUid().isEmpty() ? null : s.seriesUid())
+                    .put("what", s.what()).put("reason", s.reason()).put("error", s.error()));
+        }
+        return Json.object()
+                .put("scans", r.row().cases())
+                .put("accuracyRatio", ReportCommand.stats(r.row().accuracy()))
+                .put("diceRatio", ReportCommand.stats(r.row().dice()))
+                .put("files", r.files())
+                .put("series", r.scans().size())
+                .put("radiographs", r.radiographs())
+                .put("emptySeries", r.scans().stream().filter(s -> s.analysis() == null).count())
+                .put("undefined", r.row().undefined())
+                .put("readerDeduplicated", r.readerDeduplicated())
+                .put("errors", r.errors())
+                .put("skipped", skipped);
+    }
+}

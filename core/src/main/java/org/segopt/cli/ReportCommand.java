@@ -1,0 +1,155 @@
+package org.segopt.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.segopt.engine.Engine;
+import org.segopt.report.DatasetException;
+import org.segopt.report.Datasets;
+import org.segopt.report.Progress;
+import org.segopt.report.Report;
+import org.segopt.report.Stats;
+import org.segopt.report.Table1;
+
+/**
+ * {@code segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json]}: the
+ * paper's Table 1 and Figure 5 for a multi-rater dataset.
+ */
+final class ReportCommand {
+    static final String USAGE = """
+            Usage: segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json] [--jobs N]
+
+            For every case (ROI x patient) of a dataset of binary rater masks: m = mean of the
+            raters' masks, the exact Accuracy- and Dice-optimal segmentations, and per ROI the
+            statistics of |s^A|/|m| and |s^D|/|m| (the paper's Table 1) with their scatter plot
+            (Figure 5).
+
+              --layout plastimatch DIR  DIR/<patient>/<ROI> (User<k>).nrrd as Plastimatch writes
+                                        RTSTRUCTs (any format segopt reads, e.g. .npy, works); a
+                                        missing User file is a rater who did not delineate
+              --manifest FILE.csv       CSV with columns roi,case,file: one row per rater mask,
+                                        paths relative to the CSV
+              --out DIR                 writes cases.csv, table.md, table.csv, scatter.png, scatter.svg
+              --jobs N                  cases analysed at once (default: min(4, processors))
+              --json                    print one JSON object with the table instead of Markdown
+
+            A case that cannot be used (unreadable file, shapes differ, values not 0/1) is reported on
+            stderr and skipped; the others finish and the exit code is 3. Cases with M = 0 have
+            undefined ratios: they are listed and left out of the statistics.
+            Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used.
+            """;
+
+    private ReportCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        boolean json = false;
+        Path layoutDir = null;
+        Path manifest = null;
+        Path outDir = null;
+        int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--json" -> json = true;
+                case "--layout" -> {
+                    String kind = Options.value(args, ++i, a);
+                    if (!kind.equals("plastimatch")) {
+                        throw new UsageException("--layout must be plastimatch, not '" + kind + "'");
+                    }
+                    layoutDir = Path.of(Options.value(args, ++i, "--layout plastimatch"));
+                }
+                case "--manifest" -> manifest = Path.of(Options.value(args, ++i, a));
+                case "--out" -> outDir = Path.of(Options.value(args, ++i, a));
+                case "--jobs" -> jobs = (int) Options.integer(a, Options.value(args, ++i, a), 1, 1024);
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+            }
+        }
+        if ((layoutDir == null) == (manifest == null)) {
+            throw new UsageException("give exactly one of --layout plastimatch DIR and --manifest FILE.csv");
+        }
+        if (outDir == null) {
+            throw new UsageException("--out DIR is required");
+        }
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new UsageException("--out " + outDir + " is not a directory");
+        }
+        Datasets.Listing listing;
+        try {
+            listing = layoutDir != null ? Datasets.plastimatch(layoutDir) : Datasets.manifest(manifest);
+        } catch (DatasetException e) {
+            err.println("segopt report: " + e.getMessage());
+            return Main.EXIT_INPUT;
+        }
+        if (listing.cases().isEmpty() && listing.errors().isEmpty()) {
+            err.println("segopt report: " + (layoutDir != null ? layoutDir : manifest) + ": no cases found"
+                    + (layoutDir != null ? " (expected DIR/<patient>/<ROI> (User<k>).nrrd)" : ""));
+            return Main.EXIT_INPUT;
+        }
+        if (!listing.ignored().isEmpty()) {
+            err.println("segopt report: ignored " + listing.ignored().size() + " file(s) not named '<ROI> (User<k>).<ext>', e.g. "
+                    + listing.ignored().getFirst());
+        }
+        for (String e : listing.errors()) {
+            err.println("segopt report: " + e + " (case skipped)");
+        }
+        Report.Result result;
+        try {
+            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(),
+                    Progress.forConsole(err, "report", listing.cases().size()));
+        } catch (IOException e) {
+            err.println("segopt report: cannot write the results to " + outDir + ": " + e.getMessage());
+            return Main.EXIT_INTERNAL;
+        }
+        for (Table1.Row row : result.rows()) {
+            for (String c : row.undefined()) {
+                err.println("segopt report: " + row.name() + "/" + c + ": M = 0 (no rater marked a voxel): ratios undefined, "
+                        + "left out of the statistics");
+            }
+        }
+        if (json) {
+            out.println(toJson(result));
+        } else {
+            try {
+                out.print(Files.readString(outDir.resolve("table.md")));
+            } catch (IOException e) {
+                err.println("segopt report: cannot read back " + outDir.resolve("table.md") + ": " + e.getMessage());
+                return Main.EXIT_INTERNAL;
+            }
+        }
+        if (!result.errors().isEmpty()) {
+            err.println("segopt report: " + result.errors().size() + " case(s) skipped because of errors");
+            return Main.EXIT_INPUT;
+        }
+        return 0;
+    }
+
+    static Json toJson(Report.Result result) {
+        List<Json> rois = new ArrayList<>();
+        for (Table1.Row row : result.rows()) {
+            rois.add(Json.object()
+                    .put("roi", row.name())
+                    .put("cases", row.cases())
+                    .put("accuracyRatio", stats(row.accuracy()))
+                    .put("diceRatio", stats(row.dice()))
+                    .put("undefined", row.undefined()));
+        }
+        return Json.object().put("rois", rois).put("errors", result.errors());
+    }
+
+    /** {"mean", "std", "min", "max"}, each null when there are no values. */
+    static Json stats(Stats s) {
+        return Json.object()
+                .put("mean", s.isEmpty() ? null : s.mean())
+                .put("std", s.isEmpty() ? null : s.std())
+                .put("min", s.isEmpty() ? null : s.min())
+                .put("max", s.isEmpty() ? null : s.max());
+    }
+}
