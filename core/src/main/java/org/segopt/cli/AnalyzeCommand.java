@@ -47,22 +47,18 @@ final class AnalyzeCommand {
         Integer votes = null;
         Long volume = null;
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
+        Options options = new Options(args);
+        while (options.hasNext()) {
+            String a = options.next();
             switch (a) {
                 case "--json" -> json = true;
-                case "--votes" -> votes = (int) Options.integer(a, Options.value(args, ++i, a), 1, Marginal.MAX_RATERS);
-                case "--volume" -> volume = Options.integer(a, Options.value(args, ++i, a), 0, Long.MAX_VALUE);
+                case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
+                case "--volume" -> volume = options.integer(a, 0, Long.MAX_VALUE);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> {
-                    if (a.startsWith("-") && a.length() > 1) {
-                        throw new UsageException("unknown option " + a);
-                    }
-                    files.add(Path.of(a));
-                }
+                default -> files.add(Options.positional(a));
             }
         }
         try (Arena arena = Arena.ofShared()) {

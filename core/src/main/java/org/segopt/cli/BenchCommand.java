@@ -42,15 +42,16 @@ final class BenchCommand {
         Integer threads = null;
         String backend = "simd";
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
+        Options options = new Options(args);
+        while (options.hasNext()) {
+            String a = options.next();
             switch (a) {
                 case "--json" -> json = true;
-                case "--votes" -> votes = (int) Options.integer(a, Options.value(args, ++i, a), 1, Marginal.MAX_RATERS);
-                case "--repeat" -> repeat = (int) Options.integer(a, Options.value(args, ++i, a), 1, 10_000);
-                case "--threads" -> threads = (int) Options.integer(a, Options.value(args, ++i, a), 1, 1024);
+                case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
+                case "--repeat" -> repeat = (int) options.integer(a, 1, 10_000);
+                case "--threads" -> threads = (int) options.integer(a, 1, 1024);
                 case "--backend" -> {
-                    backend = Options.value(args, ++i, a);
+                    backend = options.value(a);
                     if (!backend.equals("scalar") && !backend.equals("simd")) {
                         throw new UsageException("--backend must be scalar or simd, not '" + backend + "'");
                     }
@@ -59,12 +60,7 @@ final class BenchCommand {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> {
-                    if (a.startsWith("-") && a.length() > 1) {
-                        throw new UsageException("unknown option " + a);
-                    }
-                    files.add(Path.of(a));
-                }
+                default -> files.add(Options.positional(a));
             }
         }
         if (backend.equals("scalar") && threads != null && threads > 1) {

@@ -40,21 +40,17 @@ final class ExplainCommand {
         Integer votes = null;
         Path png = null;
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
+        Options options = new Options(args);
+        while (options.hasNext()) {
+            String a = options.next();
             switch (a) {
-                case "--votes" -> votes = (int) Options.integer(a, Options.value(args, ++i, a), 1, Marginal.MAX_RATERS);
-                case "--out" -> png = Path.of(Options.value(args, ++i, a));
+                case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
+                case "--out" -> png = options.path(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> {
-                    if (a.startsWith("-") && a.length() > 1) {
-                        throw new UsageException("unknown option " + a);
-                    }
-                    files.add(Path.of(a));
-                }
+                default -> files.add(Options.positional(a));
             }
         }
         if (png == null) {

@@ -43,25 +43,24 @@ final class LidcCommand {
         Path dir = null;
         Path outDir = null;
         int jobs = Runtime.getRuntime().availableProcessors();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
+        Options options = new Options(args);
+        while (options.hasNext()) {
+            String a = options.next();
             switch (a) {
                 case "--json" -> json = true;
                 case "--skip-empty" -> skipEmpty = true;
-                case "--out" -> outDir = Path.of(Options.value(args, ++i, a));
-                case "--jobs" -> jobs = (int) Options.integer(a, Options.value(args, ++i, a), 1, 1024);
+                case "--out" -> outDir = options.path(a);
+                case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
                 default -> {
-                    if (a.startsWith("-") && a.length() > 1) {
-                        throw new UsageException("unknown option " + a);
-                    }
+                    Path given = Options.positional(a);
                     if (dir != null) {
                         throw new UsageException("one DIR only (got " + dir + " and " + a + ")");
                     }
-                    dir = Path.of(a);
+                    dir = given;
                 }
             }
         }

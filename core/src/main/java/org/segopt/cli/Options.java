@@ -1,22 +1,40 @@
 package org.segopt.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 
-/** Small helpers for parsing option values, each failure a {@link UsageException}. */
+/**
+ * Walks a command's arguments: each command switches on {@link #next()} and pulls option values
+ * with the typed getters; every malformed value is a {@link UsageException}.
+ */
 final class Options {
-    private Options() {
+    private final List<String> args;
+    private int position;
+
+    Options(List<String> args) {
+        this.args = args;
     }
 
-    /** The argument after option {@code name} at position {@code index}. */
-    static String value(List<String> args, int index, String name) throws UsageException {
-        if (index >= args.size()) {
+    boolean hasNext() {
+        return position < args.size();
+    }
+
+    /** The next argument (an option name or a positional argument). */
+    String next() {
+        return args.get(position++);
+    }
+
+    /** The value after option {@code name}. */
+    String value(String name) throws UsageException {
+        if (position >= args.size()) {
             throw new UsageException(name + " needs a value");
         }
-        return args.get(index);
+        return args.get(position++);
     }
 
-    /** {@code text} as an integer in [min, max]. */
-    static long integer(String name, String text, long min, long max) throws UsageException {
+    /** The value after option {@code name} as an integer in [min, max]. */
+    long integer(String name, long min, long max) throws UsageException {
+        String text = value(name);
         long v;
         try {
             v = Long.parseLong(text);
@@ -27,5 +45,18 @@ final class Options {
             throw new UsageException(name + " must be in " + min + ".." + (max == Long.MAX_VALUE ? "" : max) + ", not " + v);
         }
         return v;
+    }
+
+    /** The value after option {@code name} as a path. */
+    Path path(String name) throws UsageException {
+        return Path.of(value(name));
+    }
+
+    /** {@code argument} as a positional path; an unknown option is a usage error. */
+    static Path positional(String argument) throws UsageException {
+        if (argument.startsWith("-") && argument.length() > 1) {
+            throw new UsageException("unknown option " + argument);
+        }
+        return Path.of(argument);
     }
 }

@@ -51,20 +51,21 @@ final class ReportCommand {
         Path manifest = null;
         Path outDir = null;
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
+        Options options = new Options(args);
+        while (options.hasNext()) {
+            String a = options.next();
             switch (a) {
                 case "--json" -> json = true;
                 case "--layout" -> {
-                    String kind = Options.value(args, ++i, a);
+                    String kind = options.value(a);
                     if (!kind.equals("plastimatch")) {
                         throw new UsageException("--layout must be plastimatch, not '" + kind + "'");
                     }
-                    layoutDir = Path.of(Options.value(args, ++i, "--layout plastimatch"));
+                    layoutDir = options.path("--layout plastimatch");
                 }
-                case "--manifest" -> manifest = Path.of(Options.value(args, ++i, a));
-                case "--out" -> outDir = Path.of(Options.value(args, ++i, a));
-                case "--jobs" -> jobs = (int) Options.integer(a, Options.value(args, ++i, a), 1, 1024);
+                case "--manifest" -> manifest = options.path(a);
+                case "--out" -> outDir = options.path(a);
+                case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
