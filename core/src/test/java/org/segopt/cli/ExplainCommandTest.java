@@ -25,15 +25,9 @@ class ExplainCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(Object... args) {
+        return CliRun.of(args);
     }
 
     private static void assertFigure(Path png) throws IOException {
@@ -60,7 +54,7 @@ class ExplainCommandTest {
     @Test
     void drawsVotesFloatsAndRaterMasks() throws IOException {
         Path a = tmp.resolve("fig4.png");
-        Run r = run("explain", "--votes", "7", "--out", a.toString(), FIG4);
+        CliRun r = run("explain", "--votes", "7", "--out", a.toString(), FIG4);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote"), r.out());
         assertFigure(a);
@@ -81,15 +75,15 @@ class ExplainCommandTest {
 
     @Test
     void errors() {
-        Run noOut = run("explain", FIG3);
+        CliRun noOut = run("explain", FIG3);
         assertEquals(2, noOut.code());
         assertTrue(noOut.err().contains("--out FILE.png is required"), noOut.err());
         assertEquals(2, run("explain", "--out", tmp.resolve("x.png").toString()).code());
-        Run bad = run("explain", "--out", tmp.resolve("y.png").toString(), Path.of("..", "test-data", "invalid_nan.npy").toString());
+        CliRun bad = run("explain", "--out", tmp.resolve("y.png").toString(), Path.of("..", "test-data", "invalid_nan.npy").toString());
         assertEquals(3, bad.code());
         assertTrue(bad.err().contains("invalid_nan.npy"), bad.err());
         assertFalse(Files.exists(tmp.resolve("y.png")));
-        Run missing = run("explain", "--out", tmp.resolve("z.png").toString(), "no-such.npy");
+        CliRun missing = run("explain", "--out", tmp.resolve("z.png").toString(), "no-such.npy");
         assertEquals(3, missing.code());
         assertEquals(0, run("explain", "--help").code());
     }

@@ -40,8 +40,6 @@ import org.segopt.report.Csv;
  * evaluation of every top-v segmentation.
  */
 class LidcCommandTest {
-    private record Run(int code, String out, String err) {
-    }
 
     @TempDir
     static Path tmp;
@@ -138,18 +136,14 @@ class LidcCommandTest {
         return Fraction.of(BigInteger.valueOf(volume).multiply(mass.denominator()), mass.numerator());
     }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(Object... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void analysesTheSeriesReportsTheRestAndExitsThree() throws IOException {
         Path out = tmp.resolve("out");
-        Run r = run("lidc", dir.toString(), "--out", out.toString(), "--json");
+        CliRun r = run("lidc", dir.toString(), "--out", out.toString(), "--json");
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("broken.xml") && r.err().contains("malformed XML"), r.err());
         assertTrue(r.err().contains("outside.xml") && r.err().contains("xCoord 600 is outside"), r.err());
@@ -242,7 +236,7 @@ class LidcCommandTest {
     @Test
     void skipEmptyLeavesSeriesWithoutAnnotationsOut() throws IOException {
         Path out = tmp.resolve("out-skip");
-        Run r = run("lidc", dir.toString(), "--out", out.toString(), "--json", "--skip-empty", "--jobs", "2");
+        CliRun r = run("lidc", dir.toString(), "--out", out.toString(), "--json", "--skip-empty", "--jobs", "2");
         assertEquals(3, r.code(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(3, json.get("scans").asInt());
@@ -255,7 +249,7 @@ class LidcCommandTest {
         Path clean = tmp.resolve("clean");
         Files.createDirectories(clean);
         Files.copy(dir.resolve("a/157/158.xml"), clean.resolve("a.xml"));
-        Run r = run("lidc", clean.toString(), "--out", tmp.resolve("out-clean").toString());
+        CliRun r = run("lidc", clean.toString(), "--out", tmp.resolve("out-clean").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("| (L) Lung nodules | 1 | 0.692 | 0.000 | 0.692 | 0.692 | 0.692 |"), r.out());
     }
@@ -266,7 +260,7 @@ class LidcCommandTest {
         assertTrue(run("lidc", dir.toString()).err().contains("--out OUTDIR is required"));
         assertTrue(run("lidc", "a", "b", "--out", "x").err().contains("one DIR only"));
         assertEquals(2, run("lidc", dir.toString(), "--out", "x", "--bogus").code());
-        Run missing = run("lidc", tmp.resolve("none").toString(), "--out", tmp.resolve("o").toString());
+        CliRun missing = run("lidc", tmp.resolve("none").toString(), "--out", tmp.resolve("o").toString());
         assertEquals(3, missing.code());
         assertTrue(missing.err().contains("not a directory"), missing.err());
         assertEquals(0, run("lidc", "--help").code());

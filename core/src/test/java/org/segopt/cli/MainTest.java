@@ -17,23 +17,17 @@ class MainTest {
     private static final String FIG4 = Path.of("..", "test-data", "fig4_dice_extreme_votes.npy").toString();
     private static final String M2 = Path.of("..", "test-data", "fig2_m2.npy").toString();
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(Object... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void helpGoesToStdoutWithExitZero() {
-        Run r = run("--help");
+        CliRun r = run("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("analyze"));
-        Run a = run("analyze", "--help");
+        CliRun a = run("analyze", "--help");
         assertEquals(0, a.code());
         assertTrue(a.out().contains("--votes R"));
     }
@@ -53,7 +47,7 @@ class MainTest {
         "analyze --volume -1 FIG4|--volume must be in 0..",
     })
     void usageErrorsExitTwoWithOneLine(String line, String message) {
-        Run r = run(line.replace("FIG4", FIG4).split(" "));
+        CliRun r = run(line.replace("FIG4", FIG4).split(" "));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(message), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -66,16 +60,16 @@ class MainTest {
 
     @Test
     void inputErrorsExitThree() {
-        Run missing = run("analyze", "no-such-file.npy");
+        CliRun missing = run("analyze", "no-such-file.npy");
         assertEquals(3, missing.code());
         assertTrue(missing.err().startsWith("no-such-file.npy: "), missing.err());
-        Run format = run("analyze", "pom.xml");
+        CliRun format = run("analyze", "pom.xml");
         assertEquals(3, format.code());
         assertTrue(format.err().contains("unsupported file format"), format.err());
-        Run floatVotes = run("analyze", "--votes", "5", M2);
+        CliRun floatVotes = run("analyze", "--votes", "5", M2);
         assertEquals(3, floatVotes.code());
         assertTrue(floatVotes.err().contains("--votes needs integer vote counts"), floatVotes.err());
-        Run floatMasks = run("analyze", M2, M2);
+        CliRun floatMasks = run("analyze", M2, M2);
         assertEquals(3, floatMasks.code());
         assertTrue(floatMasks.err().contains("rater mask must be boolean or integer"), floatMasks.err());
     }
@@ -97,15 +91,15 @@ class MainTest {
         List<String> mixed = new java.util.ArrayList<>(npy);
         mixed.set(2, nrrd.toString());
         List<String> args = new java.util.ArrayList<>(List.of("analyze", "--json"));
-        Run all = run(java.util.stream.Stream.concat(args.stream(), npy.stream()).toArray(String[]::new));
-        Run mix = run(java.util.stream.Stream.concat(args.stream(), mixed.stream()).toArray(String[]::new));
+        CliRun all = run(java.util.stream.Stream.concat(args.stream(), npy.stream()).toArray(String[]::new));
+        CliRun mix = run(java.util.stream.Stream.concat(args.stream(), mixed.stream()).toArray(String[]::new));
         assertEquals(0, mix.code(), mix.err());
         assertEquals(all.out(), mix.out());
     }
 
     @Test
     void tableNamesTheNumbers() {
-        Run r = run("analyze", "--votes", "7", FIG4);
+        CliRun r = run("analyze", "--votes", "7", FIG4);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("(4/7)"), r.out());
         assertTrue(r.out().contains("Theorem 2: V^D in [112, 700] holds"), r.out());

@@ -56,8 +56,6 @@ class ReportCommandTest {
     private record Expected(int cases, double[] accuracy, double[] dice, List<String> undefined) {
     }
 
-    private record Run(int code, String out, String err) {
-    }
 
     @TempDir
     static Path tmp;
@@ -168,12 +166,8 @@ class ReportCommandTest {
                 java.util.Arrays.stream(v).max().orElseThrow()};
     }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(Object... args) {
+        return CliRun.of(args);
     }
 
     private static void assertTable(Path tableCsv, Map<String, Expected> expected) throws IOException {
@@ -196,7 +190,7 @@ class ReportCommandTest {
     @Test
     void manifestOfNpyMasksGivesTheBruteForceTable() throws IOException {
         Path out = tmp.resolve("out-manifest");
-        Run r = run("report", "--manifest", manifest.toString(), "--out", out.toString());
+        CliRun r = run("report", "--manifest", manifest.toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         Map<String, Expected> expected = expected(cases);
         assertTable(out.resolve("table.csv"), expected);
@@ -251,7 +245,7 @@ class ReportCommandTest {
     @Test
     void plastimatchLayoutOfNrrdMasksGivesTheSameTable() throws IOException {
         Path out = tmp.resolve("out-plastimatch");
-        Run r = run("report", "--layout", "plastimatch", plastimatch.toString(), "--out", out.toString(), "--json");
+        CliRun r = run("report", "--layout", "plastimatch", plastimatch.toString(), "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("ignored 1 file"), r.err());
         Map<String, Expected> expected = expected(cases);
@@ -313,7 +307,7 @@ class ReportCommandTest {
         lines.add("Bad,garbage,garbage.npy");
         Files.write(dir.resolve("m.csv"), lines);
         Path out = tmp.resolve("out-bad");
-        Run r = run("report", "--manifest", dir.resolve("m.csv").toString(), "--out", out.toString(), "--json");
+        CliRun r = run("report", "--manifest", dir.resolve("m.csv").toString(), "--out", out.toString(), "--json");
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("Bad/shape") && r.err().contains("wide.npy") && r.err().contains("shape [3, 4]"), r.err());
         assertTrue(r.err().contains("Bad/value") && r.err().contains("two.npy") && r.err().contains("voxel 5 has value 2"), r.err());
@@ -337,19 +331,19 @@ class ReportCommandTest {
     @Test
     void usageAndDatasetErrors() {
         assertEquals(2, run("report", "--out", "x").code());
-        Run both = run("report", "--manifest", "a.csv", "--layout", "plastimatch", "d", "--out", "x");
+        CliRun both = run("report", "--manifest", "a.csv", "--layout", "plastimatch", "d", "--out", "x");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("exactly one of"), both.err());
-        Run layout = run("report", "--layout", "gold", "d", "--out", "x");
+        CliRun layout = run("report", "--layout", "gold", "d", "--out", "x");
         assertEquals(2, layout.code());
         assertTrue(layout.err().contains("--layout must be plastimatch"), layout.err());
-        Run noOut = run("report", "--manifest", manifest.toString());
+        CliRun noOut = run("report", "--manifest", manifest.toString());
         assertEquals(2, noOut.code());
         assertTrue(noOut.err().contains("--out DIR is required"), noOut.err());
-        Run missing = run("report", "--manifest", tmp.resolve("nope.csv").toString(), "--out", tmp.resolve("o1").toString());
+        CliRun missing = run("report", "--manifest", tmp.resolve("nope.csv").toString(), "--out", tmp.resolve("o1").toString());
         assertEquals(3, missing.code());
         assertTrue(missing.err().contains("cannot read the manifest"), missing.err());
-        Run notDir = run("report", "--layout", "plastimatch", tmp.resolve("nope").toString(), "--out", tmp.resolve("o2").toString());
+        CliRun notDir = run("report", "--layout", "plastimatch", tmp.resolve("nope").toString(), "--out", tmp.resolve("o2").toString());
         assertEquals(3, notDir.code());
         assertTrue(notDir.err().contains("not a directory"), notDir.err());
         assertEquals(0, run("report", "--help").code());
@@ -361,7 +355,7 @@ class ReportCommandTest {
     void manifestWithoutTheColumnsIsAnInputError() throws IOException {
         Path csv = tmp.resolve("badheader.csv");
         Files.writeString(csv, "region,patient,path\nA,B,c.npy\n");
-        Run r = run("report", "--manifest", csv.toString(), "--out", tmp.resolve("o3").toString());
+        CliRun r = run("report", "--manifest", csv.toString(), "--out", tmp.resolve("o3").toString());
         assertEquals(3, r.code());
         assertTrue(r.err().contains("roi, case and file"), r.err());
     }

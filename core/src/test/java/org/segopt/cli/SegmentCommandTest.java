@@ -44,15 +44,9 @@ class SegmentCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(Object... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> list = Arrays.stream(args).map(Object::toString).toList();
-        int code = Main.run(list, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(Object... args) {
+        return CliRun.of(args);
     }
 
     /** Copies the .npy fixture's data into a gzip NRRD and a NIfTI-2 .nii.gz of the same type and byte order. */
@@ -92,11 +86,11 @@ class SegmentCommandTest {
         if (votes != null) {
             args.addAll(List.of("--votes", votes));
         }
-        Run npy = run(concat(args, DATA.resolve(fixture)));
+        CliRun npy = run(concat(args, DATA.resolve(fixture)));
         assertEquals(0, npy.code(), npy.err());
         JsonNode expected = JSON.readTree(npy.out());
         for (Path image : asMedicalImages(fixture)) {
-            Run r = run(concat(args, image));
+            CliRun r = run(concat(args, image));
             assertEquals(0, r.code(), r.err());
             if (fixture.contains("fortran")) {
                 // NIfTI and NRRD present the Fortran-order axes (file order) slowest first: reversed.
@@ -127,12 +121,12 @@ class SegmentCommandTest {
     void segmentWritesMasksOfTheAnalysedVolumes(String options, String field, String volume) throws Exception {
         for (String fixture : List.of("fig4_dice_extreme_votes.npy", "fig2_m2.npy", "tie_at_tau_float32.npy")) {
             List<String> votes = fixture.contains("votes") ? List.of("--votes", "7") : List.of();
-            Run analysis = run(concat(concatAll(List.of("analyze", "--json"), votes), DATA.resolve(fixture)));
+            CliRun analysis = run(concat(concatAll(List.of("analyze", "--json"), votes), DATA.resolve(fixture)));
             long expected = JSON.readTree(analysis.out()).get(field).get(volume).asLong();
             for (String suffix : List.of(".npy", ".nrrd", ".nhdr", ".nii", ".nii.gz")) {
                 Path out = dir.resolve(fixture + "." + field + volume + suffix);
                 List<String> args = concatAll(List.of("segment"), List.of(options.split(" ")), votes, List.of("--out", out.toString()));
-                Run r = run(concat(args, DATA.resolve(fixture)));
+                CliRun r = run(concat(args, DATA.resolve(fixture)));
                 assertEquals(0, r.code(), r.err());
                 long n = fixture.contains("votes") ? 700 : 1000;
                 assertEquals("written " + out + ": " + expected + " of " + n + " voxels\n", r.out());
@@ -179,7 +173,7 @@ class SegmentCommandTest {
         assertEquals(0, run("segment", "--metric", "accuracy", "--least", "--out", least, in).code());
         assertEquals(2, ones(least));
         Path v = dir.resolve("v.nrrd");
-        Run r = run("segment", "--volume", "3", "--out", v, in);
+        CliRun r = run("segment", "--volume", "3", "--out", v, in);
         assertEquals("written " + v + ": 3 of 6 voxels\n", r.out());
     }
 
@@ -208,7 +202,7 @@ class SegmentCommandTest {
         for (Path in : List.of(nrrd, nifti)) {
             String name = in.getFileName().toString();
             Path out = dir.resolve("mask-" + name);
-            Run r = run("segment", "--metric", "dice", "--out", out, in);
+            CliRun r = run("segment", "--metric", "dice", "--out", out, in);
             assertEquals(0, r.code(), r.err());
             try (Arena arena = Arena.ofConfined()) {
                 NdArray input = ArrayReaders.read(in, arena);
@@ -229,7 +223,7 @@ class SegmentCommandTest {
 
     @Test
     void helpDescribesTheCommand() {
-        Run r = run("segment", "--help");
+        CliRun r = run("segment", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--metric accuracy|dice|volume"));
         assertTrue(run("--help").out().contains("segment"));
@@ -250,7 +244,7 @@ class SegmentCommandTest {
         "segment --metric dice --votes 7 --out FIG4 FIG4|would overwrite the input",
     })
     void usageErrorsExitTwoWithOneLine(String line, String message) {
-        Run r = run((Object[]) line.replace("FIG4", DATA.resolve("fig4_dice_extreme_votes.npy").toString())
+        CliRun r = run((Object[]) line.replace("FIG4", DATA.resolve("fig4_dice_extreme_votes.npy").toString())
                 .replace("x.", dir.resolve("x.").toString()).split(" "));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(message), r.err());
@@ -260,14 +254,14 @@ class SegmentCommandTest {
     @Test
     void inputAndOutputErrorsExitThreeNamingTheFile() throws Exception {
         Path out = dir.resolve("missing-dir").resolve("m.nii.gz");
-        Run unwritable = run("segment", "--metric", "dice", "--votes", "7", "--out", out, DATA.resolve("fig4_dice_extreme_votes.npy"));
+        CliRun unwritable = run("segment", "--metric", "dice", "--votes", "7", "--out", out, DATA.resolve("fig4_dice_extreme_votes.npy"));
         assertEquals(3, unwritable.code());
         assertTrue(unwritable.err().startsWith(out + ": cannot write"), unwritable.err());
         Path bad = Files.write(dir.resolve("bad.nii"), new byte[10]);
-        Run unreadable = run("segment", "--metric", "dice", "--out", dir.resolve("m.npy"), bad);
+        CliRun unreadable = run("segment", "--metric", "dice", "--out", dir.resolve("m.npy"), bad);
         assertEquals(3, unreadable.code());
         assertTrue(unreadable.err().startsWith(bad + ": not a NIfTI file"), unreadable.err());
-        Run invalid = run("segment", "--metric", "dice", "--out", dir.resolve("m.npy"), DATA.resolve("invalid_nan.npy"));
+        CliRun invalid = run("segment", "--metric", "dice", "--out", dir.resolve("m.npy"), DATA.resolve("invalid_nan.npy"));
         assertEquals(3, invalid.code());
         assertFalse(Files.exists(dir.resolve("m.npy")));
     }
