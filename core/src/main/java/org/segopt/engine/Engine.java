@@ -30,9 +30,11 @@ public final class Engine {
     private static volatile Engine parallel;
 
     private final PassBackend passes;
+    private final ThreadLocal<Workspace> workspaces;
 
     private Engine(PassBackend passes) {
         this.passes = passes;
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(passes));
     }
 
     private Engine(Kernels kernels, int threads) {
@@ -105,7 +107,8 @@ public final class Engine {
      * @throws IllegalArgumentException if m has no voxels
      */
     public Analysis analyze(Marginal m) {
-        return solve(m, -1).analysis;
+        Workspace w = solve(m, -1);
+        return w.solver.analysis(w.target);
     }
 
     /**
@@ -117,7 +120,8 @@ public final class Engine {
         if (volume < 0 || volume > m.voxels()) {
             throw new IllegalArgumentException("volume " + volume + " is outside 0.." + m.voxels());
         }
-        return solve(m, volume).analysis;
+        Workspace w = solve(m, volume);
+        return w.solver.analysis(w.target);
     }
 
     /** F_m, a_m and d_m at the histogram's breakpoints (see {@link Curves}). */
@@ -165,25 +169,33 @@ public final class Engine {
         return passes.readPass(m);
     }
 
-    private record Solved(Solver solver, Analysis analysis) {
+    /** What one analysis works in, kept per calling thread so that a call allocates no tables. */
+    private static final class Workspace {
+        final Histogrammer histogrammer;
+        final LevelTable table = new LevelTable();
+        final Solver solver = new Solver();
+        final int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
+        long target;
+
+        Workspace(PassBackend passes) {
+            histogrammer = new Histogrammer(passes);
+        }
     }
 
-    private Solved solve(Marginal m, long volume) {
+    /** Histograms m, refines until every decision is exact, and leaves the solver ready in this thread's workspace. */
+    private Workspace solve(Marginal m, long volume) {
         if (m.voxels() == 0) {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
-        Histogrammer histogrammer = new Histogrammer(passes);
-        LevelTable table = new LevelTable();
-        histogrammer.histogram(m, table);
-        Solver solver = new Solver();
-        solver.solve(table, null);
-        BigInteger mass = solver.exactMass(); // over the first, smallest table; refinement keeps it
-        long target = volume >= 0 ? volume : solver.defaultVolume();
-        int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
-        for (int k; (k = solver.unresolved(target, unresolved)) > 0; ) {
-            histogrammer.refine(m, table, unresolved, k);
-            solver.solve(table, mass);
+        Workspace w = workspaces.get();
+        w.histogrammer.histogram(m, w.table);
+        w.solver.solve(w.table, null);
+        BigInteger mass = w.solver.exactMass(); // over the first, smallest table; refinement keeps it
+        w.target = volume >= 0 ? volume : w.solver.defaultVolume();
+        for (int k; (k = w.solver.unresolved(w.target, w.unresolved)) > 0; ) {
+            w.histogrammer.refine(m, w.table, w.unresolved, k);
+            w.solver.solve(w.table, mass);
         }
-        return new Solved(solver, solver.analysis(target));
+        return w;
     }
 }

@@ -4,8 +4,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,8 +23,9 @@ import org.segopt.Marginal;
  * they reproduce exactly.
  *
  * <ul>
- *   <li>Votes (u8/bool, R ≤ {@link #MAX_COMPARE_RATERS}): compare-and-count, one vector compare
- *       and a mask popcount per level per vector, no scatter at all.</li>
+ *   <li>Votes (u8/bool): all-zero (background) vectors are counted in one step; for R ≤
+ *       {@link #MAX_COMPARE_RATERS} the rest is compare-and-count in byte counters, no scatter at
+ *       all; more levels take the scalar scatter.</li>
  *   <li>Float histograms: a vector equal in every lane to the previous uniform value (background
  *       0, interior 1: most of a real volume) is counted in one step; other vectors take the
  *       scalar scatter.</li>
@@ -32,12 +36,16 @@ import org.segopt.Marginal;
  * </ul>
  */
 final class PanamaKernels implements Kernels {
-    /** Compare-and-count beats a scatter histogram up to about this many levels. */
-    static final int MAX_COMPARE_RATERS = 15;
+    /** Compare-and-count (one local counter vector per level) serves up to this many raters. */
+    static final int MAX_COMPARE_RATERS = 8;
+    /** Vectors between flushes of the byte counters (a counter gains at most 1 per vector). */
+    private static final int FLUSH = 255;
 
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     private static final int F32_MAX = 0x3F80_0000;
     private static final long F64_MAX = 0x3FF0_0000_0000_0000L;
 
@@ -59,29 +67,112 @@ final class PanamaKernels implements Kernels {
     @Override
     public long countVotes(Marginal m, long from, long to, long[] hist) {
         ElementType t = m.elementType();
-        if (m.encoding() != Encoding.VOTES || (t != ElementType.UINT8 && t != ElementType.BOOL)
-                || m.raters() > MAX_COMPARE_RATERS) {
+        if (m.encoding() != Encoding.VOTES || (t != ElementType.UINT8 && t != ElementType.BOOL)) {
             return scalar.countVotes(m, from, to, hist);
         }
         int max = t == ElementType.BOOL ? Math.min(1, m.raters()) : m.raters();
+        long bad = max <= MAX_COMPARE_RATERS ? compareAndCount(m, from, to, max, hist) : skipZerosAndScatter(m, from, to, hist);
+        long upper = from + (to - from) / BYTES.length() * BYTES.length();
+        return bad >= 0 ? bad : upper < to ? scalar.countVotes(m, upper, to, hist) : -1;
+    }
+
+    /**
+     * Votes 0..max (max ≤ 8), whole vectors of [from, to): an all-zero vector (background) is only
+     * counted; otherwise each level c keeps a vector of byte counters in a local, bumped by
+     * subtracting the compare mask (−1 per hit) and emptied every {@link #FLUSH} vectors, before
+     * a counter can overflow.
+     */
+    private long compareAndCount(Marginal m, long from, long to, int max, long[] hist) {
         MemorySegment s = m.segments().getFirst();
         int lanes = BYTES.length();
         long upper = from + (to - from) / lanes * lanes;
         ByteVector limit = ByteVector.broadcast(BYTES, (byte) max);
         long nonZero = 0;
-        for (long i = from; i < upper; i += lanes) {
-            ByteVector v = ByteVector.fromMemorySegment(BYTES, s, i, ByteOrder.nativeOrder());
-            if (v.compare(VectorOperators.UGT, limit).anyTrue()) {
-                return scalar.countVotes(m, i, i + lanes, hist); // finds the bad voxel
+        for (long block = from; block < upper; block += (long) FLUSH * lanes) {
+            long blockEnd = Math.min(upper, block + (long) FLUSH * lanes);
+            ByteVector c1 = ByteVector.zero(BYTES);
+            ByteVector c2 = c1, c3 = c1, c4 = c1, c5 = c1, c6 = c1, c7 = c1, c8 = c1;
+            for (long i = block; i < blockEnd; i += lanes) {
+                ByteVector v = ByteVector.fromMemorySegment(BYTES, s, i, ByteOrder.nativeOrder());
+                if (!v.compare(VectorOperators.NE, (byte) 0).anyTrue()) {
+                    continue;
+                }
+                if (v.compare(VectorOperators.UGT, limit).anyTrue()) {
+                    return scalar.countVotes(m, i, i + lanes, hist); // finds the bad voxel
+                }
+                c1 = c1.sub(hits(v, 1));
+                if (max >= 2) {
+                    c2 = c2.sub(hits(v, 2));
+                }
+                if (max >= 3) {
+                    c3 = c3.sub(hits(v, 3));
+                }
+                if (max >= 4) {
+                    c4 = c4.sub(hits(v, 4));
+                }
+                if (max >= 5) {
+                    c5 = c5.sub(hits(v, 5));
+                }
+                if (max >= 6) {
+                    c6 = c6.sub(hits(v, 6));
+                }
+                if (max >= 7) {
+                    c7 = c7.sub(hits(v, 7));
+                }
+                if (max >= 8) {
+                    c8 = c8.sub(hits(v, 8));
+                }
             }
-            for (int c = 1; c <= max; c++) {
-                int k = v.compare(VectorOperators.EQ, (byte) c).trueCount();
-                hist[c] += k;
-                nonZero += k;
-            }
+            // Explicit calls, not a loop over an array: vectors stored in an array would be boxed.
+            nonZero += flush(hist, max, 1, c1) + flush(hist, max, 2, c2) + flush(hist, max, 3, c3)
+                    + flush(hist, max, 4, c4) + flush(hist, max, 5, c5) + flush(hist, max, 6, c6)
+                    + flush(hist, max, 7, c7) + flush(hist, max, 8, c8);
         }
         hist[0] += (upper - from) - nonZero;
-        return upper < to ? scalar.countVotes(m, upper, to, hist) : -1;
+        return -1;
+    }
+
+    /** −1 in the lanes of v equal to c, 0 elsewhere. */
+    private static ByteVector hits(ByteVector v, int c) {
+        return (ByteVector) v.compare(VectorOperators.EQ, (byte) c).toVector();
+    }
+
+    /** Adds the byte counters of level c to hist[c] (levels above max have none); returns how many. */
+    private static long flush(long[] hist, int max, int c, ByteVector counters) {
+        if (c > max) {
+            return 0;
+        }
+        long k = laneSum(counters);
+        hist[c] += k;
+        return k;
+    }
+
+    /** Sum of the unsigned byte lanes of v, via 16-bit lanes so that nothing overflows. */
+    private static long laneSum(ByteVector v) {
+        ShortVector pairs = v.reinterpretAsShorts();
+        return pairs.and((short) 0xFF).reduceLanesToLong(VectorOperators.ADD)
+                + pairs.lanewise(VectorOperators.LSHR, 8).reduceLanesToLong(VectorOperators.ADD);
+    }
+
+    /** Votes with many levels, whole vectors of [from, to): all-zero vectors counted at once, others scattered. */
+    private long skipZerosAndScatter(Marginal m, long from, long to, long[] hist) {
+        MemorySegment s = m.segments().getFirst();
+        int lanes = BYTES.length();
+        long upper = from + (to - from) / lanes * lanes;
+        long zeros = 0;
+        for (long i = from; i < upper; i += lanes) {
+            ByteVector v = ByteVector.fromMemorySegment(BYTES, s, i, ByteOrder.nativeOrder());
+            if (!v.compare(VectorOperators.NE, (byte) 0).anyTrue()) {
+                zeros += lanes;
+                continue;
+            }
+            long bad = scalar.countVotes(m, i, i + lanes, hist);
+            if (bad >= 0) {
+                return bad;
+            }
+        }
+        hist[0] += zeros;
+        return -1;
     }
 
     // ---- float histograms ----------------------------------------------------------------------
@@ -116,7 +207,7 @@ final class PanamaKernels implements Kernels {
         int uniform = 0; // a valid key: the value of every lane of the current uniform run
         long run = 0;
         for (long i = from; i < upper; i += lanes) {
-            IntVector v = IntVector.fromMemorySegment(INTS, s, i * 4, order);
+            IntVector v = float32Bits(s, i, order);
             low = low.min(v);
             high = high.max(v);
             if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
@@ -165,7 +256,7 @@ final class PanamaKernels implements Kernels {
         long uniform = 0;
         long run = 0;
         for (long i = from; i < upper; i += lanes) {
-            LongVector v = LongVector.fromMemorySegment(LONGS, s, i * 8, order);
+            LongVector v = float64Bits(s, i, order);
             low = low.min(v);
             high = high.max(v);
             if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
@@ -237,7 +328,7 @@ final class PanamaKernels implements Kernels {
         int lanes = INTS.length();
         long upper = from + (to - from) / lanes * lanes;
         for (long i = from; i < upper; i += lanes) {
-            IntVector top = IntVector.fromMemorySegment(INTS, s, i * 4, order)
+            IntVector top = float32Bits(s, i, order)
                     .lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
             VectorMask<Integer> hit = top.compare(VectorOperators.EQ, (int) prefixes[0]);
             for (int j = 1; j < k; j++) {
@@ -252,6 +343,19 @@ final class PanamaKernels implements Kernels {
             }
         }
         ScalarKernels.refineRange(m, upper, to, shifts, prefixes, k, counts, sumHigh, sumLow);
+    }
+
+    /**
+     * The bit patterns of the floats from voxel {@code index}: loaded as floats and reinterpreted,
+     * because an int load from a {@code float[]}-backed segment takes a slow path.
+     */
+    private static IntVector float32Bits(MemorySegment s, long index, ByteOrder order) {
+        return FloatVector.fromMemorySegment(FLOATS, s, index * 4, order).reinterpretAsInts();
+    }
+
+    /** As {@link #float32Bits} for doubles. */
+    private static LongVector float64Bits(MemorySegment s, long index, ByteOrder order) {
+        return DoubleVector.fromMemorySegment(DOUBLES, s, index * 8, order).reinterpretAsLongs();
     }
 
     private static int int32(MemorySegment s, long index, boolean swap) {
@@ -302,7 +406,7 @@ final class PanamaKernels implements Kernels {
                 } else {
                     long base = from + w * 64;
                     for (int k = 0; k < 64; k += lanes) {
-                        IntVector v = IntVector.fromMemorySegment(INTS, s, (base + k) * 4, order);
+                        IntVector v = float32Bits(s, base + k, order);
                         bits |= v.compare(VectorOperators.GE, threshold).toLong() << k;
                     }
                 }

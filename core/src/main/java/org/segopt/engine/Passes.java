@@ -21,6 +21,7 @@ final class Passes implements PassBackend {
     final Kernels kernels;
     private final int threads;
     private final ExecutorService pool;
+    private final ThreadLocal<long[][]> threadTables = ThreadLocal.withInitial(() -> new long[0][0]);
 
     Passes(Kernels kernels, int threads) {
         if (threads < 1) {
@@ -67,34 +68,43 @@ final class Passes implements PassBackend {
         return Tasks.join(futures);
     }
 
-    /** A chunk's partial result: its first invalid voxel (or −1) and its own tables. */
-    private record Partial(long firstBad, long[][] tables) {
-    }
-
     /**
-     * Runs a histogram pass over several chunks, each filling private tables of the first
-     * {@code length} entries, merged into {@code into} afterwards. (One chunk writes straight into
-     * the caller's tables without this, allocating nothing.)
+     * Runs a histogram pass over several chunks. Each chunk fills its pool thread's own tables
+     * (kept between calls, zero between uses) and adds them into {@code into} under a lock before
+     * its task ends, so concurrent callers never share a thread's tables. (With one chunk the
+     * callers write straight into their tables instead.)
      */
     private long histogram(long n, int length, long[][] into, HistogramPass pass) {
-        List<Partial> parts = split(n, (from, to) -> {
-            long[][] own = new long[into.length][length];
-            return new Partial(pass.run(from, to, own), own);
-        });
-        long firstBad = -1;
-        for (Partial p : parts) {
-            if (p.firstBad >= 0 && (firstBad < 0 || p.firstBad < firstBad)) {
-                firstBad = p.firstBad;
-            }
-            for (int t = 0; t < into.length; t++) {
-                long[] src = p.tables[t];
-                long[] dst = into[t];
-                for (int i = 0; i < length; i++) {
-                    dst[i] += src[i];
+        long[] firstBad = {-1};
+        split(n, (from, to) -> {
+            long[][] own = chunkTables(into.length, length);
+            long bad = pass.run(from, to, own);
+            synchronized (into) {
+                if (bad >= 0 && (firstBad[0] < 0 || bad < firstBad[0])) {
+                    firstBad[0] = bad;
+                }
+                for (int t = 0; t < into.length; t++) {
+                    long[] src = own[t];
+                    long[] dst = into[t];
+                    for (int i = 0; i < length; i++) {
+                        dst[i] += src[i];
+                        src[i] = 0;
+                    }
                 }
             }
+            return bad;
+        });
+        return firstBad[0];
+    }
+
+    /** This pool thread's zeroed tables: at least {@code count} of at least {@code length} entries. */
+    private long[][] chunkTables(int count, int length) {
+        long[][] tables = threadTables.get();
+        if (tables.length < count || tables[0].length < length) {
+            tables = new long[Math.max(count, tables.length)][Math.max(length, tables.length == 0 ? 0 : tables[0].length)];
+            threadTables.set(tables);
         }
-        return firstBad;
+        return tables;
     }
 
     @FunctionalInterface
