@@ -68,20 +68,38 @@ final class LevelTable {
         marginal = m;
         format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
         size = 0;
-        unit = 0;
-        for (int p = 0; p < counts.length; p++) {
-            if (counts[p] > 0) {
-                unit = Math.max(unit, -format.exponent((long) p << (format.width - 16)));
-            }
+        int bins = occupied(counts, 0);
+        // The smallest exponent present fixes the common denominator 2^unit; a first bin holding
+        // only exact zeros (no rest) needs none.
+        int smallest = bins > 1 && occupied[0] == 0 && sumHigh[0] == 0 && sumLow[0] == 0 ? 1 : 0;
+        unit = bins == 0 ? 0 : Math.max(0, -format.exponent((long) occupied[smallest] << (format.width - 16)));
+        for (int j = bins - 1; j >= 0; j--) {
+            int p = occupied[j];
+            addBin(1, p, counts[p], sumHigh[p], sumLow[p]);
+            counts[p] = 0; // leave the work tables zeroed for the next pass
+            sumHigh[p] = 0;
+            sumLow[p] = 0;
         }
-        for (int p = counts.length - 1; p >= 0; p--) {
-            if (counts[p] > 0) {
-                addBin(1, p, counts[p], sumHigh[p], sumLow[p]);
-                counts[p] = 0; // leave the work tables zeroed for the next pass
-                sumHigh[p] = 0;
-                sumLow[p] = 0;
+    }
+
+    private static final long[] ZEROS = new long[PassBackend.DIGITS];
+    private final int[] occupied = new int[PassBackend.DIGITS];
+
+    /**
+     * Writes into {@link #occupied}, ascending, the digits d with {@code counts[from + d] != 0};
+     * returns how many. Skips runs of zeros with the (vectorized) {@link Arrays#mismatch}.
+     */
+    private int occupied(long[] counts, int from) {
+        int n = 0;
+        for (int d = 0; d < PassBackend.DIGITS; d++) {
+            int skip = Arrays.mismatch(counts, from + d, from + PassBackend.DIGITS, ZEROS, d, PassBackend.DIGITS);
+            if (skip < 0) {
+                break;
             }
+            d += skip;
+            occupied[n++] = d;
         }
+        return n;
     }
 
     /** Appends the float bin at {@code depth} with key prefix {@code prefix}, tightened where its sums prove a single value. */
@@ -136,14 +154,13 @@ final class LevelTable {
             if (next < k && indices[next] == i) {
                 int base = next++ * Kernels.DIGITS;
                 long parent = old.prefix(i);
-                for (int digit = Kernels.DIGITS - 1; digit >= 0; digit--) {
+                for (int j = occupied(counts, base) - 1; j >= 0; j--) {
+                    int digit = occupied[j];
                     int b = base + digit;
-                    if (counts[b] > 0) {
-                        addBin(old.depth[i] + 1, (parent << 16) | digit, counts[b], sumHigh[b], sumLow[b]);
-                        counts[b] = 0; // leave the work tables zeroed for the next pass
-                        sumHigh[b] = 0;
-                        sumLow[b] = 0;
-                    }
+                    addBin(old.depth[i] + 1, (parent << 16) | digit, counts[b], sumHigh[b], sumLow[b]);
+                    counts[b] = 0; // leave the work tables zeroed for the next pass
+                    sumHigh[b] = 0;
+                    sumLow[b] = 0;
                 }
             } else {
                 appendFrom(old, i);

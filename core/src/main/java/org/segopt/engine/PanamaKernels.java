@@ -47,6 +47,8 @@ final class PanamaKernels implements Kernels {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     private static final int F32_MAX = 0x3F80_0000;
+    /** Bits of 1.0f (also the largest valid key). */
+    private static final int F32_ONE = F32_MAX;
     private static final long F64_MAX = 0x3FF0_0000_0000_0000L;
 
     private final ScalarKernels scalar = new ScalarKernels();
@@ -180,23 +182,63 @@ final class PanamaKernels implements Kernels {
     @Override
     public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
                             BlockRanges ranges) {
+        boolean f32 = m.encoding() == Encoding.FLOAT32;
+        // float32 has no high sums, so sumHigh serves as the packed table of the scatter.
+        long[] packed = sumHigh;
+        int[] lanesBits = new int[INTS.length()];
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
             long end = Math.min(to, start + BlockRanges.BLOCK);
-            long bad = m.encoding() == Encoding.FLOAT32
-                    ? countFloat32Block(m, start, end, counts, sumLow, ranges)
+            long bad = f32 ? countFloat32Block(m, start, end, counts, sumLow, packed, lanesBits, ranges)
                     : countFloat64Block(m, start, end, counts, sumHigh, sumLow, ranges);
             if (bad >= 0) {
+                if (f32) {
+                    unpack(packed, counts, sumLow);
+                }
                 return bad;
             }
+            if (f32 && (end - from) % PACK_VOXELS == 0) {
+                unpack(packed, counts, sumLow);
+            }
+        }
+        if (f32) {
+            unpack(packed, counts, sumLow);
         }
         return -1;
     }
 
+    /** Voxels a packed entry can take: its count (bits 40+) and sum of 16-bit rests (bits 0-39) stay apart. */
+    private static final long PACK_VOXELS = 1L << 24;
+    private static final long PACK_COUNT = 1L << 40;
+
+    /** Adds the packed (count, sum) entries of float32 bins to counts and sumLow and zeroes them. */
+    private static void unpack(long[] packed, long[] counts, long[] sumLow) {
+        for (int bin = 0; bin <= F32_MAX >>> 16; bin++) {
+            long p = packed[bin];
+            if (p != 0) {
+                counts[bin] += p >>> 40;
+                sumLow[bin] += p & (PACK_COUNT - 1);
+                packed[bin] = 0;
+            }
+        }
+    }
+
+    /** Counts one float32 bit pattern into a packed entry; false if it is not in [0, 1]. */
+    private static boolean addPacked(int bits, long[] packed) {
+        int key = bits == Integer.MIN_VALUE ? 0 : bits; // -0.0 is 0
+        if (Integer.compareUnsigned(key, F32_MAX) > 0) {
+            return false;
+        }
+        packed[key >>> 16] += PACK_COUNT + (key & 0xFFFF);
+        return true;
+    }
+
     /**
      * One block of float32: a vector equal in every lane to the current uniform value is only
-     * counted; others go through the scalar scatter. Lane-wise min/max give the block's range.
+     * counted; in others, lanes at 0 or 1 are counted by mask popcounts and the rest go through
+     * the scalar scatter. Lane-wise min/max give the block's range.
      */
-    private long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] sumLow, BlockRanges ranges) {
+    private long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] sumLow, long[] packed,
+                                   int[] lanesBits, BlockRanges ranges) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
@@ -206,6 +248,8 @@ final class PanamaKernels implements Kernels {
         IntVector high = IntVector.broadcast(INTS, Integer.MIN_VALUE);
         int uniform = 0; // a valid key: the value of every lane of the current uniform run
         long run = 0;
+        long zeros = 0;
+        long ones = 0;
         for (long i = from; i < upper; i += lanes) {
             IntVector v = float32Bits(s, i, order);
             low = low.min(v);
@@ -214,12 +258,19 @@ final class PanamaKernels implements Kernels {
                 run += lanes;
                 continue;
             }
-            for (int k = 0; k < lanes; k++) {
-                if (!ScalarKernels.addFloat32(int32(s, i + k, swap), counts, sumLow)) {
+            // Lanes at exactly 0 (background) or 1 (interior) are only counted; the rest scatter.
+            VectorMask<Integer> zero = v.compare(VectorOperators.EQ, 0);
+            VectorMask<Integer> one = v.compare(VectorOperators.EQ, F32_ONE);
+            zeros += zero.trueCount();
+            ones += one.trueCount();
+            v.intoArray(lanesBits, 0);
+            for (long rest = zero.or(one).not().toLong(); rest != 0; rest &= rest - 1) {
+                int k = Long.numberOfTrailingZeros(rest);
+                if (!addPacked(lanesBits[k], packed)) {
                     return i + k;
                 }
             }
-            int last = int32(s, i + lanes - 1, swap);
+            int last = lanesBits[lanes - 1];
             if (last != uniform && last != Integer.MIN_VALUE) {
                 counts[uniform >>> 16] += run;
                 sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
@@ -229,11 +280,13 @@ final class PanamaKernels implements Kernels {
         }
         counts[uniform >>> 16] += run;
         sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
+        counts[0] += zeros;
+        counts[F32_ONE >>> 16] += ones;
         long lo = low.reduceLanes(VectorOperators.MIN);
         long hi = high.reduceLanes(VectorOperators.MAX);
         for (long i = upper; i < to; i++) {
             int bits = int32(s, i, swap);
-            if (!ScalarKernels.addFloat32(bits, counts, sumLow)) {
+            if (!addPacked(bits, packed)) {
                 return i;
             }
             lo = Math.min(lo, bits);
