@@ -13,13 +13,15 @@ import org.segopt.Analysis.Optimum;
 import org.segopt.Fraction;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
+import org.segopt.engine.BackendUnavailableException;
+import org.segopt.engine.Backends;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
 
 /** {@code segopt analyze [--json] [--votes R] [--volume V] FILE...}: the exact optima of one marginal. */
 final class AnalyzeCommand {
     static final String USAGE = """
-            Usage: segopt analyze [--json] [--votes R] [--volume V] FILE...
+            Usage: segopt analyze [--json] [--votes R] [--volume V] [--backend B] FILE...
 
             Computes, exactly, the Accuracy- and Dice-optimal segmentations of a marginal m:
             sup of each metric, its threshold (1/2 and tau* = sup D / 2), the least and greatest
@@ -31,21 +33,25 @@ final class AnalyzeCommand {
                             m = their mean (a single bool file is one rater mask)
               --votes R     the one FILE holds integer vote counts 0..R (m = votes / R)
               --volume V    volume (voxels) of the Theorem 4 optimum; default floor(M + 1/2)
+              --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
+                            scalar; every backend gives identical results
               --json        print one JSON object instead of a table
 
             Formats: NumPy .npy/.npz (bool, uint8, uint16, int32, float32, float64; C or Fortran
             order; either byte order), NRRD .nrrd/.nhdr (raw or gzip), NIfTI-1/2 .nii/.nii.gz.
             Rater masks may mix formats if their shapes agree.
-            Exit codes: 0 success, 2 usage error, 3 invalid input or unreadable file.
+            Exit codes: 0 success, 2 usage error, 3 invalid input or unreadable file,
+            4 --backend gpu without a usable GPU.
             """;
 
     private AnalyzeCommand() {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, BackendUnavailableException {
         boolean json = false;
         Integer votes = null;
         Long volume = null;
+        String backend = "auto";
         List<Path> files = new ArrayList<>();
         Options options = new Options(args);
         while (options.hasNext()) {
@@ -54,6 +60,7 @@ final class AnalyzeCommand {
                 case "--json" -> json = true;
                 case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
                 case "--volume" -> volume = options.integer(a, 0, Long.MAX_VALUE);
+                case "--backend" -> backend = options.backend(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -73,7 +80,8 @@ final class AnalyzeCommand {
             }
             Analysis a;
             try {
-                a = volume == null ? Engine.parallel().analyze(m) : Engine.parallel().analyze(m, volume);
+                Engine engine = Backends.select(backend, m.voxels());
+                a = volume == null ? engine.analyze(m) : engine.analyze(m, volume);
             } catch (InvalidMarginalException e) {
                 err.println(inputs.describe(e));
                 return Main.EXIT_INPUT;

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
+import org.segopt.engine.BackendUnavailableException;
+import org.segopt.engine.Backends;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
 
@@ -18,7 +20,7 @@ import org.segopt.io.InputException;
  */
 final class BenchCommand {
     static final String USAGE = """
-            Usage: segopt bench [--json] [--votes R] [--repeat K] [--threads T] [--backend B] FILE...
+            Usage: segopt bench [--json] [--votes R] [--repeat K] [--backend B] [--threads T] FILE...
 
             Times the full analysis (Accuracy + Dice + volumes) of the input after warm-up, and
             one read pass of the same memory (a Vector API sum: the physical limit) on the same
@@ -27,20 +29,20 @@ final class BenchCommand {
               FILE...       as for 'segopt analyze'
               --votes R     the one FILE holds vote counts 0..R
               --repeat K    timed runs of each (default 21)
-              --threads T   threads (default: all processors; 1 for --backend scalar)
-              --backend B   scalar | simd (default simd)
+              --backend B   auto (default), cpu, gpu, scalar (one thread)
+              --threads T   CPU threads (default: all processors)
               --json        print one JSON object
             """;
 
     private BenchCommand() {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, BackendUnavailableException {
         boolean json = false;
         Integer votes = null;
         int repeat = 21;
         Integer threads = null;
-        String backend = "simd";
+        String backend = "auto";
         List<Path> files = new ArrayList<>();
         Options options = new Options(args);
         while (options.hasNext()) {
@@ -50,12 +52,7 @@ final class BenchCommand {
                 case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
                 case "--repeat" -> repeat = (int) options.integer(a, 1, 10_000);
                 case "--threads" -> threads = (int) options.integer(a, 1, 1024);
-                case "--backend" -> {
-                    backend = options.value(a);
-                    if (!backend.equals("scalar") && !backend.equals("simd")) {
-                        throw new UsageException("--backend must be scalar or simd, not '" + backend + "'");
-                    }
-                }
+                case "--backend" -> backend = options.backend(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -63,14 +60,13 @@ final class BenchCommand {
                 default -> files.add(Options.positional(a));
             }
         }
-        if (backend.equals("scalar") && threads != null && threads > 1) {
-            throw new UsageException("--backend scalar runs on one thread");
+        if (threads != null && !backend.equals("cpu")) {
+            throw new UsageException("--threads needs --backend cpu");
         }
-        Engine engine = backend.equals("scalar") ? Engine.scalar()
-                : Engine.parallel(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         try (Arena arena = Arena.ofShared()) {
             Inputs inputs = Inputs.load(files, votes, arena);
             Marginal m = inputs.marginal();
+            Engine engine = threads != null ? Engine.parallel(threads) : Backends.select(backend, m.voxels());
             if (m.voxels() == 0) {
                 err.println(inputs.label() + ": the array has no voxels");
                 return Main.EXIT_INPUT;

@@ -3,6 +3,7 @@ package org.segopt.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import org.segopt.engine.BackendUnavailableException;
 
 /** The {@code segopt} command line: dispatches to a command and maps failures to exit codes. */
 public final class Main {
@@ -10,6 +11,7 @@ public final class Main {
     static final int EXIT_INTERNAL = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_INPUT = 3;
+    static final int EXIT_BACKEND = 4;
 
     private static final String USAGE = """
             Usage: segopt <command> [options] FILE...
@@ -26,7 +28,8 @@ public final class Main {
               explain   a figure of F_m, F_m^-1, a_m and d_m with the optimal volumes marked
               help      this text; 'segopt <command> --help' for a command
 
-            Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid input.
+            Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid input,
+            4 --backend gpu without a usable GPU.
             """;
 
     private Main() {
@@ -56,6 +59,9 @@ public final class Main {
         } catch (UsageException e) {
             err.println("segopt: " + e.getMessage() + " (see 'segopt --help')");
             return EXIT_USAGE;
+        } catch (BackendUnavailableException e) {
+            err.println("segopt: the GPU backend cannot run here: " + e.getMessage());
+            return EXIT_BACKEND;
         } catch (OutOfMemoryError e) {
             err.println("segopt: out of memory (" + e.getMessage() + "); give the JVM more with JAVA_OPTS=-Xmx...");
             return EXIT_INTERNAL;

@@ -2,6 +2,7 @@ package org.segopt.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.segopt.engine.Backends;
 
 /**
  * Walks a command's arguments: each command switches on {@link #next()} and pulls option values
@@ -50,6 +51,15 @@ final class Options {
     /** The value after option {@code name} as a path. */
     Path path(String name) throws UsageException {
         return Path.of(value(name));
+    }
+
+    /** The value after option {@code name} as a backend name (see {@link Backends#CHOICES}). */
+    String backend(String name) throws UsageException {
+        String choice = value(name);
+        if (!List.of(Backends.CHOICES.split(", ")).contains(choice)) {
+            throw new UsageException(name + " must be one of " + Backends.CHOICES + ", not '" + choice + "'");
+        }
+        return choice;
     }
 
     /** {@code argument} as a positional path; an unknown option is a usage error. */

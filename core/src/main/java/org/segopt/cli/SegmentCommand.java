@@ -12,6 +12,8 @@ import org.segopt.BitMask;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.Segmentation;
+import org.segopt.engine.BackendUnavailableException;
+import org.segopt.engine.Backends;
 import org.segopt.engine.Engine;
 import org.segopt.io.ArrayWriters;
 import org.segopt.io.InputException;
@@ -50,12 +52,13 @@ final class SegmentCommand {
     private SegmentCommand() {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, BackendUnavailableException {
         String metric = null;
         boolean least = false;
         Integer votes = null;
         Long volume = null;
         Path output = null;
+        String backend = "auto";
         List<Path> files = new ArrayList<>();
         Options options = new Options(args);
         while (options.hasNext()) {
@@ -66,6 +69,7 @@ final class SegmentCommand {
                 case "--volume" -> volume = options.integer(a, 0, Long.MAX_VALUE);
                 case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
                 case "--out" -> output = options.path(a);
+                case "--backend" -> backend = options.backend(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -92,7 +96,7 @@ final class SegmentCommand {
             if (volume != null && volume > m.voxels()) {
                 throw new UsageException("--volume " + volume + " exceeds the " + m.voxels() + " voxels of " + inputs.label());
             }
-            Engine engine = Engine.parallel();
+            Engine engine = Backends.select(backend, m.voxels());
             BitMask mask;
             try {
                 Analysis analysis = volume == null ? engine.analyze(m) : engine.analyze(m, volume);

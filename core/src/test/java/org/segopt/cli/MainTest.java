@@ -45,6 +45,8 @@ class MainTest {
         "analyze FIG4|give --votes R",
         "analyze --volume 701 --votes 7 FIG4|exceeds the 700 voxels",
         "analyze --volume -1 FIG4|--volume must be in 0..",
+        "analyze --backend quantum --votes 7 FIG4|--backend must be one of auto, cpu, gpu, scalar",
+        "bench --threads 2 --votes 7 FIG4|--threads needs --backend cpu",
     })
     void usageErrorsExitTwoWithOneLine(String line, String message) {
         CliRun r = run(line.replace("FIG4", FIG4).split(" "));
@@ -95,6 +97,22 @@ class MainTest {
         CliRun mix = run(java.util.stream.Stream.concat(args.stream(), mixed.stream()).toArray(String[]::new));
         assertEquals(0, mix.code(), mix.err());
         assertEquals(all.out(), mix.out());
+    }
+
+    @Test
+    void everyBackendGivesTheSameJsonAndAMissingGpuExitsFour() {
+        String expected = run("analyze", "--json", "--votes", "7", FIG4).out();
+        for (String backend : List.of("auto", "cpu", "scalar")) {
+            CliRun r = run("analyze", "--json", "--backend", backend, "--votes", "7", FIG4);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(expected, r.out(), backend);
+        }
+        // The core's tests have no GPU backend on the class path.
+        CliRun gpu = run("analyze", "--backend", "gpu", "--votes", "7", FIG4);
+        assertEquals(4, gpu.code());
+        assertEquals(1, gpu.err().lines().count(), gpu.err());
+        assertTrue(gpu.err().contains("GPU backend cannot run here"), gpu.err());
+        assertEquals("", gpu.out());
     }
 
     @Test
