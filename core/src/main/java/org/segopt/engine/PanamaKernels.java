@@ -102,28 +102,14 @@ final class PanamaKernels implements Kernels {
                 if (v.compare(VectorOperators.UGT, limit).anyTrue()) {
                     return scalar.countVotes(m, i, i + lanes, hist); // finds the bad voxel
                 }
-                c1 = c1.sub(hits(v, 1));
-                if (max >= 2) {
-                    c2 = c2.sub(hits(v, 2));
-                }
-                if (max >= 3) {
-                    c3 = c3.sub(hits(v, 3));
-                }
-                if (max >= 4) {
-                    c4 = c4.sub(hits(v, 4));
-                }
-                if (max >= 5) {
-                    c5 = c5.sub(hits(v, 5));
-                }
-                if (max >= 6) {
-                    c6 = c6.sub(hits(v, 6));
-                }
-                if (max >= 7) {
-                    c7 = c7.sub(hits(v, 7));
-                }
-                if (max >= 8) {
-                    c8 = c8.sub(hits(v, 8));
-                }
+                c1 = bump(c1, v, 1, max);
+                c2 = bump(c2, v, 2, max);
+                c3 = bump(c3, v, 3, max);
+                c4 = bump(c4, v, 4, max);
+                c5 = bump(c5, v, 5, max);
+                c6 = bump(c6, v, 6, max);
+                c7 = bump(c7, v, 7, max);
+                c8 = bump(c8, v, 8, max);
             }
             // Explicit calls, not a loop over an array: vectors stored in an array would be boxed.
             nonZero += flush(hist, max, 1, c1) + flush(hist, max, 2, c2) + flush(hist, max, 3, c3)
@@ -134,9 +120,10 @@ final class PanamaKernels implements Kernels {
         return -1;
     }
 
-    /** −1 in the lanes of v equal to c, 0 elsewhere. */
-    private static ByteVector hits(ByteVector v, int c) {
-        return (ByteVector) v.compare(VectorOperators.EQ, (byte) c).toVector();
+    /** The counters of level c plus one in each lane of v equal to c (unchanged for levels above max). */
+    private static ByteVector bump(ByteVector counters, ByteVector v, int c, int max) {
+        // The compare mask as a vector is −1 where it holds: subtracting it adds 1.
+        return c > max ? counters : counters.sub((ByteVector) v.compare(VectorOperators.EQ, (byte) c).toVector());
     }
 
     /** Adds the byte counters of level c to hist[c] (levels above max have none); returns how many. */

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,6 +18,7 @@ import java.util.stream.Stream;
 import org.segopt.Analysis;
 import org.segopt.engine.Engine;
 import org.segopt.report.AnalysisColumns;
+import org.segopt.report.Jobs;
 import org.segopt.report.Csv;
 import org.segopt.report.Progress;
 import org.segopt.report.Scatter;
@@ -142,7 +142,7 @@ public final class LidcExperiment {
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
                 String name = relative(dir, f);
-                Object h = get(heads.get(i));
+                Object h = Jobs.await(heads.get(i));
                 if (h instanceof LidcException e) {
                     skipped.add(new Skipped(name, "", "file", e.getMessage(), true));
                 } else if (h instanceof LidcXml.Header header && header.kind() == LidcXml.Kind.CXR) {
@@ -183,7 +183,7 @@ public final class LidcExperiment {
                 results.add(pool.submit(task));
             }
             for (Future<Object> f : results) {
-                Object r = get(f);
+                Object r = Jobs.await(f);
                 switch (r) {
                     case ScanResult s -> scans.add(s);
                     case Skipped s -> skipped.add(s);
@@ -306,16 +306,5 @@ public final class LidcExperiment {
     private static String relative(Path dir, Path file) {
         Path rel = dir.relativize(file);
         return rel.toString().isEmpty() ? file.toString() : rel.toString();
-    }
-
-    private static Object get(Future<Object> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
     }
 }

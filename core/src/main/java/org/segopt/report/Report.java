@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -91,7 +90,7 @@ public final class Report {
                 }));
             }
             for (Future<Outcome> f : futures) {
-                Outcome o = get(f);
+                Outcome o = Jobs.await(f);
                 outcomes.add(o);
                 if (o.error() != null) {
                     errors.add(o.spec().label() + ": " + o.error());
@@ -134,17 +133,6 @@ public final class Report {
             return new Outcome(spec, null, "out of memory (" + e.getMessage() + ")");
         } catch (RuntimeException e) {
             return new Outcome(spec, null, "internal error: " + e);
-        }
-    }
-
-    private static Outcome get(Future<Outcome> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
         }
     }
 
