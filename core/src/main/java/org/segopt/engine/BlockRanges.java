@@ -32,7 +32,9 @@ public final class BlockRanges {
     /** Records that block {@code block} holds raw bit patterns (read as signed) in [lo, hi]. */
     public void set(long block, long lo, long hi) {
         min[(int) block] = lo;
-        max[(int) block] = hi;
+        // A negative pattern is −0.0, whose key is 0: the block then holds key 0 even when every
+        // other pattern in it is negative too.
+        max[(int) block] = lo < 0 ? Math.max(hi, 0) : hi;
     }
 
     /** Whether block {@code block} may hold a key in one of the bins {@code key >>> shifts[j] == prefixes[j]}, j < k. */
@@ -42,8 +44,8 @@ public final class BlockRanges {
         for (int j = 0; j < k; j++) {
             long first = prefixes[j] << shifts[j];
             long last = first + ((1L << shifts[j]) - 1);
-            // −0.0 reads as the most negative pattern, so a block holding it has lo < 0 and
-            // still overlaps bin 0, where its key 0 belongs.
+            // −0.0 reads as the most negative pattern, so a block holding it has lo < 0 ≤ hi
+            // (see set) and overlaps bin 0, where its key 0 belongs.
             if (lo <= last && hi >= first) {
                 return true;
             }

@@ -95,6 +95,21 @@ class BackendEqualityProperties {
                 () -> new ThresholdCalibrator().calibrate(m)).getMessage());
     }
 
+    /** A block holding only −0.0 (here the last, partial one) still holds key 0 for refinement. */
+    @net.jqwik.api.Example
+    void blockOfNegativeZerosIsRefinedLikeZeros() {
+        float[] withNegativeZero = new float[4097];
+        java.util.Arrays.fill(withNegativeZero, 0.3f);
+        withNegativeZero[100] = 0f;
+        withNegativeZero[200] = Float.MIN_VALUE * 3;
+        withNegativeZero[4096] = -0.0f;
+        float[] withZero = withNegativeZero.clone();
+        withZero[4096] = 0f;
+        for (Engine e : new Engine[] {Engine.scalar(), Engine.simd(), Engine.parallel(2)}) {
+            assertEquals(e.analyze(Marginal.ofFloats(withZero), 4097), e.analyze(Marginal.ofFloats(withNegativeZero), 4097));
+        }
+    }
+
     @Provide
     Arbitrary<Layout> layouts() {
         return Arbitraries.of(Layout.class);
