@@ -8,12 +8,12 @@ import java.util.Arrays;
  * real volume most blocks are all background or all interior, so refining costs a fraction of a
  * read. Bounds are conservative: a block may be read needlessly, never skipped wrongly.
  *
- * <p>Size n / 4096: not an n-sized temporary. Part of the {@link PassBackend} interface; a backend
+ * <p>Size n / 1024: not an n-sized temporary. Part of the {@link PassBackend} interface; a backend
  * that does not record bounds leaves every block "may hold anything".
  */
 public final class BlockRanges {
     /** Voxels per block; chunk boundaries are multiples of it. */
-    public static final int BLOCK = 4096;
+    public static final int BLOCK = 1024;
 
     private long[] min = new long[0];
     private long[] max = new long[0];

@@ -231,20 +231,36 @@ final class PanamaKernels implements Kernels {
         boolean swap = ScalarKernels.swap(m);
         int lanes = INTS.length();
         long upper = from + (to - from) / lanes * lanes;
+        // Bounds of the block: lane-wise over the vectors that are not uniform, plus each
+        // uniform run's value when the run is flushed (so the fast path does no extra work).
         IntVector low = IntVector.broadcast(INTS, Integer.MAX_VALUE);
         IntVector high = IntVector.broadcast(INTS, Integer.MIN_VALUE);
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
         int uniform = 0; // a valid key: the value of every lane of the current uniform run
         long run = 0;
         long zeros = 0;
         long ones = 0;
+        long group = 4L * lanes;
         for (long i = from; i < upper; i += lanes) {
+            // Most of a volume is long uniform runs: test four vectors with one branch.
+            while (i + group <= upper && float32Bits(s, i, order).compare(VectorOperators.EQ, uniform)
+                    .and(float32Bits(s, i + lanes, order).compare(VectorOperators.EQ, uniform))
+                    .and(float32Bits(s, i + 2 * lanes, order).compare(VectorOperators.EQ, uniform))
+                    .and(float32Bits(s, i + 3 * lanes, order).compare(VectorOperators.EQ, uniform)).allTrue()) {
+                run += group;
+                i += group;
+            }
+            if (i >= upper) {
+                break;
+            }
             IntVector v = float32Bits(s, i, order);
-            low = low.min(v);
-            high = high.max(v);
             if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
                 run += lanes;
                 continue;
             }
+            low = low.min(v);
+            high = high.max(v);
             // Lanes at exactly 0 (background) or 1 (interior) are only counted; the rest scatter.
             VectorMask<Integer> zero = v.compare(VectorOperators.EQ, 0);
             VectorMask<Integer> one = v.compare(VectorOperators.EQ, F32_ONE);
@@ -259,18 +275,26 @@ final class PanamaKernels implements Kernels {
             }
             int last = lanesBits[lanes - 1];
             if (last != uniform && last != Integer.MIN_VALUE) {
-                counts[uniform >>> 16] += run;
-                sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
-                run = 0;
+                if (run > 0) {
+                    counts[uniform >>> 16] += run;
+                    sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
+                    lo = Math.min(lo, uniform);
+                    hi = Math.max(hi, uniform);
+                    run = 0;
+                }
                 uniform = last;
             }
         }
-        counts[uniform >>> 16] += run;
-        sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
+        if (run > 0) {
+            counts[uniform >>> 16] += run;
+            sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
+            lo = Math.min(lo, uniform);
+            hi = Math.max(hi, uniform);
+        }
         counts[0] += zeros;
         counts[F32_ONE >>> 16] += ones;
-        long lo = low.reduceLanes(VectorOperators.MIN);
-        long hi = high.reduceLanes(VectorOperators.MAX);
+        lo = Math.min(lo, low.reduceLanes(VectorOperators.MIN));
+        hi = Math.max(hi, high.reduceLanes(VectorOperators.MAX));
         for (long i = upper; i < to; i++) {
             int bits = int32(s, i, swap);
             if (!addPacked(bits, packed)) {

@@ -32,6 +32,8 @@ import org.segopt.engine.PassBackend;
 public final class CudaBackend implements PassBackend, AutoCloseable {
     /** Refinement tables per pass (LevelTable.MAX_REFINED_PER_PASS). */
     static final int MAX_REFINED = 8;
+    /** Voxels per tile of the device's own key bounds: segopt_kernels.cu's TILE (the host's BlockRanges stay unknown). */
+    static final long TILE = 4096;
     /** Entries per device table array: counts, sumHigh and sumLow each hold this many u64. */
     private static final long TABLE = (long) MAX_REFINED * DIGITS;
     /** Top-level bins a valid float32 / float64 can fall into: keys up to that of 1.0. */
@@ -254,7 +256,7 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         long rangeHi = 0;
         rangesOf = null;
         if (options.blockRanges()) {
-            long tiles = (n + BlockRanges.BLOCK - 1) / BlockRanges.BLOCK;
+            long tiles = (n + TILE - 1) / TILE;
             rangeLo = rangeBuffer.ensure(2 * tiles * 8);
             rangeHi = rangeLo + tiles * 8;
             device.fill(rangeLo, 0xFF, tiles * 8, stream);
@@ -321,7 +323,7 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         long rangeLo = 0;
         long rangeHi = 0;
         if (rangesOf == m) {
-            long tiles = (n + BlockRanges.BLOCK - 1) / BlockRanges.BLOCK;
+            long tiles = (n + TILE - 1) / TILE;
             rangeLo = rangeBuffer.pointer;
             rangeHi = rangeLo + tiles * 8;
         }
