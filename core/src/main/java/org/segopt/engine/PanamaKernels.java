@@ -172,10 +172,9 @@ final class PanamaKernels implements Kernels {
         boolean f32 = m.encoding() == Encoding.FLOAT32;
         // float32 has no high sums, so sumHigh serves as the packed table of the scatter.
         long[] packed = sumHigh;
-        int[] lanesBits = new int[INTS.length()];
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
             long end = Math.min(to, start + BlockRanges.BLOCK);
-            long bad = f32 ? countFloat32Block(m, start, end, counts, sumLow, packed, lanesBits, ranges)
+            long bad = f32 ? countFloat32Block(m, start, end, counts, sumLow, packed, ranges)
                     : countFloat64Block(m, start, end, counts, sumHigh, sumLow, ranges);
             if (bad >= 0) {
                 if (f32) {
@@ -225,7 +224,7 @@ final class PanamaKernels implements Kernels {
      * the scalar scatter. Lane-wise min/max give the block's range.
      */
     private long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] sumLow, long[] packed,
-                                   int[] lanesBits, BlockRanges ranges) {
+                                   BlockRanges ranges) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
@@ -266,14 +265,15 @@ final class PanamaKernels implements Kernels {
             VectorMask<Integer> one = v.compare(VectorOperators.EQ, F32_ONE);
             zeros += zero.trueCount();
             ones += one.trueCount();
-            v.intoArray(lanesBits, 0);
+            // The scattered lanes are read again from memory (in L1 now): a scratch array per
+            // call would be the calibrator's only allocation.
             for (long rest = zero.or(one).not().toLong(); rest != 0; rest &= rest - 1) {
                 int k = Long.numberOfTrailingZeros(rest);
-                if (!addPacked(lanesBits[k], packed)) {
+                if (!addPacked(int32(s, i + k, swap), packed)) {
                     return i + k;
                 }
             }
-            int last = lanesBits[lanes - 1];
+            int last = int32(s, i + lanes - 1, swap);
             if (last != uniform && last != Integer.MIN_VALUE) {
                 if (run > 0) {
                     counts[uniform >>> 16] += run;
