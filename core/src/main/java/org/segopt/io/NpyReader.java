@@ -300,7 +300,7 @@ public final class NpyReader implements ArrayReader {
             if (peek() == '[') {
                 int end = text.lastIndexOf(']');
                 String raw = end > pos ? text.substring(pos, end + 1) : text.substring(pos).strip();
-                throw new InputException(file, "unsupported dtype " + raw
+                throw new InputException(file, "unsupported dtype " + escaped(raw)
                         + " (structured dtypes are not supported; supported: " + SUPPORTED_DTYPES + ")");
             }
             return string("a dtype string for 'descr'");
@@ -421,11 +421,16 @@ public final class NpyReader implements ArrayReader {
             if (shown.length() > 200) {
                 shown = shown.substring(0, 200) + "...";
             }
-            StringBuilder escaped = new StringBuilder();
-            shown.codePoints().forEach(cp -> escaped.append(cp < ' ' || cp == 0x7f
-                    ? String.format("\\x%02x", cp) : Character.toString(cp)));
             return new InputException(file, "malformed header at column " + (pos + 1) + ": " + problem
-                    + " (header: " + escaped + ")");
+                    + " (header: " + escaped(shown) + ")");
+        }
+
+        /** {@code text} with control characters (line breaks included) as {@code \\xNN}, for one-line messages. */
+        private static String escaped(String text) {
+            StringBuilder escaped = new StringBuilder();
+            text.codePoints().forEach(cp -> escaped.append(cp < ' ' || cp == 0x7f
+                    ? String.format("\\x%02x", cp) : Character.toString(cp)));
+            return escaped.toString();
         }
     }
 }

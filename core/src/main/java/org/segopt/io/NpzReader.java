@@ -40,7 +40,7 @@ public final class NpzReader implements ArrayReader {
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry entry = member(file, zip.stream().toList());
-            Path member = Path.of(file + "/" + entry.getName().replace('\0', '?'));
+            Path member = Path.of(file + "/" + shown(entry.getName()));
             checkSizes(member, entry, Files.size(file));
             try (InputStream in = zip.getInputStream(entry)) {
                 Sequential source = new Sequential(in);
@@ -60,15 +60,21 @@ public final class NpzReader implements ArrayReader {
             throw new InputException(file, "the archive is empty");
         }
         if (entries.size() > 1) {
-            List<String> names = entries.stream().limit(10).map(ZipEntry::getName).toList();
+            List<String> names = entries.stream().limit(10).map(e -> shown(e.getName())).toList();
             throw new InputException(file, "the archive holds " + entries.size() + " members (" + String.join(", ", names)
                     + (entries.size() > 10 ? ", ..." : "") + "); segopt reads a .npz with exactly one .npy member");
         }
         ZipEntry entry = entries.getFirst();
         if (entry.isDirectory() || !entry.getName().toLowerCase(Locale.ROOT).endsWith(".npy")) {
-            throw new InputException(file, "member '" + entry.getName() + "' is not a .npy file");
+            throw new InputException(file, "member '" + shown(entry.getName()) + "' is not a .npy file");
         }
         return entry;
+    }
+
+    /** A member name as messages show it: control characters (NUL, line breaks) as '?', so messages stay one line. */
+    private static String shown(String name) {
+        return name.codePoints().map(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     /**

@@ -101,11 +101,17 @@ public final class NrrdReader implements ArrayReader {
     }
 
     private static String decode(Path file, byte[] head, int start, int end, int lineNumber) throws InputException {
+        String line;
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(head, start, end - start)).toString();
+            line = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(head, start, end - start)).toString();
         } catch (CharacterCodingException e) {
             throw new InputException(file, "header line " + lineNumber + " is not valid UTF-8 text", e);
         }
+        // A carriage return inside a line is malformed, and would break the one-line messages that quote the line.
+        if (line.indexOf('\r') >= 0) {
+            throw new InputException(file, "header line " + lineNumber + " contains a carriage return");
+        }
+        return line;
     }
 
     private static MemorySegment detached(Path file, NrrdHeader header, long bytes, Arena arena) throws InputException {

@@ -310,6 +310,9 @@ class NpyReaderTest {
                 bad("'|' on a multi-byte type", "unsupported dtype '|u2'", dtype("|u2")),
                 bad("structured dtype", "unsupported dtype [('a', '<f4'), ('b', '<i4')] (structured dtypes",
                         header("{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (0,), }")),
+                // a line break inside a structured dtype was quoted verbatim, breaking the one-line message
+                bad("structured dtype across lines", "unsupported dtype [('a',\\x0a'<f4')] (structured dtypes",
+                        header("{'descr': [('a',\n'<f4')], 'fortran_order': False, 'shape': (0,), }")),
                 bad("truncated data", "truncated: header declares 4 elements (16 bytes) but only 12 bytes follow",
                         d -> write(d, "t.npy", 1, "<f4", false, new long[] {4}, new byte[12])),
                 bad("trailing bytes", "trailing bytes: header declares 4 elements (16 bytes) but 20 bytes follow",

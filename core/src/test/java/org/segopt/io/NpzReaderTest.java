@@ -78,7 +78,11 @@ class NpzReaderTest {
                 Arguments.of("truncated member", zip(true, "m.npy", Arrays.copyOf(ok, ok.length - 1)),
                         "m.npy: truncated: header declares 3 elements (12 bytes) but only 11 bytes follow"),
                 Arguments.of("bad member", zip(false, "m.npy", "garbage".getBytes()), "m.npy: not a NumPy .npy file"),
-                Arguments.of("cut archive", Arrays.copyOf(zip(true, "m.npy", ok), 40), "not a valid .npz (zip) archive"));
+                Arguments.of("cut archive", Arrays.copyOf(zip(true, "m.npy", ok), 40), "not a valid .npz (zip) archive"),
+                // found by ReaderFuzzTest: member names, line breaks included, were quoted verbatim
+                Arguments.of("line break in member name", zip(false, "a\nb.npy", "garbage".getBytes()),
+                        "bad.npz/a?b.npy: not a NumPy .npy file"),
+                Arguments.of("line break in other name", zip(false, "a\r\n.txt", ok), "member 'a??.txt' is not a .npy file"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -232,7 +232,10 @@ class NrrdReaderTest {
                 Arguments.of("infinite number", nrrd(OK + "space: RAS\nspace origin: (1,inf,2)\n", six), "malformed number 'inf'"),
                 Arguments.of("kinds count", nrrd(OK + "kinds: domain\n", six), "'kinds' has 1 entries"),
                 Arguments.of("invalid UTF-8", concat("NRRD0004\ncontent: ".getBytes(), new byte[] {(byte) 0xff, '\n'}, (OK + "\n").getBytes(), six),
-                        "header line 2 is not valid UTF-8"));
+                        "header line 2 is not valid UTF-8"),
+                // found by ReaderFuzzTest: the field name, with its carriage return, was quoted in the message
+                Arguments.of("carriage return inside a line", nrrd(OK + "sizes\r]: 3 2\n", six),
+                        "header line 6 contains a carriage return"));
     }
 
     @ParameterizedTest(name = "{0}")
