@@ -71,10 +71,6 @@ final class AnalyzeCommand {
         try (Arena arena = Arena.ofShared()) {
             Inputs inputs = Inputs.load(files, votes, arena);
             Marginal m = inputs.marginal();
-            if (m.voxels() == 0) {
-                err.println(inputs.label() + ": the array has no voxels");
-                return Main.EXIT_INPUT;
-            }
             if (volume != null && volume > m.voxels()) {
                 throw new UsageException("--volume " + volume + " exceeds the " + m.voxels() + " voxels of " + inputs.label());
             }

@@ -67,10 +67,6 @@ final class BenchCommand {
             Inputs inputs = Inputs.load(files, votes, arena);
             Marginal m = inputs.marginal();
             Engine engine = threads != null ? Engine.parallel(threads) : Backends.select(backend, m.voxels());
-            if (m.voxels() == 0) {
-                err.println(inputs.label() + ": the array has no voxels");
-                return Main.EXIT_INPUT;
-            }
             try {
                 engine.analyze(m);
             } catch (InvalidMarginalException e) {

@@ -62,10 +62,6 @@ final class ExplainCommand {
         try (Arena arena = Arena.ofShared()) {
             Inputs inputs = Inputs.load(files, votes, arena);
             Marginal m = inputs.marginal();
-            if (m.voxels() == 0) {
-                err.println(inputs.label() + ": the array has no voxels");
-                return Main.EXIT_INPUT;
-            }
             Analysis a;
             Curves c;
             try {

@@ -31,7 +31,8 @@ final class Inputs {
     }
 
     /**
-     * Reads and checks the files (shapes, types); their data lives as long as {@code arena}. Values
+     * Reads and checks the files (shapes, types, at least one voxel); their data lives as long as
+     * {@code arena}. Values
      * are checked by the engine as it reads them: see {@link #describe(InvalidMarginalException)}.
      *
      * @param votes R for {@code --votes R}, or null
@@ -84,6 +85,9 @@ final class Inputs {
             // bool and uint8 masks are the same bytes (checked to be 0/1 as they are read).
             ElementType type = first.type() == ElementType.BOOL ? ElementType.UINT8 : first.type();
             m = Marginal.ofRaterMasks(masks, type, first.order());
+        }
+        if (m.voxels() == 0) {
+            throw new InputException(first.source(), "the array has no voxels");
         }
         return new Inputs(List.copyOf(files), List.copyOf(arrays), m.withShape(first.shape()));
     }

@@ -116,6 +116,23 @@ class MainTest {
     }
 
     @Test
+    void anEmptyArrayIsAnInputError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }";
+        header = header + " ".repeat(128 - 10 - header.length() - 1) + "\n";
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+        b.write(header.getBytes(StandardCharsets.US_ASCII));
+        Path empty = dir.resolve("empty.npy");
+        java.nio.file.Files.write(empty, b.toByteArray());
+        for (String command : List.of("analyze", "bench", "segment")) {
+            CliRun r = command.equals("segment") ? run(command, "--metric", "dice", "--out", dir.resolve("o.npy"), empty)
+                    : run(command, empty);
+            assertEquals(3, r.code(), command + ": " + r.err());
+            assertEquals(empty + ": the array has no voxels\n", r.err().replace("\r", ""), command);
+        }
+    }
+
+    @Test
     void tableNamesTheNumbers() {
         CliRun r = run("analyze", "--votes", "7", FIG4);
         assertEquals(0, r.code(), r.err());
