@@ -40,14 +40,14 @@ final class LevelTable {
     double[] hi = new double[16];
     double[] sum = new double[16];
 
-    /** The levels of a vote histogram ({@code hist[c]} voxels with c votes). */
+    /** The levels of a vote histogram ({@code hist[c]} voxels with c votes, c = 0..R). */
     void loadVotes(Marginal m, long[] hist) {
         marginal = m;
         format = null;
         unit = 0;
         size = 0;
         double r = m.raters();
-        for (int c = hist.length - 1; c >= 0; c--) {
+        for (int c = m.raters(); c >= 0; c--) {
             if (hist[c] > 0) {
                 int i = append();
                 count[i] = hist[c];
@@ -68,7 +68,8 @@ final class LevelTable {
         marginal = m;
         format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
         size = 0;
-        int bins = occupied(counts, 0);
+        // Valid keys end at 1.0, so no bin above its prefix can be occupied.
+        int bins = occupied(counts, 0, (int) (format.maxKey >>> (format.width - 16)) + 1, m.voxels());
         // The smallest exponent present fixes the common denominator 2^unit; a first bin holding
         // only exact zeros (no rest) needs none.
         int smallest = bins > 1 && occupied[0] == 0 && sumHigh[0] == 0 && sumLow[0] == 0 ? 1 : 0;
@@ -82,22 +83,34 @@ final class LevelTable {
         }
     }
 
-    private static final long[] ZEROS = new long[PassBackend.DIGITS];
     private final int[] occupied = new int[PassBackend.DIGITS];
+    private static final long[] ZEROS = new long[PassBackend.DIGITS];
+    /** Below this many voxels a table is sparse enough that skipping zero runs beats a plain loop. */
+    private static final long SPARSE = 1024;
 
     /**
-     * Writes into {@link #occupied}, ascending, the digits d with {@code counts[from + d] != 0};
-     * returns how many. Skips runs of zeros with the (vectorized) {@link Arrays#mismatch}.
+     * Writes into {@link #occupied}, ascending, the digits d &lt; length with
+     * {@code counts[from + d] != 0}, of which there are at most {@code voxels}; returns how many.
+     * A sparse table skips its zero runs with the vectorized {@link Arrays#mismatch}, a dense one
+     * is read with a plain loop (cheaper once there are many runs).
      */
-    private int occupied(long[] counts, int from) {
+    private int occupied(long[] counts, int from, int length, long voxels) {
         int n = 0;
-        for (int d = 0; d < PassBackend.DIGITS; d++) {
-            int skip = Arrays.mismatch(counts, from + d, from + PassBackend.DIGITS, ZEROS, d, PassBackend.DIGITS);
-            if (skip < 0) {
-                break;
+        if (voxels < SPARSE) {
+            for (int d = 0; d < length; d++) {
+                int skip = Arrays.mismatch(counts, from + d, from + length, ZEROS, d, length);
+                if (skip < 0) {
+                    break;
+                }
+                d += skip;
+                occupied[n++] = d;
             }
-            d += skip;
-            occupied[n++] = d;
+            return n;
+        }
+        for (int d = 0; d < length; d++) {
+            if (counts[from + d] != 0) {
+                occupied[n++] = d;
+            }
         }
         return n;
     }
@@ -154,7 +167,7 @@ final class LevelTable {
             if (next < k && indices[next] == i) {
                 int base = next++ * Kernels.DIGITS;
                 long parent = old.prefix(i);
-                for (int j = occupied(counts, base) - 1; j >= 0; j--) {
+                for (int j = occupied(counts, base, Kernels.DIGITS, old.count[i]) - 1; j >= 0; j--) {
                     int digit = occupied[j];
                     int b = base + digit;
                     addBin(old.depth[i] + 1, (parent << 16) | digit, counts[b], sumHigh[b], sumLow[b]);
