@@ -69,7 +69,7 @@ class ExplainCommandTest {
         for (int k = 1; k <= 7; k++) {
             args[2 + k] = String.format(RATER, k);
         }
-        assertEquals(0, run(args).code());
+        assertEquals(0, run((Object[]) args).code());
         assertFigure(c);
     }
 

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -65,9 +64,7 @@ class FixturesTest {
     /** Every field of {@code expected} is present in {@code actual} with the same value. */
     private static void assertSubset(JsonNode expected, JsonNode actual, String path) {
         if (expected.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = expected.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> f = fields.next();
+            for (Map.Entry<String, JsonNode> f : expected.properties()) {
                 assertTrue(actual.has(f.getKey()), "missing " + path + "." + f.getKey());
                 assertSubset(f.getValue(), actual.get(f.getKey()), path + "." + f.getKey());
             }

@@ -49,7 +49,7 @@ class MainTest {
         "bench --threads 2 --votes 7 FIG4|--threads needs --backend cpu",
     })
     void usageErrorsExitTwoWithOneLine(String line, String message) {
-        CliRun r = run(line.replace("FIG4", FIG4).split(" "));
+        CliRun r = run((Object[]) line.replace("FIG4", FIG4).split(" "));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(message), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -93,8 +93,8 @@ class MainTest {
         List<String> mixed = new java.util.ArrayList<>(npy);
         mixed.set(2, nrrd.toString());
         List<String> args = new java.util.ArrayList<>(List.of("analyze", "--json"));
-        CliRun all = run(java.util.stream.Stream.concat(args.stream(), npy.stream()).toArray(String[]::new));
-        CliRun mix = run(java.util.stream.Stream.concat(args.stream(), mixed.stream()).toArray(String[]::new));
+        CliRun all = run(java.util.stream.Stream.concat(args.stream(), npy.stream()).toArray());
+        CliRun mix = run(java.util.stream.Stream.concat(args.stream(), mixed.stream()).toArray());
         assertEquals(0, mix.code(), mix.err());
         assertEquals(all.out(), mix.out());
     }
