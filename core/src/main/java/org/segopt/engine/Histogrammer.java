@@ -16,6 +16,7 @@ final class Histogrammer {
     private long[] refineCounts = new long[0];
     private long[] refineHigh = new long[0];
     private long[] refineLow = new long[0];
+    private long[] refineOccupied = new long[0];
     private final int[] shifts = new int[LevelTable.MAX_REFINED_PER_PASS];
     private final long[] prefixes = new long[LevelTable.MAX_REFINED_PER_PASS];
 
@@ -59,13 +60,14 @@ final class Histogrammer {
             refineCounts = new long[entries];
             refineHigh = new long[entries];
             refineLow = new long[entries];
+            refineOccupied = new long[entries / 64];
         }
         for (int j = 0; j < k; j++) {
             shifts[j] = table.shift(indices[j]);
             prefixes[j] = table.prefix(indices[j]);
         }
-        passes.refineFloats(m, shifts, prefixes, k, refineCounts, refineHigh, refineLow, ranges);
-        table.refine(indices, k, refineCounts, refineHigh, refineLow);
+        passes.refineFloats(m, shifts, prefixes, k, refineCounts, refineHigh, refineLow, refineOccupied, ranges);
+        table.refine(indices, k, refineCounts, refineHigh, refineLow, refineOccupied);
     }
 
     private static void clear(long[] a, int n) {

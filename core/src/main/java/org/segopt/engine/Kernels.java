@@ -34,12 +34,13 @@ interface Kernels {
      * Refines chosen bins of a float histogram over voxels [from, to): a voxel whose key satisfies
      * {@code key >>> shifts[j] == prefixes[j]} (j < k) is counted in table j (offset {@code j * DIGITS}) at
      * digit {@code (key >>> (shifts[j] − 16)) & 0xFFFF}, with the key bits below that digit summed
-     * as in {@link #countFloats}. The bins are disjoint, so a voxel lands in at most one table.
+     * as in {@link #countFloats}, and its bit set in {@code occupied} (see
+     * {@link PassBackend#refineFloats}). The bins are disjoint, so a voxel lands in at most one table.
      * Values are known to be valid (the top-level pass checked them); blocks that {@code ranges}
      * proves hold none of the bins may be skipped.
      */
     void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                      long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges);
+                      long[] counts, long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges);
 
     /**
      * Writes the selection {@code key > level, or key == level for the first quota such voxels of

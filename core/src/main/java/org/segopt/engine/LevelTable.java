@@ -69,7 +69,7 @@ final class LevelTable {
         format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
         size = 0;
         // Valid keys end at 1.0, so no bin above its prefix can be occupied.
-        int bins = occupied(counts, 0, (int) (format.maxKey >>> (format.width - 16)) + 1, m.voxels());
+        int bins = occupied(counts, (int) (format.maxKey >>> (format.width - 16)) + 1);
         // The smallest exponent present fixes the common denominator 2^unit; a first bin holding
         // only exact zeros (no rest) needs none.
         int smallest = bins > 1 && occupied[0] == 0 && sumHigh[0] == 0 && sumLow[0] == 0 ? 1 : 0;
@@ -84,32 +84,16 @@ final class LevelTable {
     }
 
     private final int[] occupied = new int[PassBackend.DIGITS];
-    private static final long[] ZEROS = new long[PassBackend.DIGITS];
-    /** Below this many voxels a table is sparse enough that skipping zero runs beats a plain loop. */
-    private static final long SPARSE = 1024;
 
     /**
-     * Writes into {@link #occupied}, ascending, the digits d &lt; length with
-     * {@code counts[from + d] != 0}, of which there are at most {@code voxels}; returns how many.
-     * A sparse table skips its zero runs with the vectorized {@link Arrays#mismatch}, a dense one
-     * is read with a plain loop (cheaper once there are many runs).
+     * Writes into {@link #occupied}, ascending, the bins p &lt; length with {@code counts[p] != 0};
+     * returns how many.
      */
-    private int occupied(long[] counts, int from, int length, long voxels) {
+    private int occupied(long[] counts, int length) {
         int n = 0;
-        if (voxels < SPARSE) {
-            for (int d = 0; d < length; d++) {
-                int skip = Arrays.mismatch(counts, from + d, from + length, ZEROS, d, length);
-                if (skip < 0) {
-                    break;
-                }
-                d += skip;
-                occupied[n++] = d;
-            }
-            return n;
-        }
-        for (int d = 0; d < length; d++) {
-            if (counts[from + d] != 0) {
-                occupied[n++] = d;
+        for (int p = 0; p < length; p++) {
+            if (counts[p] != 0) {
+                occupied[n++] = p;
             }
         }
         return n;
@@ -156,10 +140,10 @@ final class LevelTable {
 
     /**
      * Replaces the levels {@code indices[0..k)} (ascending) by their non-empty sub-bins on the next
-     * 16 key bits, from the tables a refinement pass filled (table j at offset j · 2^16), which it
-     * leaves zeroed.
+     * 16 key bits, from the tables a refinement pass filled (table j at offset j · 2^16) and its
+     * occupancy bitmap (which digits may be non-empty), all of which it leaves zeroed.
      */
-    void refine(int[] indices, int k, long[] counts, long[] sumHigh, long[] sumLow) {
+    void refine(int[] indices, int k, long[] counts, long[] sumHigh, long[] sumLow, long[] occupancy) {
         LevelTable old = copy();
         size = 0;
         int next = 0;
@@ -167,13 +151,18 @@ final class LevelTable {
             if (next < k && indices[next] == i) {
                 int base = next++ * Kernels.DIGITS;
                 long parent = old.prefix(i);
-                for (int j = occupied(counts, base, Kernels.DIGITS, old.count[i]) - 1; j >= 0; j--) {
-                    int digit = occupied[j];
-                    int b = base + digit;
-                    addBin(old.depth[i] + 1, (parent << 16) | digit, counts[b], sumHigh[b], sumLow[b]);
-                    counts[b] = 0; // leave the work tables zeroed for the next pass
-                    sumHigh[b] = 0;
-                    sumLow[b] = 0;
+                // Descending digits: words from the top, bits from the top of each word.
+                for (int w = (base + Kernels.DIGITS) / 64 - 1; w >= base / 64; w--) {
+                    for (long bits = occupancy[w]; bits != 0; bits &= ~Long.highestOneBit(bits)) {
+                        int b = w * 64 + 63 - Long.numberOfLeadingZeros(bits);
+                        if (counts[b] > 0) {
+                            addBin(old.depth[i] + 1, (parent << 16) | (b - base), counts[b], sumHigh[b], sumLow[b]);
+                            counts[b] = 0; // leave the work tables zeroed for the next pass
+                            sumHigh[b] = 0;
+                            sumLow[b] = 0;
+                        }
+                    }
+                    occupancy[w] = 0;
                 }
             } else {
                 appendFrom(old, i);

@@ -366,16 +366,16 @@ final class PanamaKernels implements Kernels {
 
     @Override
     public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                             long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+                             long[] counts, long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges) {
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
             if (!ranges.mayHold(start / BlockRanges.BLOCK, shifts, prefixes, k)) {
                 continue;
             }
             long end = Math.min(to, start + BlockRanges.BLOCK);
             if (m.encoding() == Encoding.FLOAT32) {
-                refineFloat32Block(m, start, end, prefixes, k, shifts, counts, sumHigh, sumLow);
+                refineFloat32Block(m, start, end, prefixes, k, shifts, counts, sumHigh, sumLow, occupied);
             } else {
-                ScalarKernels.refineRange(m, start, end, shifts, prefixes, k, counts, sumHigh, sumLow);
+                ScalarKernels.refineRange(m, start, end, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
             }
         }
     }
@@ -385,7 +385,7 @@ final class PanamaKernels implements Kernels {
      * the sign bit of the top half maps −0.0 (0x8000) to prefix 0, like its key 0.
      */
     private static void refineFloat32Block(Marginal m, long from, long to, long[] prefixes, int k, int[] shifts,
-                                           long[] counts, long[] sumHigh, long[] sumLow) {
+                                           long[] counts, long[] sumHigh, long[] sumLow, long[] occupied) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
@@ -402,11 +402,11 @@ final class PanamaKernels implements Kernels {
                 for (int lane = 0; lane < lanes; lane++) {
                     int bits = int32(s, i + lane, swap);
                     long key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
-                    ScalarKernels.refineKey(key, shifts, prefixes, k, counts, sumHigh, sumLow);
+                    ScalarKernels.refineKey(key, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
                 }
             }
         }
-        ScalarKernels.refineRange(m, upper, to, shifts, prefixes, k, counts, sumHigh, sumLow);
+        ScalarKernels.refineRange(m, upper, to, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
     }
 
     /**

@@ -44,11 +44,14 @@ public interface PassBackend {
     /**
      * Refines float bins j < k: a voxel with {@code key >>> shifts[j] == prefixes[j]} is counted
      * in table j (offset {@code j * DIGITS}) at digit {@code (key >>> (shifts[j] − 16)) & 0xFFFF},
-     * with the key bits below that digit summed as in {@link #countFloats}. Blocks that
-     * {@code ranges} proves hold none of the bins may be skipped.
+     * with the key bits below that digit summed as in {@link #countFloats}; and bit
+     * {@code j * DIGITS + digit} of {@code occupied} (2^16 bits per table) is set for every digit
+     * that counted a voxel, so that the engine need not scan the tables. Setting more bits is
+     * allowed (a backend may set every bit of the first k tables). Blocks that {@code ranges}
+     * proves hold none of the bins may be skipped.
      */
     void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
-                      long[] sumLow, BlockRanges ranges);
+                      long[] sumLow, long[] occupied, BlockRanges ranges);
 
     /**
      * Writes into {@code out} the voxels with {@code key > level}, plus the first {@code quota}

@@ -86,8 +86,9 @@ final class Passes implements PassBackend {
                 for (int t = 0; t < into.length; t++) {
                     long[] src = own[t];
                     long[] dst = into[t];
-                    for (int i = 0; i < length; i++) {
-                        dst[i] += src[i];
+                    boolean bitmap = t == 3; // refineFloats' occupancy
+                    for (int i = 0; i < Math.min(length, dst.length); i++) {
+                        dst[i] = bitmap ? dst[i] | src[i] : dst[i] + src[i];
                         src[i] = 0;
                     }
                 }
@@ -132,13 +133,14 @@ final class Passes implements PassBackend {
 
     @Override
     public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
-                             long[] sumLow, BlockRanges ranges) {
+                             long[] sumLow, long[] occupied, BlockRanges ranges) {
         if (chunks(m.voxels()) <= 1) {
-            kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow, ranges);
+            kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
             return;
         }
-        histogram(m.voxels(), k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow}, (from, to, t) -> {
-            kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2], ranges);
+        // The last table is the occupancy bitmap: merged by OR, not by addition.
+        histogram(m.voxels(), k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow, occupied}, (from, to, t) -> {
+            kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2], t[3], ranges);
             return -1;
         });
     }

@@ -158,25 +158,27 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                             long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+                             long[] counts, long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges) {
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
             if (ranges.mayHold(start / BlockRanges.BLOCK, shifts, prefixes, k)) {
-                refineRange(m, start, Math.min(to, start + BlockRanges.BLOCK), shifts, prefixes, k, counts, sumHigh, sumLow);
+                refineRange(m, start, Math.min(to, start + BlockRanges.BLOCK), shifts, prefixes, k,
+                        counts, sumHigh, sumLow, occupied);
             }
         }
     }
 
     /** Refines every voxel of [from, to), without consulting block ranges. */
     static void refineRange(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                            long[] counts, long[] sumHigh, long[] sumLow) {
+                            long[] counts, long[] sumHigh, long[] sumLow, long[] occupied) {
         KeyReader reader = KeyReader.of(m);
         for (long i = from; i < to; i++) {
-            refineKey(reader.key(i), shifts, prefixes, k, counts, sumHigh, sumLow);
+            refineKey(reader.key(i), shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
         }
     }
 
     /** Counts one key in the refinement table of the refined bin it falls into, if any. */
-    static void refineKey(long key, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow) {
+    static void refineKey(long key, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow,
+                          long[] occupied) {
         for (int j = 0; j < k; j++) {
             if (key >>> shifts[j] == prefixes[j]) {
                 int below = shifts[j] - 16;
@@ -185,6 +187,7 @@ final class ScalarKernels implements Kernels {
                 counts[bin]++;
                 sumHigh[bin] += rest >>> 24;
                 sumLow[bin] += rest & 0xFF_FFFF;
+                occupied[bin >>> 6] |= 1L << bin;
                 return;
             }
         }

@@ -284,15 +284,18 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
 
     @Override
     public synchronized void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts,
-                                          long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+                                          long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges) {
         boolean f32 = requireFloat(m);
         if (k < 0 || k > MAX_REFINED || k > shifts.length || k > prefixes.length) {
             throw new IllegalArgumentException("refinement of " + k + " bins: 0.." + MAX_REFINED + " and no more than given");
         }
         long entries = (long) k * DIGITS;
-        if (counts.length < entries || sumHigh.length < entries || sumLow.length < entries) {
+        if (counts.length < entries || sumHigh.length < entries || sumLow.length < entries
+                || occupied.length < entries / 64) {
             throw new IllegalArgumentException(k + " refinement tables need " + entries + " entries");
         }
+        // The device does not track occupied digits: every digit of the k tables may be read.
+        java.util.Arrays.fill(occupied, 0, (int) (entries / 64), -1L);
         boolean rest = false;
         for (int j = 0; j < k; j++) {
             if (shifts[j] < 16 || shifts[j] > (f32 ? 16 : 48)) {

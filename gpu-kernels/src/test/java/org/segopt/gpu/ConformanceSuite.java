@@ -345,7 +345,7 @@ abstract class ConformanceSuite {
                 new long[65536], new org.segopt.engine.BlockRanges()));
         Marginal f = Marginal.ofFloats(new float[10]);
         assertThrows(IllegalArgumentException.class, () -> backend.refineFloats(f, new int[] {16}, new long[] {0}, 9,
-                new long[9 << 16], new long[9 << 16], new long[9 << 16], new org.segopt.engine.BlockRanges()));
+                new long[9 << 16], new long[9 << 16], new long[9 << 16], new long[9 << 10], new org.segopt.engine.BlockRanges()));
         assertThrows(IllegalArgumentException.class, () -> backend.select(f, 0, Long.MAX_VALUE, new BitMask(5)));
     }
 }
