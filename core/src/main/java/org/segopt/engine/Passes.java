@@ -70,11 +70,12 @@ final class Passes implements PassBackend {
 
     /**
      * Runs a histogram pass over several chunks. Each chunk fills its pool thread's own tables
-     * (kept between calls, zero between uses) and adds them into {@code into} under a lock before
-     * its task ends, so concurrent callers never share a thread's tables. (With one chunk the
+     * (kept between calls, zero between uses) and merges them into {@code into} under a lock
+     * before its task ends, so concurrent callers never share a thread's tables: the first
+     * {@code summed} tables by addition, any further ones (bitmaps) by OR. (With one chunk the
      * callers write straight into their tables instead.)
      */
-    private long histogram(long n, int length, long[][] into, HistogramPass pass) {
+    private long histogram(long n, int length, long[][] into, int summed, HistogramPass pass) {
         long[] firstBad = {-1};
         split(n, (from, to) -> {
             long[][] own = chunkTables(into.length, length);
@@ -86,7 +87,7 @@ final class Passes implements PassBackend {
                 for (int t = 0; t < into.length; t++) {
                     long[] src = own[t];
                     long[] dst = into[t];
-                    boolean bitmap = t == 3; // refineFloats' occupancy
+                    boolean bitmap = t >= summed;
                     for (int i = 0; i < Math.min(length, dst.length); i++) {
                         dst[i] = bitmap ? dst[i] | src[i] : dst[i] + src[i];
                         src[i] = 0;
@@ -118,7 +119,7 @@ final class Passes implements PassBackend {
         if (chunks(m.voxels()) <= 1) {
             return kernels.countVotes(m, 0, m.voxels(), hist);
         }
-        return histogram(m.voxels(), length, new long[][] {hist}, (from, to, t) -> kernels.countVotes(m, from, to, t[0]));
+        return histogram(m.voxels(), length, new long[][] {hist}, 1, (from, to, t) -> kernels.countVotes(m, from, to, t[0]));
     }
 
     @Override
@@ -127,7 +128,7 @@ final class Passes implements PassBackend {
         if (chunks(m.voxels()) <= 1) {
             return kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow, ranges);
         }
-        return histogram(m.voxels(), counts.length, new long[][] {counts, sumHigh, sumLow},
+        return histogram(m.voxels(), counts.length, new long[][] {counts, sumHigh, sumLow}, 3,
                 (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges));
     }
 
@@ -138,8 +139,8 @@ final class Passes implements PassBackend {
             kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
             return;
         }
-        // The last table is the occupancy bitmap: merged by OR, not by addition.
-        histogram(m.voxels(), k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow, occupied}, (from, to, t) -> {
+        // Three summed tables, then the occupancy bitmap (merged by OR).
+        histogram(m.voxels(), k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow, occupied}, 3, (from, to, t) -> {
             kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2], t[3], ranges);
             return -1;
         });
