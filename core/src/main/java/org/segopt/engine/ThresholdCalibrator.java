@@ -20,8 +20,11 @@ public final class ThresholdCalibrator {
     private final Solver solver = new Solver();
     private final int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
     private final Calibration result = new Calibration();
+    /** The last array, buffer or segment wrapped, and its wrapper: training loops reuse buffers. */
     private Object lastInput;
     private Marginal lastMarginal;
+    private int lastPosition;
+    private int lastLimit;
 
     /** A calibrator with the Vector API kernels (scalar where the JVM lacks the vector module). */
     public ThresholdCalibrator() {
@@ -36,20 +39,38 @@ public final class ThresholdCalibrator {
     /** Calibrates float32 probabilities; the same array passed again is wrapped without allocating. */
     public Calibration calibrate(float[] m) {
         if (m != lastInput) {
-            lastMarginal = Marginal.ofFloats(m);
-            lastInput = m;
+            remember(m, Marginal.ofFloats(m));
         }
         return calibrate(lastMarginal);
     }
 
-    /** Calibrates float32 probabilities from position to limit of {@code m}. */
+    /**
+     * Calibrates float32 probabilities from position to limit of {@code m}; the same buffer with the
+     * same position and limit is wrapped again without allocating.
+     */
     public Calibration calibrate(FloatBuffer m) {
-        return calibrate(Marginal.ofFloats(m));
+        if (m != lastInput || m.position() != lastPosition || m.limit() != lastLimit) {
+            remember(m, Marginal.ofFloats(m));
+            lastPosition = m.position();
+            lastLimit = m.limit();
+        }
+        return calibrate(lastMarginal);
     }
 
-    /** Calibrates float32 probabilities stored in {@code m} in byte order {@code order}. */
+    /**
+     * Calibrates float32 probabilities stored in {@code m} in byte order {@code order}; the same
+     * segment (the same object) in the same order is wrapped again without allocating.
+     */
     public Calibration calibrate(MemorySegment m, ByteOrder order) {
-        return calibrate(Marginal.ofFloats(m, order));
+        if (m != lastInput || !order.equals(lastMarginal.byteOrder())) {
+            remember(m, Marginal.ofFloats(m, order));
+        }
+        return calibrate(lastMarginal);
+    }
+
+    private void remember(Object input, Marginal marginal) {
+        lastInput = input;
+        lastMarginal = marginal;
     }
 
     /**
