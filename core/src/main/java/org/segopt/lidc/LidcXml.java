@@ -69,39 +69,30 @@ public final class LidcXml {
      *                       {@code LidcReadMessage} nor {@code IdriReadMessage}, or a CT file has no series
      */
     public static Header header(Path file) throws LidcException {
-        try (InputStream in = Files.newInputStream(file)) {
-            XMLStreamReader x = FACTORY.createXMLStreamReader(in);
-            try {
-                Kind kind = root(x);
-                if (kind == Kind.CXR) {
-                    return new Header(file, kind, null);
-                }
-                while (x.nextTag() == XMLStreamConstants.START_ELEMENT) {
-                    if (x.getLocalName().equals("ResponseHeader")) {
-                        String uid = null;
-                        while (x.nextTag() == XMLStreamConstants.START_ELEMENT) {
-                            if (x.getLocalName().equals("SeriesInstanceUid")) {
-                                uid = text(x);
-                            } else {
-                                skip(x);
-                            }
-                        }
-                        if (uid == null || uid.isEmpty()) {
-                            throw new LidcException("the ResponseHeader has no SeriesInstanceUid");
-                        }
-                        return new Header(file, kind, uid);
-                    }
-                    skip(x);
-                }
-                throw new LidcException("no ResponseHeader with a SeriesInstanceUid");
-            } finally {
-                x.close();
+        return parse(file, x -> {
+            Kind kind = root(x);
+            if (kind == Kind.CXR) {
+                return new Header(file, kind, null);
             }
-        } catch (XMLStreamException e) {
-            throw new LidcException("malformed XML" + where(e.getLocation()) + ": " + message(e), e);
-        } catch (IOException e) {
-            throw new LidcException("cannot read the file: " + e.getMessage(), e);
-        }
+            while (x.nextTag() == XMLStreamConstants.START_ELEMENT) {
+                if (x.getLocalName().equals("ResponseHeader")) {
+                    String uid = null;
+                    while (x.nextTag() == XMLStreamConstants.START_ELEMENT) {
+                        if (x.getLocalName().equals("SeriesInstanceUid")) {
+                            uid = text(x);
+                        } else {
+                            skip(x);
+                        }
+                    }
+                    if (uid == null || uid.isEmpty()) {
+                        throw new LidcException("the ResponseHeader has no SeriesInstanceUid");
+                    }
+                    return new Header(file, kind, uid);
+                }
+                skip(x);
+            }
+            throw new LidcException("no ResponseHeader with a SeriesInstanceUid");
+        });
     }
 
     /**
@@ -111,13 +102,26 @@ public final class LidcXml {
      *                       need, or a point outside the image; the message says where
      */
     public static Scan scan(Path file) throws LidcException {
+        return parse(file, x -> {
+            if (root(x) != Kind.CT) {
+                throw new LidcException("not a CT annotation file (root IdriReadMessage)");
+            }
+            return new Reader(file, x).read();
+        });
+    }
+
+    /** What a streaming read of one file produces. */
+    @FunctionalInterface
+    private interface XmlRead<T> {
+        T read(XMLStreamReader x) throws XMLStreamException, LidcException;
+    }
+
+    /** Opens {@code file}, runs {@code read} on its stream, and turns XML and I/O failures into one-line errors. */
+    private static <T> T parse(Path file, XmlRead<T> read) throws LidcException {
         try (InputStream in = Files.newInputStream(file)) {
             XMLStreamReader x = FACTORY.createXMLStreamReader(in);
             try {
-                if (root(x) != Kind.CT) {
-                    throw new LidcException("not a CT annotation file (root IdriReadMessage)");
-                }
-                return new Reader(file, x).read();
+                return read.read(x);
             } finally {
                 x.close();
             }

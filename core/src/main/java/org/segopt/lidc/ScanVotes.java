@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.IntConsumer;
 import org.segopt.Marginal;
 
 /**
@@ -97,7 +98,7 @@ public final class ScanVotes {
                 covered.clear();
                 for (int i = 0; i < masks.size(); i++) {
                     if (annotations.get(i).reader() == reader) {
-                        mark(masks.get(i), covered, zs, r0, c0, width, height);
+                        forEachVoxel(masks.get(i), zs, r0, c0, height, width, covered::set);
                     }
                 }
                 for (int v = covered.nextSetBit(0); v >= 0; v = covered.nextSetBit(v + 1)) {
@@ -119,28 +120,21 @@ public final class ScanVotes {
 
     /** Adds one annotation's voxels; whether some voxel now exceeds {@link #RATERS}. */
     private static boolean add(AnnotationMask m, byte[] votes, double[] zs, int r0, int c0, int height, int width) {
-        boolean over = false;
-        for (int s = 0; s < m.zs.length; s++) {
-            int slice = java.util.Arrays.binarySearch(zs, m.zs[s]);
-            boolean[] px = m.pixels[s];
-            for (int dr = 0; dr < m.height; dr++) {
-                int base = (slice * height + (m.row0 - r0 + dr)) * width + (m.col0 - c0);
-                for (int dc = 0; dc < m.width; dc++) {
-                    if (px[dr * m.width + dc]) {
-                        int count = (votes[base + dc] & 0xff) + 1;
-                        if (count > RATERS) {
-                            over = true;
-                            count = RATERS + 1;
-                        }
-                        votes[base + dc] = (byte) count;
-                    }
-                }
+        boolean[] over = {false};
+        forEachVoxel(m, zs, r0, c0, height, width, v -> {
+            int count = (votes[v] & 0xff) + 1;
+            if (count > RATERS) {
+                over[0] = true;
+                count = RATERS + 1;
             }
-        }
-        return over;
+            votes[v] = (byte) count;
+        });
+        return over[0];
     }
 
-    private static void mark(AnnotationMask m, BitSet covered, double[] zs, int r0, int c0, int width, int height) {
+    /** Calls {@code voxel} with the index in the scan's box of every pixel of the annotation. */
+    private static void forEachVoxel(AnnotationMask m, double[] zs, int r0, int c0, int height, int width,
+                                     IntConsumer voxel) {
         for (int s = 0; s < m.zs.length; s++) {
             int slice = java.util.Arrays.binarySearch(zs, m.zs[s]);
             boolean[] px = m.pixels[s];
@@ -148,7 +142,7 @@ public final class ScanVotes {
                 int base = (slice * height + (m.row0 - r0 + dr)) * width + (m.col0 - c0);
                 for (int dc = 0; dc < m.width; dc++) {
                     if (px[dr * m.width + dc]) {
-                        covered.set(base + dc);
+                        voxel.accept(base + dc);
                     }
                 }
             }
