@@ -2,7 +2,10 @@ package org.segopt.io;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,6 +29,27 @@ final class IoSupport {
             case ZipException _ -> new InputException(file, prefix + "corrupt compressed data (" + message(e) + ")", e);
             default -> new InputException(file, prefix + "cannot read: " + message(e), e);
         };
+    }
+
+    /** What a reader does with an open file. */
+    @FunctionalInterface
+    interface ChannelRead<T> {
+        T read(FileChannel channel) throws IOException, InputException;
+    }
+
+    /**
+     * Opens {@code file} (a {@code format} file, for the message when it is a directory) and runs
+     * {@code read} on it; every I/O failure becomes one {@link #failure}.
+     */
+    static <T> T read(Path file, String format, ChannelRead<T> read) throws InputException {
+        if (Files.isDirectory(file)) {
+            throw new InputException(file, "is a directory, not a " + format + " file");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read.read(channel);
+        } catch (IOException e) {
+            throw failure(file, "", e);
+        }
     }
 
     /** Whether {@code file}'s name ends in {@code suffix}, ignoring case. */

@@ -5,9 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -27,10 +25,7 @@ public final class NiftiReader implements ArrayReader {
 
     @Override
     public NdArray read(Path file, Arena arena) throws InputException {
-        if (Files.isDirectory(file)) {
-            throw new InputException(file, "is a directory, not a NIfTI file");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        return IoSupport.read(file, "NIfTI", channel -> {
             long size = channel.size();
             NiftiHeader header;
             MemorySegment data;
@@ -57,9 +52,7 @@ public final class NiftiReader implements ArrayReader {
             }
             return new NdArray(file, data, header.type(), header.order(), IoSupport.reversed(header.dims()), false,
                     header.geometry());
-        } catch (IOException e) {
-            throw IoSupport.failure(file, "", e);
-        }
+        });
     }
 
     private static MemorySegment mapped(Path file, FileChannel channel, NiftiHeader header, long size, Arena arena)

@@ -9,12 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -45,18 +40,7 @@ public final class NpyReader implements ArrayReader {
 
     @Override
     public NdArray read(Path file, Arena arena) throws InputException {
-        if (Files.isDirectory(file)) {
-            throw new InputException(file, "is a directory, not a .npy file");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(file, channel, arena);
-        } catch (NoSuchFileException e) {
-            throw new InputException(file, "no such file", e);
-        } catch (AccessDeniedException e) {
-            throw new InputException(file, "permission denied", e);
-        } catch (IOException e) {
-            throw new InputException(file, "cannot read: " + describe(e), e);
-        }
+        return IoSupport.read(file, ".npy", channel -> read(file, channel, arena));
     }
 
     private static NdArray read(Path file, FileChannel channel, Arena arena)
@@ -204,13 +188,6 @@ public final class NpyReader implements ArrayReader {
     static String formatShape(long[] shape) {
         return shape.length == 1 ? "(" + shape[0] + ",)"
                 : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     record Dtype(ElementType type, ByteOrder order) {

@@ -35,10 +35,7 @@ public final class NrrdReader implements ArrayReader {
 
     @Override
     public NdArray read(Path file, Arena arena) throws InputException {
-        if (Files.isDirectory(file)) {
-            throw new InputException(file, "is a directory, not a NRRD file");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        return IoSupport.read(file, "NRRD", channel -> {
             long size = channel.size();
             byte[] head = NpyReader.readFully(channel, 0, (int) Math.min(size, MAX_HEADER_BYTES));
             List<String> lines = new ArrayList<>();
@@ -57,9 +54,7 @@ public final class NrrdReader implements ArrayReader {
             }
             return new NdArray(file, data, header.type(), header.order(), IoSupport.reversed(header.sizes()), false,
                     header.geometry());
-        } catch (IOException e) {
-            throw IoSupport.failure(file, "", e);
-        }
+        });
     }
 
     /**
