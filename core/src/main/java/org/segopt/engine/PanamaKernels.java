@@ -411,7 +411,8 @@ final class PanamaKernels implements Kernels {
 
     /**
      * The bit patterns of the floats from voxel {@code index}: loaded as floats and reinterpreted,
-     * because an int load from a {@code float[]}-backed segment takes a slow path.
+     * because an int load from a {@code float[]}-backed segment takes a slow path (jmh/README.md:
+     * with int loads the engine took 51.7 ms on a heap {@code float[]} against 22.2 ms off-heap).
      */
     private static IntVector float32Bits(MemorySegment s, long index, ByteOrder order) {
         return FloatVector.fromMemorySegment(FLOATS, s, index * 4, order).reinterpretAsInts();
