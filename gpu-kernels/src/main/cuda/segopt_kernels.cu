@@ -101,6 +101,22 @@ __device__ __forceinline__ void load_vec(const S* __restrict__ p, u64 v, S (&out
     }
 }
 
+// The keys of this lane's E voxels of vector v (0 for lanes past the end, which must still take
+// part in the warp's shuffles and votes).
+template <int TYPE, int E>
+__device__ __forceinline__ void warp_keys(const typename Elem<TYPE>::S* __restrict__ p, u64 v, bool in, int swap,
+                                          typename Elem<TYPE>::K (&k)[E]) {
+    if (in) {
+        typename Elem<TYPE>::S s[E];
+        load_vec<typename Elem<TYPE>::S, E>(p, v, s);
+#pragma unroll
+        for (int j = 0; j < E; j++) k[j] = Elem<TYPE>::key(s[j], swap);
+    } else {
+#pragma unroll
+        for (int j = 0; j < E; j++) k[j] = 0;
+    }
+}
+
 __device__ __forceinline__ bool aligned16(const void* p, u64 stride) {
     return (((u64)p | stride) & 15ull) == 0;
 }
@@ -299,15 +315,7 @@ __device__ void floats_body(const unsigned char* __restrict__ data, u64 n, int s
         const u64 v = base + lane;
         const bool in = v < nvec;
         K k[E];
-        if (in) {
-            S s[E];
-            load_vec<S, E>(p, v, s);
-#pragma unroll
-            for (int j = 0; j < E; j++) k[j] = Elem<TYPE>::key(s[j], swap);
-        } else {
-#pragma unroll
-            for (int j = 0; j < E; j++) k[j] = 0;
-        }
+        warp_keys<TYPE, E>(p, v, in, swap, k);
         const K k0 = __shfl_sync(FULL, k[0], 0);
         bool same = true;
         u64 mn = ~0ull, mx = 0;
@@ -451,15 +459,7 @@ __device__ void refine_body(const unsigned char* __restrict__ data, u64 n, int s
         const u64 v = base + lane;
         const bool in = v < nvec;
         K k[E];
-        if (in) {
-            S s[E];
-            load_vec<S, E>(p, v, s);
-#pragma unroll
-            for (int j = 0; j < E; j++) k[j] = Elem<TYPE>::key(s[j], swap);
-        } else {
-#pragma unroll
-            for (int j = 0; j < E; j++) k[j] = 0;
-        }
+        warp_keys<TYPE, E>(p, v, in, swap, k);
         const K k0 = __shfl_sync(FULL, k[0], 0);
         bool same = true;
 #pragma unroll
