@@ -10,23 +10,12 @@ import org.segopt.engine.Engine;
 
 /**
  * The conformance suite through the real host path (FFM bindings, {@link CudaDevice}) on the fake
- * CUDA driver, which runs the kernels' CUDA source on the CPU: shared-memory histograms and tile
- * skipping. Smaller inputs than on a GPU, since every CUDA thread is a fiber.
+ * CUDA driver with shared-memory histograms and tile skipping, plus the older-driver PTX fallback.
  */
-class FakeDriverBackendTest extends ConformanceSuite {
+class FakeDriverBackendTest extends FakeDriverSuite {
     @Override
-    CudaBackend openBackend() {
-        return new CudaBackend(CudaDevice.open(FakeDriver.driver(), 0), new CudaBackend.Options(true, true));
-    }
-
-    @Override
-    int voxels() {
-        return 20_011;
-    }
-
-    @Override
-    int leakCalls() {
-        return 1_000;
+    CudaBackend.Options options() {
+        return new CudaBackend.Options(true, true);
     }
 
     @Test

@@ -4,20 +4,10 @@ package org.segopt.gpu;
  * The conformance suite on the fake CUDA driver with every histogram update a global atomic and
  * refinement reading every tile (the kernels' fallback paths).
  */
-class FakeDriverGlobalAtomicsTest extends ConformanceSuite {
+class FakeDriverGlobalAtomicsTest extends FakeDriverSuite {
     @Override
-    CudaBackend openBackend() {
-        return new CudaBackend(CudaDevice.open(FakeDriver.driver(), 0), new CudaBackend.Options(false, false));
-    }
-
-    @Override
-    int voxels() {
-        return 20_011;
-    }
-
-    @Override
-    int leakCalls() {
-        return 1_000;
+    CudaBackend.Options options() {
+        return new CudaBackend.Options(false, false);
     }
 
     @Override
