@@ -11,7 +11,6 @@ import org.segopt.Analysis;
 import org.segopt.Analysis.Interval;
 import org.segopt.Analysis.Optimum;
 import org.segopt.Fraction;
-import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Backends;
@@ -74,14 +73,9 @@ final class AnalyzeCommand {
             if (volume != null && volume > m.voxels()) {
                 throw new UsageException("--volume " + volume + " exceeds the " + m.voxels() + " voxels of " + inputs.label());
             }
-            Analysis a;
-            try {
-                Engine engine = Backends.select(backend, m.voxels());
-                a = volume == null ? engine.analyze(m) : engine.analyze(m, volume);
-            } catch (InvalidMarginalException e) {
-                err.println(inputs.describe(e));
-                return Main.EXIT_INPUT;
-            }
+            Engine engine = Backends.select(backend, m.voxels());
+            Long v = volume;
+            Analysis a = inputs.check(() -> v == null ? engine.analyze(m) : engine.analyze(m, v));
             out.println(json ? toJson(a, m) : table(a, m, inputs));
             return 0;
         } catch (InputException e) {

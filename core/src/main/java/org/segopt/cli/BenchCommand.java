@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Backends;
@@ -67,12 +66,7 @@ final class BenchCommand {
             Inputs inputs = Inputs.load(files, votes, arena);
             Marginal m = inputs.marginal();
             Engine engine = threads != null ? Engine.parallel(threads) : Backends.select(backend, m.voxels());
-            try {
-                engine.analyze(m);
-            } catch (InvalidMarginalException e) {
-                err.println(inputs.describe(e));
-                return Main.EXIT_INPUT;
-            }
+            inputs.check(() -> engine.analyze(m)); // invalid values end here, before any timing
             long bytes = m.voxels() * m.elementType().byteSize() * m.segments().size();
             int warmup = Math.max(5, repeat / 2);
             long sink = 0;

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.segopt.Analysis;
 import org.segopt.Curves;
-import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.engine.Engine;
 import org.segopt.explain.ExplainFigure;
@@ -62,16 +61,9 @@ final class ExplainCommand {
         try (Arena arena = Arena.ofShared()) {
             Inputs inputs = Inputs.load(files, votes, arena);
             Marginal m = inputs.marginal();
-            Analysis a;
-            Curves c;
-            try {
-                Engine engine = Engine.parallel();
-                a = engine.analyze(m);
-                c = engine.curves(m);
-            } catch (InvalidMarginalException e) {
-                err.println(inputs.describe(e));
-                return Main.EXIT_INPUT;
-            }
+            Engine engine = Engine.parallel();
+            Analysis a = inputs.check(() -> engine.analyze(m));
+            Curves c = engine.curves(m); // m is valid now
             try {
                 Path parent = png.toAbsolutePath().getParent();
                 if (parent != null) {

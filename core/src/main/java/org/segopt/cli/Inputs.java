@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.segopt.ElementType;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
@@ -33,7 +34,7 @@ final class Inputs {
     /**
      * Reads and checks the files (shapes, types, at least one voxel); their data lives as long as
      * {@code arena}. Values
-     * are checked by the engine as it reads them: see {@link #describe(InvalidMarginalException)}.
+     * are checked by the engine as it reads them: see {@link #check}.
      *
      * @param votes R for {@code --votes R}, or null
      */
@@ -116,11 +117,17 @@ final class Inputs {
         return arrays.getFirst().geometry();
     }
 
-    /** A one-line error naming the file that holds the bad voxel. */
-    String describe(InvalidMarginalException e) {
-        Path file = files.get(Math.max(e.rater(), 0));
-        String where = e.getMessage().replaceFirst("^rater mask \\d+, ", "");
-        return file + ": " + where;
+    /**
+     * Runs engine work on this input; the first bad voxel the engine meets becomes an
+     * {@link InputException} naming the file that holds it (for rater masks, that mask's file).
+     */
+    <T> T check(Supplier<T> work) throws InputException {
+        try {
+            return work.get();
+        } catch (InvalidMarginalException e) {
+            Path file = files.get(Math.max(e.rater(), 0));
+            throw new InputException(file, e.getMessage().replaceFirst("^rater mask \\d+, ", ""), e);
+        }
     }
 
     /** Whether two masks store their 0/1 values identically (bool and uint8 do; multi-byte types need one byte order). */

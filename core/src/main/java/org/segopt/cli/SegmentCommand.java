@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.segopt.Analysis;
 import org.segopt.BitMask;
-import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.Segmentation;
 import org.segopt.engine.BackendUnavailableException;
@@ -97,14 +96,9 @@ final class SegmentCommand {
                 throw new UsageException("--volume " + volume + " exceeds the " + m.voxels() + " voxels of " + inputs.label());
             }
             Engine engine = Backends.select(backend, m.voxels());
-            BitMask mask;
-            try {
-                Analysis analysis = volume == null ? engine.analyze(m) : engine.analyze(m, volume);
-                mask = engine.segment(m, analysis, which);
-            } catch (InvalidMarginalException e) {
-                err.println(inputs.describe(e));
-                return Main.EXIT_INPUT;
-            }
+            Long v = volume;
+            Analysis analysis = inputs.check(() -> v == null ? engine.analyze(m) : engine.analyze(m, v));
+            BitMask mask = engine.segment(m, analysis, which);
             ArrayWriters.write(output, mask.toBytes(), inputs.shape(), inputs.fortranOrder(), inputs.geometry());
             out.println("written " + output + ": " + mask.cardinality() + " of " + m.voxels() + " voxels");
             return 0;
