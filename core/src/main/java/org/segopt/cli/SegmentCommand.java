@@ -87,8 +87,8 @@ final class SegmentCommand {
             Inputs inputs = Inputs.load(files, votes, arena);
             checkNotInput(output, files);
             Marginal m = inputs.marginal();
-            if (m.voxels() == 0 || m.voxels() > MAX_VOXELS) {
-                err.println(inputs.label() + ": the array has " + m.voxels() + " voxels; segment writes masks of 1.."
+            if (m.voxels() > MAX_VOXELS) { // Inputs has already rejected 0 voxels
+                err.println(inputs.label() + ": the array has " + m.voxels() + " voxels; segment writes masks of at most "
                         + MAX_VOXELS + " voxels");
                 return Main.EXIT_INPUT;
             }
