@@ -52,6 +52,8 @@ final class PanamaKernels implements Kernels {
     private static final long F64_MAX = 0x3FF0_0000_0000_0000L;
 
     private final ScalarKernels scalar = new ScalarKernels();
+    /** Per thread: the lanes of one float32 block that need the scalar scatter. */
+    private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[BlockRanges.BLOCK + 64]);
 
     /** Whether the preferred species is wide enough for these kernels to pay off. */
     static boolean supported() {
@@ -172,9 +174,13 @@ final class PanamaKernels implements Kernels {
         boolean f32 = m.encoding() == Encoding.FLOAT32;
         // float32 has no high sums, so sumHigh serves as the packed table of the scatter.
         long[] packed = sumHigh;
+        int[] scratch = f32 ? SCRATCH.get() : null;
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
             long end = Math.min(to, start + BlockRanges.BLOCK);
-            long bad = f32 ? countFloat32Block(m, start, end, counts, sumLow, packed, ranges)
+            if (f32 && uniformFloat32Block(m, start, end, counts, sumLow, ranges)) {
+                continue;
+            }
+            long bad = f32 ? countFloat32Block(m, start, end, counts, packed, ranges, scratch)
                     : countFloat64Block(m, start, end, counts, sumHigh, sumLow, ranges);
             if (bad >= 0) {
                 if (f32) {
@@ -219,91 +225,93 @@ final class PanamaKernels implements Kernels {
     }
 
     /**
-     * One block of float32: a vector equal in every lane to the current uniform value is only
-     * counted; in others, lanes at 0 or 1 are counted by mask popcounts and the rest go through
-     * the scalar scatter. Lane-wise min/max give the block's range.
+     * Counts a float32 block in one step if every voxel in it holds the same valid value (most
+     * blocks of a volume: background or interior); false, counting nothing, otherwise.
      */
-    private long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] sumLow, long[] packed,
-                                   BlockRanges ranges) {
+    private static boolean uniformFloat32Block(Marginal m, long from, long to, long[] counts, long[] sumLow,
+                                               BlockRanges ranges) {
+        MemorySegment s = m.segments().getFirst();
+        int lanes = INTS.length();
+        long group = 4L * lanes;
+        if ((to - from) % group != 0) {
+            return false;
+        }
+        int u = int32(s, from, ScalarKernels.swap(m));
+        if (u < 0 || u > F32_MAX) {
+            return false; // -0.0 or invalid: the block path handles them
+        }
+        ByteOrder order = m.byteOrder();
+        IntVector uniform = IntVector.broadcast(INTS, u);
+        for (long i = from; i < to; i += group) {
+            IntVector diff = float32Bits(s, i, order).lanewise(VectorOperators.XOR, uniform)
+                    .or(float32Bits(s, i + lanes, order).lanewise(VectorOperators.XOR, uniform))
+                    .or(float32Bits(s, i + 2 * lanes, order).lanewise(VectorOperators.XOR, uniform))
+                    .or(float32Bits(s, i + 3 * lanes, order).lanewise(VectorOperators.XOR, uniform));
+            if (diff.compare(VectorOperators.NE, 0).anyTrue()) {
+                return false;
+            }
+        }
+        long n = to - from;
+        counts[u >>> 16] += n;
+        sumLow[u >>> 16] += n * (u & 0xFFFF);
+        ranges.set(from / BlockRanges.BLOCK, u, u);
+        return true;
+    }
+
+    /**
+     * One block of float32 that is not uniform: lanes at 0 or 1 are counted by mask popcounts,
+     * the others (fractional, −0.0 or invalid) are compressed into {@code scratch} and then
+     * validated and counted by a scalar loop over it. Records the block's range.
+     */
+    private static long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] packed,
+                                          BlockRanges ranges, int[] scratch) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
         int lanes = INTS.length();
         long upper = from + (to - from) / lanes * lanes;
-        // Bounds of the block: lane-wise over the vectors that are not uniform, plus each
-        // uniform run's value when the run is flushed (so the fast path does no extra work).
-        IntVector low = IntVector.broadcast(INTS, Integer.MAX_VALUE);
-        IntVector high = IntVector.broadcast(INTS, Integer.MIN_VALUE);
-        long lo = Long.MAX_VALUE;
-        long hi = Long.MIN_VALUE;
-        int uniform = 0; // a valid key: the value of every lane of the current uniform run
-        long run = 0;
+        int n = 0;
         long zeros = 0;
         long ones = 0;
-        long group = 4L * lanes;
         for (long i = from; i < upper; i += lanes) {
-            // Most of a volume is long uniform runs: test four vectors with one branch.
-            while (i + group <= upper && float32Bits(s, i, order).compare(VectorOperators.EQ, uniform)
-                    .and(float32Bits(s, i + lanes, order).compare(VectorOperators.EQ, uniform))
-                    .and(float32Bits(s, i + 2 * lanes, order).compare(VectorOperators.EQ, uniform))
-                    .and(float32Bits(s, i + 3 * lanes, order).compare(VectorOperators.EQ, uniform)).allTrue()) {
-                run += group;
-                i += group;
-            }
-            if (i >= upper) {
-                break;
-            }
             IntVector v = float32Bits(s, i, order);
-            if (v.compare(VectorOperators.EQ, uniform).allTrue()) {
-                run += lanes;
-                continue;
-            }
-            low = low.min(v);
-            high = high.max(v);
-            // Lanes at exactly 0 (background) or 1 (interior) are only counted; the rest scatter.
             VectorMask<Integer> zero = v.compare(VectorOperators.EQ, 0);
             VectorMask<Integer> one = v.compare(VectorOperators.EQ, F32_ONE);
+            VectorMask<Integer> other = zero.or(one).not();
             zeros += zero.trueCount();
             ones += one.trueCount();
-            // The scattered lanes are read again from memory (in L1 now): a scratch array per
-            // call would be the calibrator's only allocation.
-            for (long rest = zero.or(one).not().toLong(); rest != 0; rest &= rest - 1) {
-                int k = Long.numberOfTrailingZeros(rest);
-                if (!addPacked(int32(s, i + k, swap), packed)) {
-                    return i + k;
-                }
-            }
-            int last = int32(s, i + lanes - 1, swap);
-            if (last != uniform && last != Integer.MIN_VALUE) {
-                if (run > 0) {
-                    counts[uniform >>> 16] += run;
-                    sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
-                    lo = Math.min(lo, uniform);
-                    hi = Math.max(hi, uniform);
-                    run = 0;
-                }
-                uniform = last;
+            if (other.anyTrue()) {
+                v.compress(other).intoArray(scratch, n);
+                n += other.trueCount();
             }
         }
-        if (run > 0) {
-            counts[uniform >>> 16] += run;
-            sumLow[uniform >>> 16] += run * (uniform & 0xFFFF);
-            lo = Math.min(lo, uniform);
-            hi = Math.max(hi, uniform);
-        }
-        counts[0] += zeros;
-        counts[F32_ONE >>> 16] += ones;
-        lo = Math.min(lo, low.reduceLanes(VectorOperators.MIN));
-        hi = Math.max(hi, high.reduceLanes(VectorOperators.MAX));
         for (long i = upper; i < to; i++) {
-            int bits = int32(s, i, swap);
+            scratch[n++] = int32(s, i, swap);
+        }
+        int lo = zeros > 0 ? 0 : ones > 0 ? F32_ONE : Integer.MAX_VALUE;
+        int hi = ones > 0 ? F32_ONE : zeros > 0 ? 0 : Integer.MIN_VALUE;
+        for (int j = 0; j < n; j++) {
+            int bits = scratch[j];
             if (!addPacked(bits, packed)) {
-                return i;
+                return firstInvalid32(s, from, to, swap);
             }
             lo = Math.min(lo, bits);
             hi = Math.max(hi, bits);
         }
+        counts[0] += zeros;
+        counts[F32_ONE >>> 16] += ones;
         ranges.set(from / BlockRanges.BLOCK, lo, hi);
+        return -1;
+    }
+
+    /** The first voxel of [from, to) whose float32 value is not in [0, 1]; −1 if none. */
+    private static long firstInvalid32(MemorySegment s, long from, long to, boolean swap) {
+        for (long i = from; i < to; i++) {
+            int bits = int32(s, i, swap);
+            if (bits != Integer.MIN_VALUE && Integer.compareUnsigned(bits, F32_MAX) > 0) {
+                return i;
+            }
+        }
         return -1;
     }
 
@@ -381,8 +389,10 @@ final class PanamaKernels implements Kernels {
     }
 
     /**
-     * float32 bins are refined from depth 1 only (depth 2 is exact), so every shift is 16; masking
-     * the sign bit of the top half maps −0.0 (0x8000) to prefix 0, like its key 0.
+     * float32 bins are refined from depth 1 only (depth 2 is exact), so every shift is 16. A vector
+     * is first tested against the key range spanning all refined prefixes (two vector operations;
+     * masking the sign bit maps −0.0 to its key 0); only vectors with a lane in that range are
+     * matched prefix by prefix.
      */
     private static void refineFloat32Block(Marginal m, long from, long to, long[] prefixes, int k, int[] shifts,
                                            long[] counts, long[] sumHigh, long[] sumLow, long[] occupied) {
@@ -391,14 +401,17 @@ final class PanamaKernels implements Kernels {
         boolean swap = ScalarKernels.swap(m);
         int lanes = INTS.length();
         long upper = from + (to - from) / lanes * lanes;
+        long lowest = prefixes[0];
+        long highest = prefixes[0];
+        for (int j = 1; j < k; j++) {
+            lowest = Math.min(lowest, prefixes[j]);
+            highest = Math.max(highest, prefixes[j]);
+        }
+        int first = (int) (lowest << 16);
+        int span = (int) ((highest - lowest + 1) << 16);
         for (long i = from; i < upper; i += lanes) {
-            IntVector top = float32Bits(s, i, order)
-                    .lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
-            VectorMask<Integer> hit = top.compare(VectorOperators.EQ, (int) prefixes[0]);
-            for (int j = 1; j < k; j++) {
-                hit = hit.or(top.compare(VectorOperators.EQ, (int) prefixes[j]));
-            }
-            if (hit.anyTrue()) {
+            IntVector offset = float32Bits(s, i, order).and(Integer.MAX_VALUE).sub(first);
+            if (offset.compare(VectorOperators.ULT, span).anyTrue()) {
                 for (int lane = 0; lane < lanes; lane++) {
                     int bits = int32(s, i + lane, swap);
                     long key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);

@@ -74,33 +74,67 @@ final class Passes implements PassBackend {
     /**
      * Runs a histogram pass over several chunks. Each chunk fills its pool thread's own tables
      * (kept between calls, zero between uses) and merges them into {@code into} under a lock
-     * before its task ends, so concurrent callers never share a thread's tables: the first
-     * {@code summed} tables by addition, any further ones (bitmaps) by OR. (With one chunk the
-     * callers write straight into their tables instead.)
+     * before its task ends, so concurrent callers never share a thread's tables. (With one chunk
+     * the callers write straight into their tables instead.)
      */
-    private long histogram(long n, int length, long[][] into, int summed, HistogramPass pass) {
+    private long histogram(long n, int tables, int length, long[][] into, HistogramPass pass, Merge merge) {
         long[] firstBad = {-1};
         split(n, (from, to) -> {
-            long[][] own = chunkTables(into.length, length);
+            long[][] own = chunkTables(tables, length);
             long bad = pass.run(from, to, own);
             synchronized (into) {
                 if (bad >= 0 && (firstBad[0] < 0 || bad < firstBad[0])) {
                     firstBad[0] = bad;
                 }
-                for (int t = 0; t < into.length; t++) {
-                    long[] src = own[t];
-                    long[] dst = into[t];
-                    boolean bitmap = t >= summed;
-                    for (int i = 0; i < Math.min(length, dst.length); i++) {
-                        dst[i] = bitmap ? dst[i] | src[i] : dst[i] + src[i];
-                        src[i] = 0;
-                    }
-                }
+                merge.into(own, into);
             }
             return bad;
         });
         return firstBad[0];
     }
+
+    /** Adds a chunk's tables into the result and zeroes them. */
+    @FunctionalInterface
+    private interface Merge {
+        void into(long[][] own, long[][] into);
+    }
+
+    /** Merges entries [0, length) of every table by addition. */
+    private static Merge sums(int length) {
+        return (own, into) -> {
+            for (int t = 0; t < into.length; t++) {
+                long[] src = own[t];
+                long[] dst = into[t];
+                for (int i = 0; i < length; i++) {
+                    dst[i] += src[i];
+                    src[i] = 0;
+                }
+            }
+        };
+    }
+
+    /**
+     * Merges refinement tables (counts, high and low sums, then the occupancy bitmap): only the
+     * digits whose occupancy bit is set, a few thousand at most, not the k · 2^16 entries.
+     */
+    private static final Merge OCCUPIED_DIGITS = (own, into) -> {
+        long[] occupied = own[3];
+        for (int w = 0; w < into[3].length; w++) {
+            long bits = occupied[w];
+            if (bits == 0) {
+                continue;
+            }
+            into[3][w] |= bits;
+            occupied[w] = 0;
+            for (; bits != 0; bits &= bits - 1) {
+                int i = w * 64 + Long.numberOfTrailingZeros(bits);
+                for (int t = 0; t < 3; t++) {
+                    into[t][i] += own[t][i];
+                    own[t][i] = 0;
+                }
+            }
+        }
+    };
 
     /** This pool thread's zeroed tables: at least {@code count} of at least {@code length} entries. */
     private long[][] chunkTables(int count, int length) {
@@ -122,7 +156,8 @@ final class Passes implements PassBackend {
         if (chunks(m.voxels()) <= 1) {
             return kernels.countVotes(m, 0, m.voxels(), hist);
         }
-        return histogram(m.voxels(), length, new long[][] {hist}, 1, (from, to, t) -> kernels.countVotes(m, from, to, t[0]));
+        return histogram(m.voxels(), 1, length, new long[][] {hist}, (from, to, t) -> kernels.countVotes(m, from, to, t[0]),
+                sums(length));
     }
 
     @Override
@@ -131,8 +166,11 @@ final class Passes implements PassBackend {
         if (chunks(m.voxels()) <= 1) {
             return kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow, ranges);
         }
-        return histogram(m.voxels(), counts.length, new long[][] {counts, sumHigh, sumLow}, 3,
-                (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges));
+        // Valid keys end at 1.0: no bin above its prefix is ever filled.
+        FloatFormat format = Keys.format(m);
+        int bins = (int) (format.maxKey >>> (format.width - 16)) + 1;
+        return histogram(m.voxels(), 3, counts.length, new long[][] {counts, sumHigh, sumLow},
+                (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges), sums(bins));
     }
 
     @Override
@@ -142,11 +180,10 @@ final class Passes implements PassBackend {
             kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
             return;
         }
-        // Three summed tables, then the occupancy bitmap (merged by OR).
-        histogram(m.voxels(), k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow, occupied}, 3, (from, to, t) -> {
+        histogram(m.voxels(), 4, k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow, occupied}, (from, to, t) -> {
             kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2], t[3], ranges);
             return -1;
-        });
+        }, OCCUPIED_DIGITS);
     }
 
     /**

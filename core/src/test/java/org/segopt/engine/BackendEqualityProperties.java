@@ -117,13 +117,27 @@ class BackendEqualityProperties {
 
     /** Background 0, interior 1, fuzzy borders: mostly long runs, like a segmentation marginal. */
     private static float structuredFloat(SplittableRandom r, int i) {
-        int phase = (i / 997) % 4;
+        return structuredFloat(r, i, 997);
+    }
+
+    /**
+     * As {@link #structuredFloat(SplittableRandom, int)} with runs of {@code run} voxels; runs
+     * longer than a block give whole blocks of 0, of 1 and of one fractional value.
+     */
+    private static float structuredFloat(SplittableRandom r, int i, int run) {
+        int phase = (i / run) % 5;
         return switch (phase) {
             case 0 -> 0f;
             case 1 -> 1f;
             case 2 -> r.nextInt(4) == 0 ? 0.5f : (float) r.nextDouble();
-            default -> r.nextInt(5) / 5f;
+            case 3 -> r.nextInt(5) / 5f;
+            default -> ((i / run) % 7 + 1) / 10f;
         };
+    }
+
+    /** A run length for {@link #structuredFloat(SplittableRandom, int, int)}: shorter or longer than a block. */
+    private static int runLength(SplittableRandom r) {
+        return new int[] {997, 2500, 5000}[r.nextInt(3)];
     }
 
     static Marginal build(Layout layout, int n, long seed) {
@@ -172,8 +186,9 @@ class BackendEqualityProperties {
             case F32, F32_SWAPPED -> {
                 ByteOrder order = layout == Layout.F32 ? ByteOrder.nativeOrder() : swapped();
                 ByteBuffer b = ByteBuffer.allocate(n * 4).order(order);
+                int run = runLength(r);
                 for (int i = 0; i < n; i++) {
-                    float f = structuredFloat(r, i);
+                    float f = structuredFloat(r, i, run);
                     b.putFloat(i * 4, f == 0 && r.nextInt(50) == 0 ? -0.0f : f);
                 }
                 return Marginal.ofFloats(MemorySegment.ofArray(b.array()), order);
@@ -181,8 +196,9 @@ class BackendEqualityProperties {
             case F64, F64_SWAPPED -> {
                 ByteOrder order = layout == Layout.F64 ? ByteOrder.nativeOrder() : swapped();
                 ByteBuffer b = ByteBuffer.allocate(n * 8).order(order);
+                int run = runLength(r);
                 for (int i = 0; i < n; i++) {
-                    double d = (i / 900) % 3 == 2 ? r.nextDouble() : structuredFloat(r, i);
+                    double d = (i / 900) % 3 == 2 ? r.nextDouble() : structuredFloat(r, i, run);
                     b.putDouble(i * 8, d);
                 }
                 return Marginal.ofDoubles(MemorySegment.ofArray(b.array()), order);
