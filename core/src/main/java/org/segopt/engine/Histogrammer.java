@@ -1,11 +1,20 @@
 package org.segopt.engine;
 
+import java.util.Arrays;
+import org.segopt.Encoding;
 import org.segopt.Marginal;
 
 /**
  * Fills a {@link LevelTable} from the data: the first pass (votes or top-level float bins) and
  * the refinement passes. Owns its work tables and leaves them zeroed after each use, so one
  * instance serves call after call without allocating; not thread-safe.
+ *
+ * <p>Guessing: the float32 bins a call had to refine (those holding τ*, ½ and the Theorem 4
+ * level) are refined again during the next call's first pass, at the cost of one range test per
+ * fractional voxel. Successive calls in a training loop or a benchmark usually need the same
+ * bins, and then no refinement pass reads the data again; a wrong guess costs nothing but that
+ * test, and the needed bins are refined by a pass as without guessing. Results never depend on
+ * the guess.
  */
 final class Histogrammer {
     private final PassBackend passes;
@@ -13,12 +22,23 @@ final class Histogrammer {
     private final long[] sumHigh = new long[PassBackend.DIGITS];
     private final long[] sumLow = new long[PassBackend.DIGITS];
     private final BlockRanges ranges = new BlockRanges();
+    /** Refinement tables: table j at offset j · 2^16, for a pass's bins or for the guesses. */
     private long[] refineCounts = new long[0];
     private long[] refineHigh = new long[0];
     private long[] refineLow = new long[0];
     private long[] refineOccupied = new long[0];
     private final int[] shifts = new int[LevelTable.MAX_REFINED_PER_PASS];
     private final long[] prefixes = new long[LevelTable.MAX_REFINED_PER_PASS];
+    private final int[] tables = new int[LevelTable.MAX_REFINED_PER_PASS];
+    private final int[] chosen = new int[LevelTable.MAX_REFINED_PER_PASS];
+
+    /** Guesses refined by the current first pass; {@code guessed[j]} while table j still holds one. */
+    private final long[] guesses = new long[LevelTable.MAX_REFINED_PER_PASS];
+    private final boolean[] guessed = new boolean[LevelTable.MAX_REFINED_PER_PASS];
+    private int guessCount;
+    /** Top-level float32 bins refined during the current call: the next call's guesses. */
+    private final long[] refinedBins = new long[LevelTable.MAX_REFINED_PER_PASS];
+    private int refinedCount;
 
     Histogrammer(PassBackend passes) {
         this.passes = passes;
@@ -30,6 +50,7 @@ final class Histogrammer {
      * @throws org.segopt.InvalidMarginalException at the first voxel whose value the encoding forbids
      */
     void histogram(Marginal m, LevelTable table) {
+        discardGuesses();
         if (m.encoding().isVoteType()) {
             long bad = passes.countVotes(m, counts, m.raters() + 1);
             if (bad >= 0) {
@@ -40,37 +61,120 @@ final class Histogrammer {
             clear(counts, m.raters() + 1);
             return;
         }
-        long bad = passes.countFloats(m, counts, sumHigh, sumLow, ranges);
+        long bad;
+        if (m.encoding() == Encoding.FLOAT32 && refinedCount > 0) {
+            guessCount = refinedCount;
+            ensureRefineTables(guessCount);
+            for (int j = 0; j < guessCount; j++) {
+                guesses[j] = refinedBins[j];
+                guessed[j] = true;
+                shifts[j] = 16;
+            }
+            bad = passes.countAndRefineFloats(m, counts, sumHigh, sumLow, ranges, shifts, guesses, guessCount,
+                    refineCounts, refineHigh, refineLow, refineOccupied);
+        } else {
+            bad = passes.countFloats(m, counts, sumHigh, sumLow, ranges);
+        }
+        refinedCount = 0;
         if (bad >= 0) {
             clear(counts, counts.length);
             clear(sumHigh, sumHigh.length);
             clear(sumLow, sumLow.length);
+            discardGuesses();
             throw Validation.invalid(m, bad);
         }
         table.loadFloats(m, counts, sumHigh, sumLow);
     }
 
     /**
-     * One refinement pass over levels {@code indices[0..k)} (ascending) of {@code table}, reading
-     * only the blocks the last {@link #histogram} pass found may hold them.
+     * Refines levels {@code indices[0..k)} (ascending) of {@code table}: those the first pass
+     * guessed come from its tables without reading the data (and the caller, who re-solves and
+     * asks again, gets the others next time); otherwise one pass reads the blocks the first pass
+     * found may hold them.
      */
     void refine(Marginal m, LevelTable table, int[] indices, int k) {
-        int entries = k * PassBackend.DIGITS;
-        if (refineCounts.length < entries) {
-            refineCounts = new long[entries];
-            refineHigh = new long[entries];
-            refineLow = new long[entries];
-            refineOccupied = new long[entries / 64];
+        remember(table, indices, k);
+        int found = 0;
+        for (int j = 0; j < k; j++) {
+            int slot = guessSlot(table, indices[j]);
+            if (slot >= 0) {
+                chosen[found] = indices[j];
+                tables[found++] = slot;
+                guessed[slot] = false;
+            }
         }
+        if (found > 0) {
+            table.refine(chosen, tables, found, refineCounts, refineHigh, refineLow, refineOccupied);
+            return;
+        }
+        discardGuesses(); // the pass below uses the same tables
+        ensureRefineTables(k);
         for (int j = 0; j < k; j++) {
             shifts[j] = table.shift(indices[j]);
             prefixes[j] = table.prefix(indices[j]);
+            tables[j] = j;
         }
         passes.refineFloats(m, shifts, prefixes, k, refineCounts, refineHigh, refineLow, refineOccupied, ranges);
-        table.refine(indices, k, refineCounts, refineHigh, refineLow, refineOccupied);
+        table.refine(indices, tables, k, refineCounts, refineHigh, refineLow, refineOccupied);
+    }
+
+    /** The guess table holding level i, if the first pass refined its bin; −1 otherwise. */
+    private int guessSlot(LevelTable table, int i) {
+        if (table.depth[i] != 1) {
+            return -1;
+        }
+        for (int g = 0; g < guessCount; g++) {
+            if (guessed[g] && table.shift(i) == 16 && guesses[g] == table.prefix(i)) {
+                return g;
+            }
+        }
+        return -1;
+    }
+
+    /** Records the top-level float32 bins among the levels being refined: the next call's guesses. */
+    private void remember(LevelTable table, int[] indices, int k) {
+        if (table.marginal.encoding() != Encoding.FLOAT32) {
+            return;
+        }
+        for (int j = 0; j < k && refinedCount < refinedBins.length; j++) {
+            if (table.depth[indices[j]] == 1) {
+                refinedBins[refinedCount++] = table.prefix(indices[j]);
+            }
+        }
+    }
+
+    /** Zeroes the guess tables the current call did not use. */
+    private void discardGuesses() {
+        for (int g = 0; g < guessCount; g++) {
+            if (!guessed[g]) {
+                continue;
+            }
+            guessed[g] = false;
+            int words = PassBackend.DIGITS / 64;
+            for (int w = g * words; w < (g + 1) * words; w++) {
+                for (long bits = refineOccupied[w]; bits != 0; bits &= bits - 1) {
+                    int b = w * 64 + Long.numberOfTrailingZeros(bits);
+                    refineCounts[b] = 0;
+                    refineHigh[b] = 0;
+                    refineLow[b] = 0;
+                }
+                refineOccupied[w] = 0;
+            }
+        }
+        guessCount = 0;
+    }
+
+    private void ensureRefineTables(int k) {
+        int entries = k * PassBackend.DIGITS;
+        if (refineCounts.length < entries) {
+            refineCounts = Arrays.copyOf(refineCounts, entries);
+            refineHigh = Arrays.copyOf(refineHigh, entries);
+            refineLow = Arrays.copyOf(refineLow, entries);
+            refineOccupied = Arrays.copyOf(refineOccupied, entries / 64);
+        }
     }
 
     private static void clear(long[] a, int n) {
-        java.util.Arrays.fill(a, 0, n, 0);
+        Arrays.fill(a, 0, n, 0);
     }
 }

@@ -43,6 +43,20 @@ interface Kernels {
                       long[] counts, long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges);
 
     /**
+     * {@link #countFloats} and then {@link #refineFloats} of the same voxels (see
+     * {@link PassBackend#countAndRefineFloats}); this default sweeps the range twice.
+     */
+    default long countAndRefineFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
+                                      BlockRanges ranges, int[] shifts, long[] prefixes, int k, long[] refineCounts,
+                                      long[] refineHigh, long[] refineLow, long[] occupied) {
+        long bad = countFloats(m, from, to, counts, sumHigh, sumLow, ranges);
+        if (bad < 0 && k > 0) {
+            refineFloats(m, from, to, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied, ranges);
+        }
+        return bad;
+    }
+
+    /**
      * Writes the selection {@code key > level, or key == level for the first quota such voxels of
      * the range} (lowest index first) for voxels [from, to) into {@code out}; {@code from} is a
      * multiple of 64 and so is {@code to} unless it is n, so chunks own whole words.

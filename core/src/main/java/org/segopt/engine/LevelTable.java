@@ -140,16 +140,17 @@ final class LevelTable {
 
     /**
      * Replaces the levels {@code indices[0..k)} (ascending) by their non-empty sub-bins on the next
-     * 16 key bits, from the tables a refinement pass filled (table j at offset j · 2^16) and its
-     * occupancy bitmap (which digits may be non-empty), all of which it leaves zeroed.
+     * 16 key bits, from the tables a refinement pass filled (level {@code indices[j]} in table
+     * {@code tables[j]}, at offset {@code tables[j]} · 2^16) and its occupancy bitmap (which digits
+     * may be non-empty); leaves the entries of those tables zeroed.
      */
-    void refine(int[] indices, int k, long[] counts, long[] sumHigh, long[] sumLow, long[] occupancy) {
+    void refine(int[] indices, int[] tables, int k, long[] counts, long[] sumHigh, long[] sumLow, long[] occupancy) {
         LevelTable old = copy();
         size = 0;
         int next = 0;
         for (int i = 0; i < old.size; i++) {
             if (next < k && indices[next] == i) {
-                int base = next++ * Kernels.DIGITS;
+                int base = tables[next++] * Kernels.DIGITS;
                 long parent = old.prefix(i);
                 // Descending digits: words from the top, bits from the top of each word.
                 for (int w = (base + Kernels.DIGITS) / 64 - 1; w >= base / 64; w--) {

@@ -171,30 +171,62 @@ final class PanamaKernels implements Kernels {
     @Override
     public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
                             BlockRanges ranges) {
-        boolean f32 = m.encoding() == Encoding.FLOAT32;
-        // float32 has no high sums, so sumHigh serves as the packed table of the scatter.
-        long[] packed = sumHigh;
-        int[] scratch = f32 ? SCRATCH.get() : null;
+        if (m.encoding() == Encoding.FLOAT32) {
+            return countFloat32(m, from, to, counts, sumHigh, sumLow, ranges, null, null, 0, null, null, null, null);
+        }
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
-            long end = Math.min(to, start + BlockRanges.BLOCK);
-            if (f32 && uniformFloat32Block(m, start, end, counts, sumLow, ranges)) {
-                continue;
-            }
-            long bad = f32 ? countFloat32Block(m, start, end, counts, packed, ranges, scratch)
-                    : countFloat64Block(m, start, end, counts, sumHigh, sumLow, ranges);
+            long bad = countFloat64Block(m, start, Math.min(to, start + BlockRanges.BLOCK), counts, sumHigh, sumLow, ranges);
             if (bad >= 0) {
-                if (f32) {
-                    unpack(packed, counts, sumLow);
-                }
                 return bad;
             }
-            if (f32 && (end - from) % PACK_VOXELS == 0) {
+        }
+        return -1;
+    }
+
+    /** float32: one sweep that counts and refines (the scatter tests each fractional key against the bins). */
+    @Override
+    public long countAndRefineFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
+                                     BlockRanges ranges, int[] shifts, long[] prefixes, int k, long[] refineCounts,
+                                     long[] refineHigh, long[] refineLow, long[] occupied) {
+        if (m.encoding() != Encoding.FLOAT32) {
+            return Kernels.super.countAndRefineFloats(m, from, to, counts, sumHigh, sumLow, ranges, shifts, prefixes, k,
+                    refineCounts, refineHigh, refineLow, occupied);
+        }
+        return countFloat32(m, from, to, counts, sumHigh, sumLow, ranges, shifts, prefixes, k, refineCounts, refineHigh,
+                refineLow, occupied);
+    }
+
+    /**
+     * The float32 histogram of [from, to), block by block, refining bins j < k on the way. float32
+     * has no high sums, so sumHigh serves as the packed table of the scatter.
+     */
+    private long countFloat32(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
+                                     BlockRanges ranges, int[] shifts, long[] prefixes, int k, long[] refineCounts,
+                                     long[] refineHigh, long[] refineLow, long[] occupied) {
+        long[] packed = sumHigh;
+        int[] scratch = SCRATCH.get();
+        // Valid keys in [first, first + span) may fall into a refined bin (span 0: none).
+        long lowest = F32_MAX + 1L;
+        long highest = -1;
+        for (int j = 0; j < k; j++) {
+            lowest = Math.min(lowest, prefixes[j] << shifts[j]);
+            highest = Math.max(highest, ((prefixes[j] + 1) << shifts[j]) - 1);
+        }
+        int first = (int) lowest;
+        int span = (int) Math.max(0, Math.min(highest, F32_MAX) - lowest + 1);
+        for (long start = from; start < to; start += BlockRanges.BLOCK) {
+            long end = Math.min(to, start + BlockRanges.BLOCK);
+            long bad = countFloat32Block(m, start, end, counts, packed, sumLow, ranges, scratch, first, span, shifts,
+                    prefixes, k, refineCounts, refineHigh, refineLow, occupied);
+            if (bad >= 0) {
+                unpack(packed, counts, sumLow);
+                return bad;
+            }
+            if ((end - from) % PACK_VOXELS == 0) {
                 unpack(packed, counts, sumLow);
             }
         }
-        if (f32) {
-            unpack(packed, counts, sumLow);
-        }
+        unpack(packed, counts, sumLow);
         return -1;
     }
 
@@ -214,67 +246,53 @@ final class PanamaKernels implements Kernels {
         }
     }
 
-    /** Counts one float32 bit pattern into a packed entry; false if it is not in [0, 1]. */
-    private static boolean addPacked(int bits, long[] packed) {
-        int key = bits == Integer.MIN_VALUE ? 0 : bits; // -0.0 is 0
-        if (Integer.compareUnsigned(key, F32_MAX) > 0) {
-            return false;
-        }
-        packed[key >>> 16] += PACK_COUNT + (key & 0xFFFF);
-        return true;
-    }
 
     /**
-     * Counts a float32 block in one step if every voxel in it holds the same valid value (most
-     * blocks of a volume: background or interior); false, counting nothing, otherwise.
+     * One block of float32, refining the keys in [first, first + span) on the way:
+     * <ol>
+     *   <li>groups of four vectors equal to the block's first value are skipped (most blocks are
+     *       background or interior throughout and end here);</li>
+     *   <li>in the remaining whole vectors, lanes at 0 or 1 are counted by mask popcounts and the
+     *       others compressed into {@code scratch}; lane-wise min/max give the block's range;</li>
+     *   <li>if that range shows only valid non-negative patterns, a bare scalar loop adds the
+     *       scratch values to the packed table. Otherwise (−0.0, an invalid value) or with a
+     *       partial last vector, the block is counted voxel by voxel instead.</li>
+     * </ol>
      */
-    private static boolean uniformFloat32Block(Marginal m, long from, long to, long[] counts, long[] sumLow,
-                                               BlockRanges ranges) {
+    private long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] packed, long[] sumLow,
+                                   BlockRanges ranges, int[] scratch, int first, int span, int[] shifts,
+                                   long[] prefixes, int k, long[] refineCounts, long[] refineHigh, long[] refineLow,
+                                   long[] occupied) {
         MemorySegment s = m.segments().getFirst();
+        ByteOrder order = m.byteOrder();
         int lanes = INTS.length();
-        long group = 4L * lanes;
-        if ((to - from) % group != 0) {
-            return false;
+        if ((to - from) % lanes != 0) {
+            return countFloat32Scalar(m, from, to, counts, sumLow, ranges, shifts, prefixes, k, refineCounts, refineHigh,
+                    refineLow, occupied);
         }
         int u = int32(s, from, ScalarKernels.swap(m));
-        if (u < 0 || u > F32_MAX) {
-            return false; // -0.0 or invalid: the block path handles them
-        }
-        ByteOrder order = m.byteOrder();
-        IntVector uniform = IntVector.broadcast(INTS, u);
-        for (long i = from; i < to; i += group) {
-            IntVector diff = float32Bits(s, i, order).lanewise(VectorOperators.XOR, uniform)
+        long i = from;
+        if (u >= 0 && u <= F32_MAX) {
+            IntVector uniform = IntVector.broadcast(INTS, u);
+            long group = 4L * lanes;
+            while (i + group <= to && float32Bits(s, i, order).lanewise(VectorOperators.XOR, uniform)
                     .or(float32Bits(s, i + lanes, order).lanewise(VectorOperators.XOR, uniform))
                     .or(float32Bits(s, i + 2 * lanes, order).lanewise(VectorOperators.XOR, uniform))
-                    .or(float32Bits(s, i + 3 * lanes, order).lanewise(VectorOperators.XOR, uniform));
-            if (diff.compare(VectorOperators.NE, 0).anyTrue()) {
-                return false;
+                    .or(float32Bits(s, i + 3 * lanes, order).lanewise(VectorOperators.XOR, uniform))
+                    .compare(VectorOperators.EQ, 0).allTrue()) {
+                i += group;
             }
         }
-        long n = to - from;
-        counts[u >>> 16] += n;
-        sumLow[u >>> 16] += n * (u & 0xFFFF);
-        ranges.set(from / BlockRanges.BLOCK, u, u);
-        return true;
-    }
-
-    /**
-     * One block of float32 that is not uniform: lanes at 0 or 1 are counted by mask popcounts,
-     * the others (fractional, −0.0 or invalid) are compressed into {@code scratch} and then
-     * validated and counted by a scalar loop over it. Records the block's range.
-     */
-    private static long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] packed,
-                                          BlockRanges ranges, int[] scratch) {
-        MemorySegment s = m.segments().getFirst();
-        ByteOrder order = m.byteOrder();
-        boolean swap = ScalarKernels.swap(m);
-        int lanes = INTS.length();
-        long upper = from + (to - from) / lanes * lanes;
+        long run = i - from; // voxels equal to u, a valid non-negative key when run > 0
+        IntVector low = IntVector.broadcast(INTS, run > 0 ? u : Integer.MAX_VALUE);
+        IntVector high = IntVector.broadcast(INTS, run > 0 ? u : Integer.MIN_VALUE);
         int n = 0;
-        long zeros = 0;
-        long ones = 0;
-        for (long i = from; i < upper; i += lanes) {
+        int zeros = 0;
+        int ones = 0;
+        for (; i < to; i += lanes) {
             IntVector v = float32Bits(s, i, order);
+            low = low.min(v);
+            high = high.max(v);
             VectorMask<Integer> zero = v.compare(VectorOperators.EQ, 0);
             VectorMask<Integer> one = v.compare(VectorOperators.EQ, F32_ONE);
             VectorMask<Integer> other = zero.or(one).not();
@@ -285,35 +303,55 @@ final class PanamaKernels implements Kernels {
                 n += other.trueCount();
             }
         }
-        for (long i = upper; i < to; i++) {
-            scratch[n++] = int32(s, i, swap);
+        int lo = low.reduceLanes(VectorOperators.MIN);
+        int hi = high.reduceLanes(VectorOperators.MAX);
+        if (lo < 0 || hi > F32_MAX) {
+            return countFloat32Scalar(m, from, to, counts, sumLow, ranges, shifts, prefixes, k, refineCounts, refineHigh,
+                    refineLow, occupied);
         }
-        int lo = zeros > 0 ? 0 : ones > 0 ? F32_ONE : Integer.MAX_VALUE;
-        int hi = ones > 0 ? F32_ONE : zeros > 0 ? 0 : Integer.MIN_VALUE;
-        for (int j = 0; j < n; j++) {
-            int bits = scratch[j];
-            if (!addPacked(bits, packed)) {
-                return firstInvalid32(s, from, to, swap);
-            }
-            lo = Math.min(lo, bits);
-            hi = Math.max(hi, bits);
+        if (run > 0) {
+            counts[u >>> 16] += run;
+            sumLow[u >>> 16] += run * (u & 0xFFFF);
+            refineRun(u, run, first, span, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied);
         }
         counts[0] += zeros;
         counts[F32_ONE >>> 16] += ones;
+        refineRun(0, zeros, first, span, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied);
+        refineRun(F32_ONE, ones, first, span, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied);
+        int hits = 0;
+        for (int j = 0; j < n; j++) {
+            int key = scratch[j];
+            packed[key >>> 16] += PACK_COUNT + (key & 0xFFFF);
+            if (Integer.compareUnsigned(key - first, span) < 0) {
+                scratch[hits++] = key; // over entries already read (hits ≤ j)
+            }
+        }
+        for (int j = 0; j < hits; j++) {
+            ScalarKernels.refineKeys(scratch[j], 1, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied);
+        }
         ranges.set(from / BlockRanges.BLOCK, lo, hi);
         return -1;
     }
 
-    /** The first voxel of [from, to) whose float32 value is not in [0, 1]; −1 if none. */
-    private static long firstInvalid32(MemorySegment s, long from, long to, boolean swap) {
-        for (long i = from; i < to; i++) {
-            int bits = int32(s, i, swap);
-            if (bits != Integer.MIN_VALUE && Integer.compareUnsigned(bits, F32_MAX) > 0) {
-                return i;
-            }
+    /** Refines n voxels of one key, if it lies in [first, first + span). */
+    private static void refineRun(int key, long n, int first, int span, int[] shifts, long[] prefixes, int k,
+                                  long[] refineCounts, long[] refineHigh, long[] refineLow, long[] occupied) {
+        if (n > 0 && Integer.compareUnsigned(key - first, span) < 0) {
+            ScalarKernels.refineKeys(key, n, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied);
         }
-        return -1;
     }
+
+    /** A float32 block voxel by voxel (−0.0, an invalid value, a partial vector): the scalar kernels' way. */
+    private long countFloat32Scalar(Marginal m, long from, long to, long[] counts, long[] sumLow, BlockRanges ranges,
+                                    int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,
+                                    long[] refineLow, long[] occupied) {
+        long bad = scalar.countFloats(m, from, to, counts, null, sumLow, ranges);
+        if (bad < 0 && k > 0) {
+            ScalarKernels.refineRange(m, from, to, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied);
+        }
+        return bad;
+    }
+
 
     /** One block of float64, as {@link #countFloat32Block}. */
     private long countFloat64Block(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
@@ -415,7 +453,7 @@ final class PanamaKernels implements Kernels {
                 for (int lane = 0; lane < lanes; lane++) {
                     int bits = int32(s, i + lane, swap);
                     long key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
-                    ScalarKernels.refineKey(key, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
+                    ScalarKernels.refineKeys(key, 1, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
                 }
             }
         }

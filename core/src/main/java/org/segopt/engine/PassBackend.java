@@ -54,6 +54,24 @@ public interface PassBackend {
                       long[] sumLow, long[] occupied, BlockRanges ranges);
 
     /**
+     * {@link #countFloats} and {@link #refineFloats} of bins j < k in one pass: the engine guesses
+     * the bins its decisions will need (those of the previous call) and saves the refinement pass
+     * when the guess is right. This default makes two passes; a backend that can do both in one
+     * overrides it. The results are those of the two calls.
+     *
+     * @return the index of the first invalid voxel, or −1 (the refinement tables are then undefined)
+     */
+    default long countAndRefineFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges,
+                                      int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,
+                                      long[] refineLow, long[] occupied) {
+        long bad = countFloats(m, counts, sumHigh, sumLow, ranges);
+        if (bad < 0 && k > 0) {
+            refineFloats(m, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied, ranges);
+        }
+        return bad;
+    }
+
+    /**
      * Writes into {@code out} the voxels with {@code key > level}, plus the first {@code quota}
      * voxels (lowest index first) with {@code key == level}.
      */

@@ -77,10 +77,10 @@ final class Passes implements PassBackend {
      * before its task ends, so concurrent callers never share a thread's tables. (With one chunk
      * the callers write straight into their tables instead.)
      */
-    private long histogram(long n, int tables, int length, long[][] into, HistogramPass pass, Merge merge) {
+    private long histogram(long n, long[][] into, HistogramPass pass, Merge merge) {
         long[] firstBad = {-1};
         split(n, (from, to) -> {
-            long[][] own = chunkTables(tables, length);
+            long[][] own = chunkTables(into);
             long bad = pass.run(from, to, own);
             synchronized (into) {
                 if (bad >= 0 && (firstBad[0] < 0 || bad < firstBad[0])) {
@@ -99,10 +99,10 @@ final class Passes implements PassBackend {
         void into(long[][] own, long[][] into);
     }
 
-    /** Merges entries [0, length) of every table by addition. */
-    private static Merge sums(int length) {
+    /** Merges entries [0, length) of the first {@code tables} tables by addition. */
+    private static Merge sums(int tables, int length) {
         return (own, into) -> {
-            for (int t = 0; t < into.length; t++) {
+            for (int t = 0; t < tables; t++) {
                 long[] src = own[t];
                 long[] dst = into[t];
                 for (int i = 0; i < length; i++) {
@@ -114,34 +114,40 @@ final class Passes implements PassBackend {
     }
 
     /**
-     * Merges refinement tables (counts, high and low sums, then the occupancy bitmap): only the
-     * digits whose occupancy bit is set, a few thousand at most, not the k · 2^16 entries.
+     * Merges refinement tables (counts, high and low sums, then the occupancy bitmap) from table
+     * {@code at} on: only the digits whose occupancy bit is set, a few thousand at most, not the
+     * k · 2^16 entries.
      */
-    private static final Merge OCCUPIED_DIGITS = (own, into) -> {
-        long[] occupied = own[3];
-        for (int w = 0; w < into[3].length; w++) {
+    private static void mergeOccupied(long[][] own, long[][] into, int at) {
+        long[] occupied = own[at + 3];
+        for (int w = 0; w < into[at + 3].length; w++) {
             long bits = occupied[w];
             if (bits == 0) {
                 continue;
             }
-            into[3][w] |= bits;
+            into[at + 3][w] |= bits;
             occupied[w] = 0;
             for (; bits != 0; bits &= bits - 1) {
                 int i = w * 64 + Long.numberOfTrailingZeros(bits);
-                for (int t = 0; t < 3; t++) {
+                for (int t = at; t < at + 3; t++) {
                     into[t][i] += own[t][i];
                     own[t][i] = 0;
                 }
             }
         }
-    };
+    }
 
-    /** This pool thread's zeroed tables: at least {@code count} of at least {@code length} entries. */
-    private long[][] chunkTables(int count, int length) {
+    /** This pool thread's zeroed tables, one at least as long as each table of {@code into}. */
+    private long[][] chunkTables(long[][] into) {
         long[][] tables = threadTables.get();
-        if (tables.length < count || tables[0].length < length) {
-            tables = new long[Math.max(count, tables.length)][Math.max(length, tables.length == 0 ? 0 : tables[0].length)];
+        if (tables.length < into.length) {
+            tables = java.util.Arrays.copyOf(tables, into.length);
             threadTables.set(tables);
+        }
+        for (int t = 0; t < into.length; t++) {
+            if (tables[t] == null || tables[t].length < into[t].length) {
+                tables[t] = new long[into[t].length];
+            }
         }
         return tables;
     }
@@ -156,8 +162,8 @@ final class Passes implements PassBackend {
         if (chunks(m.voxels()) <= 1) {
             return kernels.countVotes(m, 0, m.voxels(), hist);
         }
-        return histogram(m.voxels(), 1, length, new long[][] {hist}, (from, to, t) -> kernels.countVotes(m, from, to, t[0]),
-                sums(length));
+        return histogram(m.voxels(), new long[][] {hist}, (from, to, t) -> kernels.countVotes(m, from, to, t[0]),
+                sums(1, length));
     }
 
     @Override
@@ -166,11 +172,35 @@ final class Passes implements PassBackend {
         if (chunks(m.voxels()) <= 1) {
             return kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow, ranges);
         }
-        // Valid keys end at 1.0: no bin above its prefix is ever filled.
+        int bins = topBins(m);
+        return histogram(m.voxels(), new long[][] {counts, sumHigh, sumLow},
+                (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges), sums(3, bins));
+    }
+
+    /** One pass for both (see {@link PassBackend#countAndRefineFloats}). */
+    @Override
+    public long countAndRefineFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges,
+                                     int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,
+                                     long[] refineLow, long[] occupied) {
+        ranges.reset(m.voxels());
+        if (chunks(m.voxels()) <= 1) {
+            return kernels.countAndRefineFloats(m, 0, m.voxels(), counts, sumHigh, sumLow, ranges, shifts, prefixes, k,
+                    refineCounts, refineHigh, refineLow, occupied);
+        }
+        Merge top = sums(3, topBins(m));
+        return histogram(m.voxels(), new long[][] {counts, sumHigh, sumLow, refineCounts, refineHigh, refineLow, occupied},
+                (from, to, t) -> kernels.countAndRefineFloats(m, from, to, t[0], t[1], t[2], ranges, shifts, prefixes, k,
+                        t[3], t[4], t[5], t[6]),
+                (own, into) -> {
+                    top.into(own, into);
+                    mergeOccupied(own, into, 3);
+                });
+    }
+
+    /** Top-level bins that valid keys can fill: they end at 1.0's. */
+    private static int topBins(Marginal m) {
         FloatFormat format = Keys.format(m);
-        int bins = (int) (format.maxKey >>> (format.width - 16)) + 1;
-        return histogram(m.voxels(), 3, counts.length, new long[][] {counts, sumHigh, sumLow},
-                (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges), sums(bins));
+        return (int) (format.maxKey >>> (format.width - 16)) + 1;
     }
 
     @Override
@@ -180,10 +210,10 @@ final class Passes implements PassBackend {
             kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
             return;
         }
-        histogram(m.voxels(), 4, k * Kernels.DIGITS, new long[][] {counts, sumHigh, sumLow, occupied}, (from, to, t) -> {
+        histogram(m.voxels(), new long[][] {counts, sumHigh, sumLow, occupied}, (from, to, t) -> {
             kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2], t[3], ranges);
             return -1;
-        }, OCCUPIED_DIGITS);
+        }, (own, into) -> mergeOccupied(own, into, 0));
     }
 
     /**

@@ -172,21 +172,23 @@ final class ScalarKernels implements Kernels {
                             long[] counts, long[] sumHigh, long[] sumLow, long[] occupied) {
         KeyReader reader = KeyReader.of(m);
         for (long i = from; i < to; i++) {
-            refineKey(reader.key(i), shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
+            refineKeys(reader.key(i), 1, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
         }
     }
 
-    /** Counts one key in the refinement table of the refined bin it falls into, if any. */
-    static void refineKey(long key, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh, long[] sumLow,
-                          long[] occupied) {
+    /** Counts n voxels of one key in the refinement table of the refined bin it falls into, if any. */
+    static void refineKeys(long key, long n, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
+                           long[] sumLow, long[] occupied) {
         for (int j = 0; j < k; j++) {
             if (key >>> shifts[j] == prefixes[j]) {
                 int below = shifts[j] - 16;
                 int bin = j * DIGITS + (int) ((key >>> below) & 0xFFFF);
                 long rest = key & ((1L << below) - 1);
-                counts[bin]++;
-                sumHigh[bin] += rest >>> 24;
-                sumLow[bin] += rest & 0xFF_FFFF;
+                counts[bin] += n;
+                if (rest != 0) { // never for float32, whose refined bins hold one value each
+                    sumHigh[bin] += n * (rest >>> 24);
+                    sumLow[bin] += n * (rest & 0xFF_FFFF);
+                }
                 occupied[bin >>> 6] |= 1L << bin;
                 return;
             }

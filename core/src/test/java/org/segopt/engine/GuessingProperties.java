@@ -1,0 +1,196 @@
+package org.segopt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.segopt.Analysis;
+import org.segopt.BitMask;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+
+/**
+ * The first pass refines the float32 bins the previous call needed (see {@link Histogrammer}).
+ * Whatever the previous call was (the same marginal, a slightly different one, another encoding,
+ * an invalid one), results equal the scalar engine's; and on a repeated call the guess saves the
+ * refinement pass.
+ */
+class GuessingProperties {
+
+    @Property(tries = 25)
+    void anySequenceOfCallsEqualsScalar(@ForAll @IntRange(min = 1, max = 150_000) int n, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = fuzzy(n, r);
+        float[] nudged = nudge(a, r);
+        float[] other = fuzzy(1 + r.nextInt(n), r);
+        float[] invalid = a.clone();
+        invalid[r.nextInt(n)] = Float.NaN;
+        Marginal bad = Marginal.ofFloats(invalid);
+        List<Marginal> calls = List.of(Marginal.ofFloats(a), Marginal.ofFloats(a), Marginal.ofFloats(nudged),
+                Marginal.ofFloats(a), Marginal.ofFloats(other), bad, Marginal.ofFloats(a),
+                Marginal.ofVotes(new byte[] {0, 1, 2, 3}, 3), Marginal.ofFloats(a), Marginal.ofDoubles(toDoubles(a)),
+                Marginal.ofFloats(nudged));
+        List<Engine> engines = new ArrayList<>(List.of(Engine.simd(), Engine.parallel(2), Engine.parallel(3)));
+        engines.add(Engine.of(new TwoPassBackend(new Passes(new PanamaKernels(), 2))));
+        ThresholdCalibrator calibrator = new ThresholdCalibrator();
+        for (Marginal m : calls) {
+            if (m == bad) {
+                InvalidMarginalException expected = assertThrows(InvalidMarginalException.class, () -> Engine.scalar().analyze(m));
+                for (Engine e : engines) {
+                    assertEquals(expected.getMessage(), assertThrows(InvalidMarginalException.class, () -> e.analyze(m)).getMessage());
+                }
+                assertThrows(InvalidMarginalException.class, () -> calibrator.calibrate(m));
+                continue;
+            }
+            Analysis expected = Engine.scalar().analyze(m);
+            for (Engine e : engines) {
+                assertEquals(expected, e.analyze(m), e.backend() + " x" + e.threads());
+            }
+            Calibration c = calibrator.calibrate(m);
+            assertEquals(expected.dice().greatestVolume(), c.diceGreatestVolume());
+            assertEquals(expected.dice().leastVolume(), c.diceLeastVolume());
+            assertEquals(expected.accuracy().greatestVolume(), c.accuracyGreatestVolume());
+            assertEquals(expected.accuracy().leastVolume(), c.accuracyLeastVolume());
+        }
+    }
+
+    @Example
+    void aRepeatedCallSavesTheRefinementPass() {
+        Marginal m = Marginal.ofFloats(fuzzy(300_000, new SplittableRandom(7)));
+        for (int threads : new int[] {1, 2}) {
+            CountingBackend passes = new CountingBackend(new Passes(new PanamaKernels(), threads));
+            Engine engine = Engine.of(passes);
+            Analysis first = engine.analyze(m);
+            assertEquals(1, passes.plainFirstPasses);
+            assertEquals(1, passes.refinementPasses, "the fuzzy volume needs refinement");
+            assertEquals(first, engine.analyze(m));
+            assertEquals(1, passes.guessingFirstPasses);
+            assertEquals(1, passes.refinementPasses, "the guess covered every bin the call needed");
+            assertEquals(Engine.scalar().analyze(m), first);
+        }
+    }
+
+    /** Background, a fuzzy rising shell, interior, a falling shell; offsets and widths vary per object. */
+    static float[] fuzzy(int n, SplittableRandom r) {
+        float[] v = new float[n];
+        int i = 0;
+        while (i < n) {
+            i += r.nextInt(2500); // background 0
+            double offset = r.nextDouble();
+            double scale = 0.5 + r.nextDouble();
+            for (int d = -8; d <= 12 && i < n; d++) {
+                v[i++] = (float) (1 / (1 + Math.exp(-(d + offset) / scale)));
+            }
+            for (int end = Math.min(n, i + r.nextInt(2500)); i < end; ) {
+                v[i++] = 1f;
+            }
+            for (int d = 12; d >= -8 && i < n; d--) {
+                v[i++] = (float) (1 / (1 + Math.exp(-(d + offset) / scale)));
+            }
+        }
+        return v;
+    }
+
+    /** A copy with a tenth of the fractional values moved by one ulp: some refined bins change, most do not. */
+    private static float[] nudge(float[] a, SplittableRandom r) {
+        float[] b = a.clone();
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] > 0 && b[i] < 1 && r.nextInt(10) == 0) {
+                b[i] = r.nextBoolean() ? Math.nextUp(b[i]) : Math.nextDown(b[i]);
+            }
+        }
+        return b;
+    }
+
+    private static double[] toDoubles(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    /** A backend without a one-pass {@code countAndRefineFloats}: the interface's default serves. */
+    static class TwoPassBackend implements PassBackend {
+        final PassBackend inner;
+
+        TwoPassBackend(PassBackend inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return "two-pass " + inner.name();
+        }
+
+        @Override
+        public int threads() {
+            return inner.threads();
+        }
+
+        @Override
+        public long countVotes(Marginal m, long[] hist, int length) {
+            return inner.countVotes(m, hist, length);
+        }
+
+        @Override
+        public long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+            return inner.countFloats(m, counts, sumHigh, sumLow, ranges);
+        }
+
+        @Override
+        public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
+                                 long[] sumLow, long[] occupied, BlockRanges ranges) {
+            inner.refineFloats(m, shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+        }
+
+        @Override
+        public void select(Marginal m, long level, long quota, BitMask out) {
+            inner.select(m, level, quota, out);
+        }
+
+        @Override
+        public long readPass(Marginal m) {
+            return inner.readPass(m);
+        }
+    }
+
+    /** Counts the passes of each kind. */
+    private static final class CountingBackend extends TwoPassBackend {
+        int plainFirstPasses;
+        int guessingFirstPasses;
+        int refinementPasses;
+
+        CountingBackend(PassBackend inner) {
+            super(inner);
+        }
+
+        @Override
+        public long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+            plainFirstPasses++;
+            return super.countFloats(m, counts, sumHigh, sumLow, ranges);
+        }
+
+        @Override
+        public long countAndRefineFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges,
+                                         int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,
+                                         long[] refineLow, long[] occupied) {
+            guessingFirstPasses++;
+            return inner.countAndRefineFloats(m, counts, sumHigh, sumLow, ranges, shifts, prefixes, k, refineCounts,
+                    refineHigh, refineLow, occupied);
+        }
+
+        @Override
+        public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
+                                 long[] sumLow, long[] occupied, BlockRanges ranges) {
+            refinementPasses++;
+            super.refineFloats(m, shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+        }
+    }
+}
