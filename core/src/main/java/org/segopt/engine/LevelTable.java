@@ -152,23 +152,62 @@ final class LevelTable {
             if (next < k && indices[next] == i) {
                 int base = tables[next++] * Kernels.DIGITS;
                 long parent = old.prefix(i);
-                // Descending digits: words from the top, bits from the top of each word.
-                for (int w = (base + Kernels.DIGITS) / 64 - 1; w >= base / 64; w--) {
-                    for (long bits = occupancy[w]; bits != 0; bits &= ~Long.highestOneBit(bits)) {
-                        int b = w * 64 + 63 - Long.numberOfLeadingZeros(bits);
-                        if (counts[b] > 0) {
-                            addBin(old.depth[i] + 1, (parent << 16) | (b - base), counts[b], sumHigh[b], sumLow[b]);
-                            counts[b] = 0; // leave the work tables zeroed for the next pass
-                            sumHigh[b] = 0;
-                            sumLow[b] = 0;
-                        }
-                    }
-                    occupancy[w] = 0;
+                // The last 16 key bits leave nothing below the digit: no sums to read (or clear).
+                boolean sums = old.shift(i) > 16;
+                int n = gather(base, counts, sums ? sumHigh : null, sums ? sumLow : null, occupancy);
+                for (int j = n - 1; j >= 0; j--) { // descending digits
+                    addBin(old.depth[i] + 1, (parent << 16) | (digits[j] - base), gathered[j], gatheredHigh[j],
+                            gatheredLow[j]);
                 }
             } else {
                 appendFrom(old, i);
             }
         }
+    }
+
+    /** Occupied digits of one refinement table and their entries, ascending (reused). */
+    private int[] digits = new int[64];
+    private long[] gathered = new long[64];
+    private long[] gatheredHigh = new long[64];
+    private long[] gatheredLow = new long[64];
+
+    /**
+     * Moves the non-empty entries of the table at {@code base} into {@link #digits} and
+     * {@link #gathered} (sums: 0 when {@code sumHigh} is null), zeroing the table and its
+     * occupancy words; returns how many. The table was written long ago by a pass over the data,
+     * so its entries are likely out of cache: the loads are independent of each other, so that
+     * their misses overlap.
+     */
+    private int gather(int base, long[] counts, long[] sumHigh, long[] sumLow, long[] occupancy) {
+        int n = 0;
+        for (int w = base / 64; w < (base + Kernels.DIGITS) / 64; w++) {
+            for (long bits = occupancy[w]; bits != 0; bits &= bits - 1) {
+                if (n == digits.length) {
+                    digits = Arrays.copyOf(digits, 2 * n);
+                    gathered = Arrays.copyOf(gathered, 2 * n);
+                    gatheredHigh = Arrays.copyOf(gatheredHigh, 2 * n);
+                    gatheredLow = Arrays.copyOf(gatheredLow, 2 * n);
+                }
+                digits[n++] = w * 64 + Long.numberOfTrailingZeros(bits);
+            }
+            occupancy[w] = 0;
+        }
+        int kept = 0;
+        for (int j = 0; j < n; j++) {
+            int b = digits[j];
+            long c = counts[b];
+            counts[b] = 0;
+            digits[kept] = b;
+            gathered[kept] = c;
+            gatheredHigh[kept] = sumHigh == null ? 0 : sumHigh[b];
+            gatheredLow[kept] = sumLow == null ? 0 : sumLow[b];
+            if (sumHigh != null) {
+                sumHigh[b] = 0;
+                sumLow[b] = 0;
+            }
+            kept += c > 0 ? 1 : 0; // a backend may mark digits that counted nothing
+        }
+        return kept;
     }
 
     // ---- exact values --------------------------------------------------------------------------
@@ -186,14 +225,45 @@ final class LevelTable {
         return BigInteger.valueOf(format.significand(keyLo[i])).shiftLeft(format.exponent(keyLo[i]) + unit);
     }
 
-    /** Exact Σ m over level i, over {@link #denominator()}. */
-    BigInteger sumNumerator(int i) {
+    /**
+     * Exact Σ m over levels [from, to), over {@link #denominator()}. Float levels of one exponent
+     * are summed in 128-bit integers, so the BigInteger work grows with the number of exponents
+     * (a few dozen), not of levels (thousands).
+     */
+    BigInteger sumNumerator(int from, int to) {
+        BigInteger total = BigInteger.ZERO;
         if (format == null) {
-            return BigInteger.valueOf(keyLo[i]).multiply(BigInteger.valueOf(count[i]));
+            for (int i = from; i < to; i++) {
+                total = total.add(BigInteger.valueOf(keyLo[i]).multiply(BigInteger.valueOf(count[i])));
+            }
+            return total;
         }
-        return BigInteger.valueOf(count[i]).multiply(BigInteger.valueOf(format.significand(keyLo[i])))
-                .add(BigInteger.valueOf(restHigh[i]).shiftLeft(24)).add(BigInteger.valueOf(restLow[i]))
-                .shiftLeft(format.exponent(keyLo[i]) + unit);
+        for (int i = from; i < to; ) {
+            int e = format.exponent(keyLo[i]);
+            // Σ count · significand + Σ restLow as an unsigned 128-bit (high, low); Σ restHigh apart.
+            long high = 0;
+            long low = 0;
+            long restHighSum = 0;
+            for (; i < to && format.exponent(keyLo[i]) == e; i++) {
+                long sig = format.significand(keyLo[i]);
+                long product = count[i] * sig;
+                high += Math.multiplyHigh(count[i], sig);
+                long sum = low + product;
+                high += Long.compareUnsigned(sum, low) < 0 ? 1 : 0;
+                low = sum + restLow[i];
+                high += Long.compareUnsigned(low, sum) < 0 ? 1 : 0;
+                restHighSum = Math.addExact(restHighSum, restHigh[i]);
+            }
+            BigInteger group = BigInteger.valueOf(high).shiftLeft(64).add(unsigned(low))
+                    .add(BigInteger.valueOf(restHighSum).shiftLeft(24));
+            total = total.add(group.shiftLeft(e + unit));
+        }
+        return total;
+    }
+
+    private static BigInteger unsigned(long x) {
+        BigInteger b = BigInteger.valueOf(x & Long.MAX_VALUE);
+        return x < 0 ? b.setBit(63) : b;
     }
 
     /** Whether every voxel is 0 (M = 0): the top level is the exact value 0. */

@@ -263,11 +263,7 @@ final class Solver {
     /** Exact M = Σ m over the denominator. */
     BigInteger exactMass() {
         if (exactMass == null) {
-            BigInteger s = BigInteger.ZERO;
-            for (int i = 0; i < t.size; i++) {
-                s = s.add(t.sumNumerator(i));
-            }
-            exactMass = s;
+            exactMass = t.sumNumerator(0, t.size);
         }
         return exactMass;
     }
@@ -315,9 +311,9 @@ final class Solver {
             cursor = -1;
             cursorSum = BigInteger.ZERO;
         }
-        while (cursor < i) {
-            cursor++;
-            cursorSum = cursorSum.add(t.sumNumerator(cursor));
+        if (cursor < i) {
+            cursorSum = cursorSum.add(t.sumNumerator(cursor + 1, i + 1));
+            cursor = i;
         }
         return cursorSum;
     }

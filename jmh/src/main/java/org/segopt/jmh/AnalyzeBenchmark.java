@@ -38,4 +38,22 @@ public class AnalyzeBenchmark {
     public long simdParallel(Volume v) {
         return Engine.parallel().analyze(v.marginal).dice().greatestVolume();
     }
+
+    /**
+     * {@link #simd} on a new volume every call: alternating between two anatomies, so the float32
+     * bins the engine guesses from its previous call are the wrong ones (a first call's cost,
+     * where the rows above show a repeated call's). Its yardstick reads the same two volumes
+     * alternately ({@link ReadPassBenchmark#readPassSingleThreadNewVolume}).
+     */
+    @Benchmark
+    public long simdNewVolume(Volume v, Alternation a) {
+        return Engine.simd().analyze(a.next(v)).dice().greatestVolume();
+    }
+
+    /** {@link #simdParallel} on a new volume every call (see {@link #simdNewVolume}). */
+    @Benchmark
+    public long simdParallelNewVolume(Volume v, Alternation a) {
+        return Engine.parallel().analyze(a.next(v)).dice().greatestVolume();
+    }
+
 }
