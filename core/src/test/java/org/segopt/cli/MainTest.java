@@ -133,6 +133,19 @@ class MainTest {
     }
 
     @Test
+    void benchReportsBothCallsAndTheReadPass() {
+        CliRun r = run("bench", "--json", "--repeat", "3", M2);
+        assertEquals(0, r.code(), r.err());
+        for (String key : List.of("\"medianMs\":", "\"firstCallMs\":", "\"readPassMs\":", "\"ratio\":",
+                "\"firstCallRatio\":", "\"voxels\":", "\"backend\":", "\"threads\":")) {
+            assertTrue(r.out().contains(key), key + " in " + r.out());
+        }
+        CliRun text = run("bench", "--repeat", "1", M2);
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("engine, first call"), text.out());
+    }
+
+    @Test
     void tableNamesTheNumbers() {
         CliRun r = run("analyze", "--votes", "7", FIG4);
         assertEquals(0, r.code(), r.err());

@@ -73,6 +73,11 @@ class GuessingProperties {
             assertEquals(1, passes.guessingFirstPasses);
             assertEquals(1, passes.refinementPasses, "the guess covered every bin the call needed");
             assertEquals(Engine.scalar().analyze(m), first);
+            // A marginal of exact levels refines nothing and so leaves no guess (jmh's "first call" rows).
+            engine.analyze(Marginal.ofFloats(new float[] {0.25f, 0f})); // (its own first pass guesses m's bins)
+            assertEquals(first, engine.analyze(m));
+            assertEquals(2, passes.plainFirstPasses);
+            assertEquals(2, passes.refinementPasses);
         }
     }
 

@@ -33,16 +33,4 @@ public class ReadPassBenchmark {
     public long readPassSingleThread(Volume v) {
         return Engine.simd().readPass(v.marginal);
     }
-
-    /** {@link #readPass} of each of two volumes in turn: the bar for the "new volume" rows, which read twice the memory. */
-    @Benchmark
-    public long readPassNewVolume(Volume v, Alternation a) {
-        return Engine.parallel().readPass(a.next(v));
-    }
-
-    /** {@link #readPassSingleThread} of each of two volumes in turn. */
-    @Benchmark
-    public long readPassSingleThreadNewVolume(Volume v, Alternation a) {
-        return Engine.simd().readPass(a.next(v));
-    }
 }

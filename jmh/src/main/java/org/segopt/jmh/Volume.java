@@ -11,7 +11,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.segopt.ElementType;
 import org.segopt.Marginal;
-import org.segopt.engine.Engine;
 
 /**
  * The benchmarks' input: the {@link Phantom} of N slices of 512 × 512 in one encoding, built once
@@ -37,32 +36,12 @@ public class Volume {
     public Marginal marginal;
     /** Its one data segment (what the sort reference copies from). */
     public MemorySegment data;
-    /**
-     * The same kind of volume of another anatomy ({@link Phantom#Phantom(long)} with the next
-     * seed): its τ* falls into other float32 bins, so alternating between the two shows what a
-     * call costs when the engine's guess from the previous call is wrong.
-     */
-    public Marginal other;
 
     private Arena arena;
 
     @Setup(Level.Trial)
     public void build() {
-        arena = memory.equals("native") ? Arena.ofShared() : null;
-        marginal = build(new Phantom());
-        other = build(new Phantom(Phantom.SEED + 1));
-        data = marginal.segments().getFirst();
-        if (!votes() && tauBin(marginal) == tauBin(other)) {
-            throw new IllegalStateException("both anatomies put τ* into float32 bin " + Integer.toHexString(tauBin(other)));
-        }
-    }
-
-    /** The float32 bin (top 16 bits) of m's τ*. */
-    private static int tauBin(Marginal m) {
-        return Float.floatToIntBits((float) Engine.simd().analyze(m).dice().threshold().doubleValue()) >>> 16;
-    }
-
-    private Marginal build(Phantom phantom) {
+        Phantom phantom = new Phantom();
         boolean votes = switch (encoding) {
             case "votes5" -> true;
             case "float32" -> false;
@@ -70,20 +49,24 @@ public class Volume {
         };
         byte[] counts = votes ? phantom.votes(N) : null;
         float[] floats = votes ? null : phantom.marginal(N);
-        Marginal m = switch (memory) {
-            // The array API, as a caller with a byte[] / float[] uses it.
-            case "heap" -> votes ? Marginal.ofVotes(counts, Phantom.RATERS) : Marginal.ofFloats(floats);
+        switch (memory) {
+            case "heap" -> {
+                // The array API, as a caller with a byte[] / float[] uses it.
+                marginal = votes ? Marginal.ofVotes(counts, Phantom.RATERS) : Marginal.ofFloats(floats);
+                data = votes ? MemorySegment.ofArray(counts) : MemorySegment.ofArray(floats);
+            }
             case "native" -> {
                 MemorySegment heap = votes ? MemorySegment.ofArray(counts) : MemorySegment.ofArray(floats);
-                MemorySegment copy = arena.allocate(heap.byteSize(), 64);
-                copy.copyFrom(heap);
-                yield votes
-                        ? Marginal.ofVotes(copy, ElementType.UINT8, ByteOrder.nativeOrder(), Phantom.RATERS)
-                        : Marginal.ofFloats(copy, ByteOrder.nativeOrder());
+                arena = Arena.ofShared();
+                data = arena.allocate(heap.byteSize(), 64);
+                data.copyFrom(heap);
+                marginal = votes
+                        ? Marginal.ofVotes(data, ElementType.UINT8, ByteOrder.nativeOrder(), Phantom.RATERS)
+                        : Marginal.ofFloats(data, ByteOrder.nativeOrder());
             }
             default -> throw new IllegalArgumentException("memory must be native or heap, not " + memory);
-        };
-        return m.withShape(N, Phantom.SIZE, Phantom.SIZE);
+        }
+        marginal = marginal.withShape(N, Phantom.SIZE, Phantom.SIZE);
     }
 
     @TearDown(Level.Trial)
