@@ -451,15 +451,15 @@ final class PanamaKernels implements Kernels {
         int span = (int) ((highest - lowest + 1) << 16);
         for (long i = from; i < upper; i += lanes) {
             IntVector offset = float32Bits(s, i, order).and(Integer.MAX_VALUE).sub(first);
-            if (offset.compare(VectorOperators.ULT, span).anyTrue()) {
-                for (int lane = 0; lane < lanes; lane++) {
-                    int bits = int32(s, i + lane, swap);
-                    long key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
-                    ScalarKernels.refineKeys(key, 1, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
-                }
+            for (long in = offset.compare(VectorOperators.ULT, span).toLong(); in != 0; in &= in - 1) {
+                int bits = int32(s, i + Long.numberOfTrailingZeros(in), swap);
+                long key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
+                ScalarKernels.refineKeys(key, 1, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
             }
         }
-        ScalarKernels.refineRange(m, upper, to, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
+        if (upper < to) {
+            ScalarKernels.refineRange(m, upper, to, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
+        }
     }
 
     /**
