@@ -6,8 +6,9 @@ import java.util.Arrays;
  * For each block of {@link #BLOCK} voxels, bounds on the raw bit patterns it holds, recorded by the
  * first float pass: a refinement pass then reads only the blocks that may hold a refined bin, and
  * skips background and interior blocks. How much that saves depends on how much of the volume is
- * border: on the jmh phantom (fuzzy shells 20 voxels thick) refining still took 0.5-1× a read
- * (jmh/README.md). Bounds are conservative: a block may be read needlessly, never skipped wrongly.
+ * border: on the jmh phantom (fuzzy shells 20 voxels thick, 22 % of the blocks) a refinement pass
+ * costs 0.4-0.5× a read (jmh/README.md, first-call rows). Bounds are conservative: a block may be
+ * read needlessly, never skipped wrongly.
  *
  * <p>Size n / 1024: not an n-sized temporary. Part of the {@link PassBackend} interface; a backend
  * that does not record bounds leaves every block "may hold anything".

@@ -201,8 +201,8 @@ final class PanamaKernels implements Kernels {
      * has no high sums, so sumHigh serves as the packed table of the scatter.
      */
     private long countFloat32(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
-                                     BlockRanges ranges, int[] shifts, long[] prefixes, int k, long[] refineCounts,
-                                     long[] refineHigh, long[] refineLow, long[] occupied) {
+                              BlockRanges ranges, int[] shifts, long[] prefixes, int k, long[] refineCounts,
+                              long[] refineHigh, long[] refineLow, long[] occupied) {
         long[] packed = sumHigh;
         int[] scratch = SCRATCH.get();
         // Valid keys in [first, first + span) may fall into a refined bin (span 0: none).
@@ -245,7 +245,6 @@ final class PanamaKernels implements Kernels {
             }
         }
     }
-
 
     /**
      * One block of float32, refining the keys in [first, first + span) on the way:
@@ -464,8 +463,9 @@ final class PanamaKernels implements Kernels {
 
     /**
      * The bit patterns of the floats from voxel {@code index}: loaded as floats and reinterpreted,
-     * because an int load from a {@code float[]}-backed segment takes a slow path (jmh/README.md:
-     * with int loads the engine took 51.7 ms on a heap {@code float[]} against 22.2 ms off-heap).
+     * because an int load from a {@code float[]}-backed segment takes a slow path (JMH, 2026-11-26,
+     * with int loads: the engine took 51.7 ms on a heap {@code float[]} against 22.2 ms off-heap;
+     * jmh/README.md now shows heap and native alike).
      */
     private static IntVector float32Bits(MemorySegment s, long index, ByteOrder order) {
         return FloatVector.fromMemorySegment(FLOATS, s, index * 4, order).reinterpretAsInts();

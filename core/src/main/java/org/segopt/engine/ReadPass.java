@@ -49,8 +49,9 @@ final class ReadPass {
     /**
      * Holds the vector code, so this class loads on JVMs without the incubator module. Vectors of
      * the heap array's own element type are loaded: a mismatched load from an array-backed
-     * segment takes a slow path (jmh/README.md, memory=heap rows: a long-vector read pass over a
-     * {@code byte[]} took 8.45 ms where the same bytes off-heap took 0.93 ms).
+     * segment takes a slow path (JMH, 2026-11-26, before this was done: a long-vector read pass over
+     * a {@code byte[]} took 8.45 ms where the same bytes off-heap took 0.93 ms; jmh/README.md now
+     * shows heap and native alike).
      */
     private static final class Vectors {
         private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
