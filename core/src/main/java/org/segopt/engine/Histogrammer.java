@@ -51,6 +51,8 @@ final class Histogrammer {
      */
     void histogram(Marginal m, LevelTable table) {
         discardGuesses();
+        int previous = refinedCount; // the previous call's refined bins: this call's guesses
+        refinedCount = 0;
         if (m.encoding().isVoteType()) {
             long bad = passes.countVotes(m, counts, m.raters() + 1);
             if (bad >= 0) {
@@ -62,8 +64,8 @@ final class Histogrammer {
             return;
         }
         long bad;
-        if (m.encoding() == Encoding.FLOAT32 && refinedCount > 0) {
-            guessCount = refinedCount;
+        if (m.encoding() == Encoding.FLOAT32 && previous > 0) {
+            guessCount = previous;
             ensureRefineTables(guessCount);
             for (int j = 0; j < guessCount; j++) {
                 guesses[j] = refinedBins[j];
@@ -75,7 +77,6 @@ final class Histogrammer {
         } else {
             bad = passes.countFloats(m, counts, sumHigh, sumLow, ranges);
         }
-        refinedCount = 0;
         if (bad >= 0) {
             clear(counts, counts.length);
             clear(sumHigh, sumHigh.length);
