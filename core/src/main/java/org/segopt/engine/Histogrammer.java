@@ -11,7 +11,8 @@ import org.segopt.Marginal;
  *
  * <p>Guessing: the float32 bins a call had to refine (those holding τ*, ½ and the Theorem 4
  * level) are refined again during the next call's first pass, at the cost of one range test per
- * fractional voxel. Successive calls in a training loop or a benchmark usually need the same
+ * fractional voxel (with a backend that {@linkplain PassBackend#refinesWhileCounting refines while
+ * counting}). Successive calls in a training loop or a benchmark usually need the same
  * bins, and then no refinement pass reads the data again; a wrong guess costs nothing but that
  * test, and the needed bins are refined by a pass as without guessing. Results never depend on
  * the guess.
@@ -64,7 +65,7 @@ final class Histogrammer {
             return;
         }
         long bad;
-        if (m.encoding() == Encoding.FLOAT32 && previous > 0) {
+        if (m.encoding() == Encoding.FLOAT32 && previous > 0 && passes.refinesWhileCounting()) {
             guessCount = previous;
             ensureRefineTables(guessCount);
             for (int j = 0; j < guessCount; j++) {

@@ -54,12 +54,21 @@ public interface PassBackend {
                       long[] sumLow, long[] occupied, BlockRanges ranges);
 
     /**
+     * Whether {@link #countAndRefineFloats} reads the data once. Only then does the engine guess
+     * the bins to refine during its first pass: with two passes a wrong guess would cost one.
+     */
+    default boolean refinesWhileCounting() {
+        return false;
+    }
+
+    /**
      * {@link #countFloats} and {@link #refineFloats} of bins j < k in one pass: the engine guesses
      * the bins its decisions will need (those of the previous call) and saves the refinement pass
      * when the guess is right. This default makes two passes; a backend that can do both in one
-     * overrides it. The results are those of the two calls.
+     * overrides it and {@link #refinesWhileCounting}. The results are those of the two calls.
      *
-     * @return the index of the first invalid voxel, or −1 (the refinement tables are then undefined)
+     * @return the index of the first invalid voxel, or −1 (the refinement tables may then hold
+     *         partial counts, their occupancy bits set as usual)
      */
     default long countAndRefineFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges,
                                       int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,

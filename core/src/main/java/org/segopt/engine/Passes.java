@@ -197,6 +197,11 @@ final class Passes implements PassBackend {
                 (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges), sums(3, bins));
     }
 
+    @Override
+    public boolean refinesWhileCounting() {
+        return true;
+    }
+
     /** One pass for both (see {@link PassBackend#countAndRefineFloats}). */
     @Override
     public long countAndRefineFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges,

@@ -81,6 +81,36 @@ class GuessingProperties {
         }
     }
 
+    @Property(tries = 10)
+    void theDefaultTwoPassCountAndRefineEqualsTheOnePassOne(@ForAll @IntRange(min = 1, max = 100_000) int n,
+                                                          @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Marginal m = Marginal.ofFloats(fuzzy(n, r));
+        int k = 1 + r.nextInt(4);
+        int[] shifts = new int[k];
+        long[] prefixes = new long[k];
+        for (int j = 0; j < k; j++) {
+            shifts[j] = 16;
+            prefixes[j] = 0x3E00 + j * 0x40 + r.nextInt(0x40); // distinct bins in [0.125, 1)
+        }
+        PassBackend onePass = new Passes(new PanamaKernels(), 2);
+        long[][] expected = countAndRefine(onePass, m, shifts, prefixes, k);
+        long[][] actual = countAndRefine(new TwoPassBackend(onePass), m, shifts, prefixes, k);
+        for (int t = 0; t < expected.length; t++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected[t], actual[t], "table " + t);
+        }
+    }
+
+    /** The three top-level tables, then the refinement counts and occupancy, from one countAndRefineFloats. */
+    private static long[][] countAndRefine(PassBackend b, Marginal m, int[] shifts, long[] prefixes, int k) {
+        long[][] t = {new long[PassBackend.DIGITS], new long[PassBackend.DIGITS], new long[PassBackend.DIGITS],
+            new long[k * PassBackend.DIGITS], new long[k * PassBackend.DIGITS], new long[k * PassBackend.DIGITS],
+            new long[k * PassBackend.DIGITS / 64]};
+        assertEquals(-1, b.countAndRefineFloats(m, t[0], t[1], t[2], new BlockRanges(), shifts, prefixes, k, t[3], t[4],
+                t[5], t[6]));
+        return t;
+    }
+
     /** Background, a fuzzy rising shell, interior, a falling shell; offsets and widths vary per object. */
     static float[] fuzzy(int n, SplittableRandom r) {
         float[] v = new float[n];
@@ -121,7 +151,10 @@ class GuessingProperties {
         return d;
     }
 
-    /** A backend without a one-pass {@code countAndRefineFloats}: the interface's default serves. */
+    /**
+     * A backend without a one-pass {@code countAndRefineFloats}: the engine does not guess with it
+     * (and the interface's default two passes serve a caller that asks).
+     */
     static class TwoPassBackend implements PassBackend {
         final PassBackend inner;
 
@@ -174,6 +207,11 @@ class GuessingProperties {
 
         CountingBackend(PassBackend inner) {
             super(inner);
+        }
+
+        @Override
+        public boolean refinesWhileCounting() {
+            return inner.refinesWhileCounting();
         }
 
         @Override
