@@ -197,8 +197,10 @@ final class PanamaKernels implements Kernels {
     }
 
     /**
-     * The float32 histogram of [from, to), block by block, refining bins j < k on the way. float32
-     * has no high sums, so sumHigh serves as the packed table of the scatter.
+     * The float32 histogram of [from, to), block by block, refining bins j < k on the way. A whole
+     * block that holds the previous block's last value throughout (most of a volume) is counted
+     * after one vector scan; any other goes to {@link #countFloat32Block}. float32 has no high
+     * sums, so sumHigh serves as the packed table of the scatter.
      */
     private long countFloat32(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
                               BlockRanges ranges, int[] shifts, long[] prefixes, int k, long[] refineCounts,
@@ -214,13 +216,30 @@ final class PanamaKernels implements Kernels {
         }
         int first = (int) lowest;
         int span = (int) Math.max(0, Math.min(highest, F32_MAX) - lowest + 1);
+        MemorySegment s = m.segments().getFirst();
+        ByteOrder order = m.byteOrder();
+        int uniform = 0; // the value of the last whole block, tried first on the next
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
             long end = Math.min(to, start + BlockRanges.BLOCK);
+            if (end - start == BlockRanges.BLOCK && blockEquals(s, start, end, uniform, order)) {
+                counts[uniform >>> 16] += BlockRanges.BLOCK;
+                sumLow[uniform >>> 16] += (long) BlockRanges.BLOCK * (uniform & 0xFFFF);
+                ranges.set(start / BlockRanges.BLOCK, uniform, uniform);
+                if (Integer.compareUnsigned(uniform - first, span) < 0) {
+                    ScalarKernels.refineKeys(uniform, BlockRanges.BLOCK, shifts, prefixes, k, refineCounts, refineHigh,
+                            refineLow, occupied);
+                }
+                continue;
+            }
             long bad = countFloat32Block(m, start, end, counts, packed, sumLow, ranges, scratch, first, span, shifts,
                     prefixes, k, refineCounts, refineHigh, refineLow, occupied);
             if (bad >= 0) {
                 unpack(packed, counts, sumLow);
                 return bad;
+            }
+            int last = int32(s, end - 1, ScalarKernels.swap(m));
+            if (last >= 0 && last <= F32_MAX) {
+                uniform = last; // the next block most likely goes on with it: background or interior
             }
             if ((end - from) % PACK_VOXELS == 0) {
                 unpack(packed, counts, sumLow);
@@ -228,6 +247,22 @@ final class PanamaKernels implements Kernels {
         }
         unpack(packed, counts, sumLow);
         return -1;
+    }
+
+    /** Whether every voxel of [from, to) (a whole number of four-vector groups) has the bit pattern u. */
+    private static boolean blockEquals(MemorySegment s, long from, long to, int u, ByteOrder order) {
+        int lanes = INTS.length();
+        IntVector uniform = IntVector.broadcast(INTS, u);
+        for (long i = from; i < to; i += 4L * lanes) {
+            if (float32Bits(s, i, order).lanewise(VectorOperators.XOR, uniform)
+                    .or(float32Bits(s, i + lanes, order).lanewise(VectorOperators.XOR, uniform))
+                    .or(float32Bits(s, i + 2 * lanes, order).lanewise(VectorOperators.XOR, uniform))
+                    .or(float32Bits(s, i + 3 * lanes, order).lanewise(VectorOperators.XOR, uniform))
+                    .compare(VectorOperators.NE, 0).anyTrue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Voxels a packed entry can take: its count (bits 40+) and sum of 16-bit rests (bits 0-39) stay apart. */
