@@ -101,6 +101,11 @@ final class LevelTable {
 
     /** Appends the float bin at {@code depth} with key prefix {@code prefix}, tightened where its sums prove a single value. */
     private void addBin(int binDepth, long prefix, long n, long sumHigh, long sumLow) {
+        setBin(append(), binDepth, prefix, n, sumHigh, sumLow);
+    }
+
+    /** Writes level i as the float bin {@code prefix} at {@code binDepth} (see {@link #addBin}). */
+    private void setBin(int i, int binDepth, long prefix, long n, long sumHigh, long sumLow) {
         int rest = format.width - 16 * binDepth;
         long first = prefix << rest;
         long last = Math.min(first + ((1L << rest) - 1), format.maxKey);
@@ -112,7 +117,6 @@ final class LevelTable {
             sumHigh = 0;
             sumLow = 0;
         }
-        int i = append();
         count[i] = n;
         keyLo[i] = first;
         keyHi[i] = last;
@@ -145,24 +149,60 @@ final class LevelTable {
      * may be non-empty); leaves the entries of those tables zeroed.
      */
     void refine(int[] indices, int[] tables, int k, long[] counts, long[] sumHigh, long[] sumLow, long[] occupancy) {
-        LevelTable old = copy();
-        size = 0;
-        int next = 0;
-        for (int i = 0; i < old.size; i++) {
-            if (next < k && indices[next] == i) {
-                int base = tables[next++] * Kernels.DIGITS;
-                long parent = old.prefix(i);
-                // The last 16 key bits leave nothing below the digit: no sums to read (or clear).
-                boolean sums = old.shift(i) > 16;
-                int n = gather(base, counts, sums ? sumHigh : null, sums ? sumLow : null, occupancy);
-                for (int j = n - 1; j >= 0; j--) { // descending digits
-                    addBin(old.depth[i] + 1, (parent << 16) | (digits[j] - base), gathered[j], gatheredHigh[j],
-                            gatheredLow[j]);
-                }
-            } else {
-                appendFrom(old, i);
+        // Gather every refined level's sub-bins first (level indices[j]'s from starts[j] on)...
+        int gatheredCount = 0;
+        for (int j = 0; j < k; j++) {
+            // The last 16 key bits leave nothing below the digit: no sums to read (or clear).
+            boolean sums = shift(indices[j]) > 16;
+            starts[j] = gatheredCount;
+            gatheredCount += gather(gatheredCount, tables[j] * Kernels.DIGITS, counts, sums ? sumHigh : null,
+                    sums ? sumLow : null, occupancy);
+            long found = 0;
+            for (int q = starts[j]; q < gatheredCount; q++) {
+                found += gathered[q];
+            }
+            if (found != count[indices[j]]) {
+                throw new IllegalStateException("the refinement pass counted " + found + " voxels in a bin of "
+                        + count[indices[j]] + ": the pass backend is broken");
             }
         }
+        starts[k] = gatheredCount;
+        // ...then move the levels between refined ones to their new places, last first (every
+        // refined level has at least one sub-bin, so nothing moves left), and write the sub-bins.
+        int newSize = size - k + gatheredCount;
+        reserve(newSize);
+        int end = size;
+        int to = newSize;
+        for (int j = k - 1; j >= 0; j--) {
+            int i = indices[j];
+            int after = end - (i + 1);
+            to -= after;
+            move(i + 1, to, after);
+            int binDepth = depth[i] + 1;
+            long parent = prefix(i);
+            int base = tables[j] * Kernels.DIGITS;
+            for (int q = starts[j]; q < starts[j + 1]; q++) { // ascending digits, from the last place back
+                setBin(--to, binDepth, (parent << 16) | (digits[q] - base), gathered[q], gatheredHigh[q], gatheredLow[q]);
+            }
+            end = i;
+        }
+        size = newSize;
+    }
+
+    /** Where each refined level's sub-bins start in {@link #digits}. */
+    private final int[] starts = new int[MAX_REFINED_PER_PASS + 1];
+
+    /** Moves levels [from, from + n) to [to, to + n). */
+    private void move(int from, int to, int n) {
+        System.arraycopy(count, from, count, to, n);
+        System.arraycopy(keyLo, from, keyLo, to, n);
+        System.arraycopy(keyHi, from, keyHi, to, n);
+        System.arraycopy(restHigh, from, restHigh, to, n);
+        System.arraycopy(restLow, from, restLow, to, n);
+        System.arraycopy(depth, from, depth, to, n);
+        System.arraycopy(lo, from, lo, to, n);
+        System.arraycopy(hi, from, hi, to, n);
+        System.arraycopy(sum, from, sum, to, n);
     }
 
     /** Occupied digits of one refinement table and their entries, ascending (reused). */
@@ -178,8 +218,8 @@ final class LevelTable {
      * so its entries are likely out of cache: the loads are independent of each other, so that
      * their misses overlap.
      */
-    private int gather(int base, long[] counts, long[] sumHigh, long[] sumLow, long[] occupancy) {
-        int n = 0;
+    private int gather(int at, int base, long[] counts, long[] sumHigh, long[] sumLow, long[] occupancy) {
+        int n = at;
         for (int w = base / 64; w < (base + Kernels.DIGITS) / 64; w++) {
             for (long bits = occupancy[w]; bits != 0; bits &= bits - 1) {
                 if (n == digits.length) {
@@ -192,8 +232,8 @@ final class LevelTable {
             }
             occupancy[w] = 0;
         }
-        int kept = 0;
-        for (int j = 0; j < n; j++) {
+        int kept = at;
+        for (int j = at; j < n; j++) {
             int b = digits[j];
             long c = counts[b];
             counts[b] = 0;
@@ -207,7 +247,7 @@ final class LevelTable {
             }
             kept += c > 0 ? 1 : 0; // a backend may mark digits that counted nothing
         }
-        return kept;
+        return kept - at;
     }
 
     // ---- exact values --------------------------------------------------------------------------
@@ -274,8 +314,14 @@ final class LevelTable {
     // ---- storage -------------------------------------------------------------------------------
 
     private int append() {
-        if (size == count.length) {
-            int capacity = size * 2;
+        reserve(size + 1);
+        return size++;
+    }
+
+    /** Makes room for {@code levels} levels. */
+    private void reserve(int levels) {
+        if (levels > count.length) {
+            int capacity = Math.max(levels, count.length * 2);
             count = Arrays.copyOf(count, capacity);
             keyLo = Arrays.copyOf(keyLo, capacity);
             keyHi = Arrays.copyOf(keyHi, capacity);
@@ -286,37 +332,5 @@ final class LevelTable {
             hi = Arrays.copyOf(hi, capacity);
             sum = Arrays.copyOf(sum, capacity);
         }
-        return size++;
-    }
-
-    private LevelTable spare;
-
-    /** A copy of the current levels in a second, reused table. */
-    private LevelTable copy() {
-        if (spare == null) {
-            spare = new LevelTable();
-        }
-        LevelTable s = spare;
-        s.marginal = marginal;
-        s.format = format;
-        s.unit = unit;
-        s.size = 0;
-        for (int i = 0; i < size; i++) {
-            s.appendFrom(this, i);
-        }
-        return s;
-    }
-
-    private void appendFrom(LevelTable from, int i) {
-        int j = append();
-        count[j] = from.count[i];
-        keyLo[j] = from.keyLo[i];
-        keyHi[j] = from.keyHi[i];
-        restHigh[j] = from.restHigh[i];
-        restLow[j] = from.restLow[i];
-        depth[j] = from.depth[i];
-        lo[j] = from.lo[i];
-        hi[j] = from.hi[i];
-        sum[j] = from.sum[i];
     }
 }

@@ -101,6 +101,26 @@ class GuessingProperties {
         }
     }
 
+    @Example
+    void aRefinementThatLosesAVoxelIsAnErrorNotAWrongAnswer() {
+        Marginal m = Marginal.ofFloats(fuzzy(50_000, new SplittableRandom(3)));
+        Engine broken = Engine.of(new TwoPassBackend(new Passes(new PanamaKernels(), 1)) {
+            @Override
+            public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
+                                     long[] sumLow, long[] occupied, BlockRanges ranges) {
+                super.refineFloats(m, shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] > 0) {
+                        counts[i]--;
+                        return;
+                    }
+                }
+            }
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> broken.analyze(m));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("the pass backend is broken"), e.getMessage());
+    }
+
     /** The three top-level tables, then the refinement counts and occupancy, from one countAndRefineFloats. */
     private static long[][] countAndRefine(PassBackend b, Marginal m, int[] shifts, long[] prefixes, int k) {
         long[][] t = {new long[PassBackend.DIGITS], new long[PassBackend.DIGITS], new long[PassBackend.DIGITS],
