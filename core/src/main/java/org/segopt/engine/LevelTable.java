@@ -126,7 +126,16 @@ final class LevelTable {
         lo[i] = format.approximate(first);
         hi[i] = format.approximate(last);
         int e = format.exponent(first);
-        sum[i] = n * lo[i] + Math.scalb((double) sumHigh, 24 + e) + Math.scalb((double) sumLow, e);
+        sum[i] = n * lo[i] + scaled(sumHigh, 24 + e) + scaled(sumLow, e);
+    }
+
+    /** x · 2^e rounded as {@link Math#scalb} rounds it; a multiplication where 2^e is a normal double. */
+    private static double scaled(long x, int e) {
+        if (x == 0) {
+            return 0;
+        }
+        return e >= Double.MIN_EXPONENT && e <= Double.MAX_EXPONENT
+                ? x * Double.longBitsToDouble((long) (e + 1023) << 52) : Math.scalb((double) x, e);
     }
 
     boolean exact(int i) {
