@@ -26,11 +26,14 @@ import org.segopt.Marginal;
  *   <li>Votes (u8/bool): all-zero (background) vectors are counted in one step; for R ≤
  *       {@link #MAX_COMPARE_RATERS} the rest is compare-and-count in byte counters, no scatter at
  *       all; more levels take the scalar scatter.</li>
- *   <li>Float histograms: a vector equal in every lane to the previous uniform value (background
- *       0, interior 1: most of a real volume) is counted in one step; other vectors take the
- *       scalar scatter.</li>
- *   <li>Refinement: a vector is tested against every refined prefix at once and skipped when no
- *       lane falls into one.</li>
+ *   <li>float32 histograms: a 1024-voxel block holding one value throughout (background 0,
+ *       interior 1: most of a real volume) is counted after one vector scan; in other blocks,
+ *       lanes at 0, at 1 and in the bin just below 1 are counted with vector masks and only the
+ *       remaining fractional lanes go through a scalar scatter. Bins guessed for refinement are
+ *       refined on the way (see {@link Histogrammer}). float64 vectors equal to the previous
+ *       uniform value are counted in one step, others scattered.</li>
+ *   <li>Refinement: a vector is tested against the key range of the refined bins at once and
+ *       only its lanes inside go to the scalar refinement.</li>
  *   <li>Selection: one vector compare per lane group, its mask bits written straight into the
  *       bit mask words.</li>
  * </ul>
@@ -290,15 +293,15 @@ final class PanamaKernels implements Kernels {
     /**
      * One block of float32, refining the keys in [first, first + span) on the way:
      * <ol>
-     *   <li>groups of four vectors equal to the block's first value are skipped (most blocks are
-     *       background or interior throughout and end here);</li>
-     *   <li>in the remaining whole vectors, lanes at 1 are counted in lane-wise counters, lanes
-     *       at 0 by what is left, and the others compressed into {@code scratch}; lane-wise
-     *       min/max give the block's range;</li>
+     *   <li>groups of four vectors equal to the block's first value are skipped (a uniform
+     *       prefix);</li>
+     *   <li>in the remaining whole vectors, lanes at 1 and lanes in the {@link #TOP_BIN} (with
+     *       their rests) are counted in lane-wise counters, lanes at 0 by what is left, and the
+     *       others compressed into {@code scratch}; lane-wise min/max give the block's range;</li>
      *   <li>if that range shows only valid non-negative patterns, a bare scalar loop adds the
-     *       scratch values to the packed table (on the jmh phantom's 128³ patch this loop is half
-     *       of the pass: 1.3 ns per fractional voxel). Otherwise (−0.0, an invalid value) or with
-     *       a partial last vector, the block is counted voxel by voxel instead.</li>
+     *       scratch values to the packed table (1.3 ns per value: the largest part of the pass on
+     *       the jmh 128³ patch, see jmh/README.md). Otherwise (−0.0, an invalid value) or with a
+     *       partial last vector, the block is counted voxel by voxel instead.</li>
      * </ol>
      */
     private long countFloat32Block(Marginal m, long from, long to, long[] counts, long[] packed, long[] sumLow,
