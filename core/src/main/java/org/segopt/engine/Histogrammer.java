@@ -13,9 +13,9 @@ import org.segopt.Marginal;
  * level) are refined again during the next call's first pass, at the cost of one range test per
  * fractional voxel (with a backend that {@linkplain PassBackend#refinesWhileCounting refines while
  * counting}). Successive calls in a training loop or a benchmark usually need the same
- * bins, and then no refinement pass reads the data again; a wrong guess costs nothing but that
- * test, and the needed bins are refined by a pass as without guessing. Results never depend on
- * the guess.
+ * bins, and then no refinement pass reads the data again; a wrong guess costs that test and the
+ * zeroing of what it counted, and the needed bins are refined by a pass as without guessing.
+ * Results never depend on the guess.
  */
 final class Histogrammer {
     private final PassBackend passes;
