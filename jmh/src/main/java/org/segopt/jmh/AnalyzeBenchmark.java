@@ -44,7 +44,7 @@ public class AnalyzeBenchmark {
      * {@link #simd} as a first call: the rows above repeat the analysis of one volume, so the
      * engine's first pass refines the float32 bins the previous call needed and no refinement
      * pass follows; here the analysis of {@link #NO_GUESS} before each call leaves it no guess,
-     * as for a new volume (that analysis costs microseconds).
+     * as for a new volume (that analysis costs 15-18 µs, jmh/README.md).
      */
     @Benchmark
     public long simdFirstCall(Volume v) {
