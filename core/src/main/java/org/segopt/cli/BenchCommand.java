@@ -36,12 +36,6 @@ final class BenchCommand {
               --json        print one JSON object
             """;
 
-    /**
-     * Two exact values: analysing it refines no float bin, so the engine's next call has no guess
-     * from a previous one (see {@link Engine}) and runs as a first call would.
-     */
-    private static final Marginal NO_GUESS = Marginal.ofFloats(new float[] {0.25f, 0f});
-
     private BenchCommand() {
     }
 
@@ -91,7 +85,7 @@ final class BenchCommand {
                 long t1 = System.nanoTime();
                 sink += engine.analyze(m).dice().greatestVolume();
                 long t2 = System.nanoTime();
-                engine.analyze(NO_GUESS);
+                engine.forgetGuesses();
                 long t3 = System.nanoTime();
                 sink += engine.analyze(m).dice().greatestVolume();
                 long t4 = System.nanoTime();

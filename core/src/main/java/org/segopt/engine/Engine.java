@@ -19,7 +19,8 @@ import org.segopt.Segmentation;
  * Typical float32 input needs two passes, vote input one. The float32 bins one call refined are
  * refined again during the first pass of the next call on the same thread, so that repeated
  * calls on similar volumes (a training loop, a benchmark) usually read the data once; results
- * never depend on that guess, only the time does (jmh/README.md times both cases).
+ * never depend on that guess, only the time does (jmh/README.md times both cases, using
+ * {@link #forgetGuesses}).
  *
  * <p>Every engine gives bit-identical results: all accumulators are integers. Instances are
  * immutable and thread-safe; a parallel engine owns a fixed pool of daemon threads.
@@ -162,6 +163,15 @@ public final class Engine {
         long key = inclusive ? Keys.ceilKey(m, t) : Keys.aboveKey(m, t);
         passes.select(m, key, Long.MAX_VALUE, out);
         return out;
+    }
+
+    /**
+     * Makes this engine's next call on the calling thread run as a first call would: it forgets
+     * the float32 bins its last call there refined, which the next first pass would otherwise
+     * refine on the way. For timing first calls; results do not depend on it.
+     */
+    public void forgetGuesses() {
+        workspaces.get().histogrammer.forgetGuesses();
     }
 
     /**

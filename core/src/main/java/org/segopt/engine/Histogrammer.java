@@ -88,6 +88,11 @@ final class Histogrammer {
         table.loadFloats(m, counts, sumHigh, sumLow);
     }
 
+    /** Forgets the bins the last call refined: the next first pass guesses none. */
+    void forgetGuesses() {
+        refinedCount = 0;
+    }
+
     /**
      * Refines levels {@code indices[0..k)} (ascending) of {@code table}: those the first pass
      * guessed come from its tables without reading the data (and the caller, who re-solves and

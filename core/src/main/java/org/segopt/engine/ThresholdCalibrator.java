@@ -74,6 +74,14 @@ public final class ThresholdCalibrator {
     }
 
     /**
+     * Makes the next call run as a first call would: forgets the float32 bins the last call
+     * refined (see {@link Engine#forgetGuesses}).
+     */
+    public void forgetGuesses() {
+        histogrammer.forgetGuesses();
+    }
+
+    /**
      * Calibrates any marginal. The returned holder belongs to this calibrator and is overwritten by
      * its next call; use {@link #calibrate(Marginal, Calibration)} to keep results.
      *

@@ -8,7 +8,6 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
-import org.segopt.Marginal;
 import org.segopt.engine.Engine;
 
 /**
@@ -41,24 +40,21 @@ public class AnalyzeBenchmark {
     }
 
     /**
-     * {@link #simd} as a first call: the rows above repeat the analysis of one volume, so the
-     * engine's first pass refines the float32 bins the previous call needed and no refinement
-     * pass follows; here the analysis of {@link #NO_GUESS} before each call leaves it no guess,
-     * as for a new volume (that analysis costs 15-18 µs, jmh/README.md).
+     * {@link #simd} as a first call: the rows above analyse the same volume again and again, so
+     * the engine's first pass refines the float32 bins the previous call needed and no refinement
+     * pass follows; here {@link Engine#forgetGuesses} before each call leaves it no guess, as for
+     * a new volume.
      */
     @Benchmark
     public long simdFirstCall(Volume v) {
-        Engine.simd().analyze(NO_GUESS);
+        Engine.simd().forgetGuesses();
         return Engine.simd().analyze(v.marginal).dice().greatestVolume();
     }
 
     /** {@link #simdParallel} as a first call (see {@link #simdFirstCall}). */
     @Benchmark
     public long simdParallelFirstCall(Volume v) {
-        Engine.parallel().analyze(NO_GUESS);
+        Engine.parallel().forgetGuesses();
         return Engine.parallel().analyze(v.marginal).dice().greatestVolume();
     }
-
-    /** Two exact values: analysing it refines no bin, so the next call's first pass guesses none. */
-    static final Marginal NO_GUESS = Marginal.ofFloats(new float[] {0.25f, 0f});
 }

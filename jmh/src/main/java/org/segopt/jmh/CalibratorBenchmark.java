@@ -67,12 +67,12 @@ public class CalibratorBenchmark {
     }
 
     /**
-     * The same as a first call: calibrating {@link AnalyzeBenchmark#NO_GUESS} before each call
-     * leaves no guess, so a refinement pass reads the patch again.
+     * The same as a first call: {@link ThresholdCalibrator#forgetGuesses} before each call leaves
+     * no guess, so a refinement pass reads the patch again.
      */
     @Benchmark
     public long calibrateFirstCall() {
-        calibrator.calibrate(AnalyzeBenchmark.NO_GUESS);
+        calibrator.forgetGuesses();
         return calibrator.calibrate(patch).diceGreatestVolume();
     }
 }
