@@ -210,15 +210,9 @@ final class PanamaKernels implements Kernels {
                               long[] refineHigh, long[] refineLow, long[] occupied) {
         long[] packed = sumHigh;
         int[] scratch = SCRATCH.get();
-        // Valid keys in [first, first + span) may fall into a refined bin (span 0: none).
-        long lowest = F32_MAX + 1L;
-        long highest = -1;
-        for (int j = 0; j < k; j++) {
-            lowest = Math.min(lowest, prefixes[j] << shifts[j]);
-            highest = Math.max(highest, ((prefixes[j] + 1) << shifts[j]) - 1);
-        }
-        int first = (int) lowest;
-        int span = (int) Math.max(0, Math.min(highest, F32_MAX) - lowest + 1);
+        long range = refinedKeys(shifts, prefixes, k);
+        int first = (int) (range >>> 32);
+        int span = (int) range;
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         int uniform = 0; // the value of the last whole block, tried first on the next
@@ -266,6 +260,21 @@ final class PanamaKernels implements Kernels {
             }
         }
         return true;
+    }
+
+    /**
+     * The float32 keys that may fall into a refined bin j < k, as (first << 32) | span: valid keys
+     * k with {@code Integer.compareUnsigned(k - first, span) < 0}; span 0 when there are none.
+     */
+    private static long refinedKeys(int[] shifts, long[] prefixes, int k) {
+        long lowest = F32_MAX + 1L;
+        long highest = -1;
+        for (int j = 0; j < k; j++) {
+            lowest = Math.min(lowest, prefixes[j] << shifts[j]);
+            highest = Math.max(highest, ((prefixes[j] + 1) << shifts[j]) - 1);
+        }
+        long span = Math.max(0, Math.min(highest, F32_MAX) - lowest + 1);
+        return (lowest << 32) | span;
     }
 
     /** Voxels a packed entry can take: its count (bits 40+) and sum of 16-bit rests (bits 0-39) stay apart. */
@@ -468,13 +477,15 @@ final class PanamaKernels implements Kernels {
     @Override
     public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
                              long[] counts, long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges) {
+        long range = refinedKeys(shifts, prefixes, k);
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
             if (!ranges.mayHold(start / BlockRanges.BLOCK, shifts, prefixes, k)) {
                 continue;
             }
             long end = Math.min(to, start + BlockRanges.BLOCK);
             if (m.encoding() == Encoding.FLOAT32) {
-                refineFloat32Block(m, start, end, prefixes, k, shifts, counts, sumHigh, sumLow, occupied);
+                refineFloat32Block(m, start, end, (int) (range >>> 32), (int) range, prefixes, k, shifts, counts, sumHigh,
+                        sumLow, occupied);
             } else {
                 ScalarKernels.refineRange(m, start, end, shifts, prefixes, k, counts, sumHigh, sumLow, occupied);
             }
@@ -482,26 +493,17 @@ final class PanamaKernels implements Kernels {
     }
 
     /**
-     * float32 bins are refined from depth 1 only (depth 2 is exact), so every shift is 16. A vector
-     * is first tested against the key range spanning all refined prefixes (two vector operations;
-     * masking the sign bit maps −0.0 to its key 0); only vectors with a lane in that range are
-     * matched prefix by prefix.
+     * A vector is tested against the key range [first, first + span) of all refined bins at once
+     * (masking the sign bit maps −0.0 to its key 0); only its lanes inside go to the scalar
+     * refinement, which matches them bin by bin.
      */
-    private static void refineFloat32Block(Marginal m, long from, long to, long[] prefixes, int k, int[] shifts,
-                                           long[] counts, long[] sumHigh, long[] sumLow, long[] occupied) {
+    private static void refineFloat32Block(Marginal m, long from, long to, int first, int span, long[] prefixes, int k,
+                                           int[] shifts, long[] counts, long[] sumHigh, long[] sumLow, long[] occupied) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
         int lanes = INTS.length();
         long upper = from + (to - from) / lanes * lanes;
-        long lowest = prefixes[0];
-        long highest = prefixes[0];
-        for (int j = 1; j < k; j++) {
-            lowest = Math.min(lowest, prefixes[j]);
-            highest = Math.max(highest, prefixes[j]);
-        }
-        int first = (int) (lowest << 16);
-        int span = (int) ((highest - lowest + 1) << 16);
         for (long i = from; i < upper; i += lanes) {
             IntVector offset = float32Bits(s, i, order).and(Integer.MAX_VALUE).sub(first);
             for (long in = offset.compare(VectorOperators.ULT, span).toLong(); in != 0; in &= in - 1) {
