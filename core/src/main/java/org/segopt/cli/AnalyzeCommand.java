@@ -2,8 +2,6 @@ package org.segopt.cli;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +11,6 @@ import org.segopt.Analysis.Optimum;
 import org.segopt.Fraction;
 import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
-import org.segopt.engine.Backends;
-import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
 
 /** {@code segopt analyze [--json] [--votes R] [--volume V] FILE...}: the exact optima of one marginal. */
@@ -48,34 +44,25 @@ final class AnalyzeCommand {
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, BackendUnavailableException {
         boolean json = false;
-        Integer votes = null;
         Long volume = null;
-        String backend = "auto";
-        List<Path> files = new ArrayList<>();
+        MarginalArgs input = new MarginalArgs(true);
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
             switch (a) {
                 case "--json" -> json = true;
-                case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
                 case "--volume" -> volume = options.integer(a, 0, Long.MAX_VALUE);
-                case "--backend" -> backend = options.backend(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> files.add(Options.positional(a));
+                default -> input.take(a, options);
             }
         }
         try (Arena arena = Arena.ofShared()) {
-            Inputs inputs = Inputs.load(files, votes, arena);
+            Inputs inputs = input.load(arena);
             Marginal m = inputs.marginal();
-            if (volume != null && volume > m.voxels()) {
-                throw new UsageException("--volume " + volume + " exceeds the " + m.voxels() + " voxels of " + inputs.label());
-            }
-            Engine engine = Backends.select(backend, m.voxels());
-            Long v = volume;
-            Analysis a = inputs.check(() -> v == null ? engine.analyze(m) : engine.analyze(m, v));
+            Analysis a = inputs.analyze(input.engine(m.voxels()), volume);
             out.println(json ? toJson(a, m) : table(a, m, inputs));
             return 0;
         } catch (InputException e) {

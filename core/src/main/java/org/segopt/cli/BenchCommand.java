@@ -2,14 +2,11 @@ package org.segopt.cli;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
-import org.segopt.engine.Backends;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
 
@@ -41,34 +38,30 @@ final class BenchCommand {
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, BackendUnavailableException {
         boolean json = false;
-        Integer votes = null;
         int repeat = 21;
         Integer threads = null;
-        String backend = "auto";
-        List<Path> files = new ArrayList<>();
+        MarginalArgs input = new MarginalArgs(true);
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
             switch (a) {
                 case "--json" -> json = true;
-                case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
                 case "--repeat" -> repeat = (int) options.integer(a, 1, 10_000);
                 case "--threads" -> threads = (int) options.integer(a, 1, 1024);
-                case "--backend" -> backend = options.backend(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> files.add(Options.positional(a));
+                default -> input.take(a, options);
             }
         }
-        if (threads != null && !backend.equals("cpu")) {
+        if (threads != null && !input.backend().equals("cpu")) {
             throw new UsageException("--threads needs --backend cpu");
         }
         try (Arena arena = Arena.ofShared()) {
-            Inputs inputs = Inputs.load(files, votes, arena);
+            Inputs inputs = input.load(arena);
             Marginal m = inputs.marginal();
-            Engine engine = threads != null ? Engine.parallel(threads) : Backends.select(backend, m.voxels());
+            Engine engine = threads != null ? Engine.parallel(threads) : input.engine(m.voxels());
             inputs.check(() -> engine.analyze(m)); // invalid values end here, before any timing
             long bytes = m.voxels() * m.elementType().byteSize() * m.segments().size();
             int warmup = Math.max(5, repeat / 2);

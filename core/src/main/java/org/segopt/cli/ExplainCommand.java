@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.segopt.Analysis;
 import org.segopt.Curves;
@@ -36,20 +35,18 @@ final class ExplainCommand {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-        Integer votes = null;
         Path png = null;
-        List<Path> files = new ArrayList<>();
+        MarginalArgs input = new MarginalArgs(false);
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
             switch (a) {
-                case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
                 case "--out" -> png = options.path(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> files.add(Options.positional(a));
+                default -> input.take(a, options);
             }
         }
         if (png == null) {
@@ -59,7 +56,7 @@ final class ExplainCommand {
             throw new UsageException("--out " + png + " is a directory");
         }
         try (Arena arena = Arena.ofShared()) {
-            Inputs inputs = Inputs.load(files, votes, arena);
+            Inputs inputs = input.load(arena);
             Marginal m = inputs.marginal();
             Engine engine = Engine.parallel();
             Analysis a = inputs.check(() -> engine.analyze(m));

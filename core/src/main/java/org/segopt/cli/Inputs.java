@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.segopt.Analysis;
 import org.segopt.ElementType;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
+import org.segopt.engine.Engine;
 import org.segopt.io.ArrayReaders;
 import org.segopt.io.Geometry;
 import org.segopt.io.InputException;
@@ -115,6 +117,17 @@ final class Inputs {
     /** Where the first file's voxels lie in the world, or null when its format does not say. */
     Geometry geometry() {
         return arrays.getFirst().geometry();
+    }
+
+    /**
+     * The analysis with the Theorem 4 volume {@code volume}, or ⌊M + ½⌋ when null; a volume beyond
+     * the voxel count is a usage error, an invalid voxel an {@link InputException} (see {@link #check}).
+     */
+    Analysis analyze(Engine engine, Long volume) throws UsageException, InputException {
+        if (volume != null && volume > marginal.voxels()) {
+            throw new UsageException("--volume " + volume + " exceeds the " + marginal.voxels() + " voxels of " + label());
+        }
+        return check(() -> volume == null ? engine.analyze(marginal) : engine.analyze(marginal, volume));
     }
 
     /**

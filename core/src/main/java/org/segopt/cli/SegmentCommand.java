@@ -5,14 +5,12 @@ import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.segopt.Analysis;
 import org.segopt.BitMask;
 import org.segopt.Marginal;
 import org.segopt.Segmentation;
 import org.segopt.engine.BackendUnavailableException;
-import org.segopt.engine.Backends;
 import org.segopt.engine.Engine;
 import org.segopt.io.ArrayWriters;
 import org.segopt.io.InputException;
@@ -54,11 +52,9 @@ final class SegmentCommand {
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, BackendUnavailableException {
         String metric = null;
         boolean least = false;
-        Integer votes = null;
         Long volume = null;
         Path output = null;
-        String backend = "auto";
-        List<Path> files = new ArrayList<>();
+        MarginalArgs input = new MarginalArgs(true);
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
@@ -66,14 +62,12 @@ final class SegmentCommand {
                 case "--metric" -> metric = options.value(a);
                 case "--least" -> least = true;
                 case "--volume" -> volume = options.integer(a, 0, Long.MAX_VALUE);
-                case "--votes" -> votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
                 case "--out" -> output = options.path(a);
-                case "--backend" -> backend = options.backend(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> files.add(Options.positional(a));
+                default -> input.take(a, options);
             }
         }
         Segmentation which = segmentation(metric == null && volume != null ? "volume" : metric, least, volume);
@@ -84,20 +78,16 @@ final class SegmentCommand {
             throw new UsageException("--out " + output + ": unsupported output format (expected " + ArrayWriters.SUPPORTED + ")");
         }
         try (Arena arena = Arena.ofShared()) {
-            Inputs inputs = Inputs.load(files, votes, arena);
-            checkNotInput(output, files);
+            Inputs inputs = input.load(arena);
+            checkNotInput(output, input.files());
             Marginal m = inputs.marginal();
             if (m.voxels() > MAX_VOXELS) { // Inputs has already rejected 0 voxels
                 err.println(inputs.label() + ": the array has " + m.voxels() + " voxels; segment writes masks of at most "
                         + MAX_VOXELS + " voxels");
                 return Main.EXIT_INPUT;
             }
-            if (volume != null && volume > m.voxels()) {
-                throw new UsageException("--volume " + volume + " exceeds the " + m.voxels() + " voxels of " + inputs.label());
-            }
-            Engine engine = Backends.select(backend, m.voxels());
-            Long v = volume;
-            Analysis analysis = inputs.check(() -> v == null ? engine.analyze(m) : engine.analyze(m, v));
+            Engine engine = input.engine(m.voxels());
+            Analysis analysis = inputs.analyze(engine, volume);
             BitMask mask = engine.segment(m, analysis, which);
             ArrayWriters.write(output, mask.toBytes(), inputs.shape(), inputs.fortranOrder(), inputs.geometry());
             out.println("written " + output + ": " + mask.cardinality() + " of " + m.voxels() + " voxels");

@@ -1,0 +1,61 @@
+package org.segopt.cli;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.segopt.Marginal;
+import org.segopt.engine.BackendUnavailableException;
+import org.segopt.engine.Backends;
+import org.segopt.engine.Engine;
+import org.segopt.io.InputException;
+
+/**
+ * The arguments that name one marginal and where it is analysed, shared by the commands that take
+ * them: FILE..., {@code --votes R} and (where the command offers it) {@code --backend B}.
+ */
+final class MarginalArgs {
+    private final boolean backends;
+    private final List<Path> files = new ArrayList<>();
+    private Integer votes;
+    private String backend = "auto";
+
+    /** @param backends whether {@code --backend} is one of the command's options */
+    MarginalArgs(boolean backends) {
+        this.backends = backends;
+    }
+
+    /**
+     * Takes argument {@code a}, and its value from {@code options}: one of these options, else a
+     * FILE; an unknown option is a usage error.
+     */
+    void take(String a, Options options) throws UsageException {
+        if (a.equals("--votes")) {
+            votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
+        } else if (backends && a.equals("--backend")) {
+            backend = options.backend(a);
+        } else {
+            files.add(Options.positional(a));
+        }
+    }
+
+    /** The FILEs given. */
+    List<Path> files() {
+        return files;
+    }
+
+    /** The {@code --backend} choice ("auto" unless given). */
+    String backend() {
+        return backend;
+    }
+
+    /** Reads the FILEs into one marginal (see {@link Inputs#load}). */
+    Inputs load(Arena arena) throws InputException, UsageException {
+        return Inputs.load(files, votes, arena);
+    }
+
+    /** The engine {@code --backend} picks for a marginal of this many voxels. */
+    Engine engine(long voxels) throws BackendUnavailableException {
+        return Backends.select(backend, voxels);
+    }
+}
