@@ -89,45 +89,38 @@ final class ExactReference {
         total = prefix[n];
 
         // Scan every k for the best Dice and the best Accuracy.
-        BigInteger bestP = null;
-        BigInteger bestQ = null;
+        Best<BigInteger[]> dice = best(n, this::diceNumDen, (x, y) -> x[0].multiply(y[1]).compareTo(y[0].multiply(x[1])));
+        diceP = dice.value()[0];
+        diceQ = dice.value()[1];
+        diceFirstK = dice.first();
+        diceLastK = dice.last();
+        Best<BigInteger> accuracy = best(n, this::accuracyNumerator, Comparator.naturalOrder()); // over n L
+        accFirstK = accuracy.first();
+        accLastK = accuracy.last();
+
+        selfCheck();
+    }
+
+    /** The largest value over k = 0..n and the first and last k attaining it. */
+    private record Best<T>(T value, long first, long last) {
+    }
+
+    private static <T> Best<T> best(int n, java.util.function.IntFunction<T> value, Comparator<T> order) {
+        T best = null;
         long first = -1;
         long last = -1;
         for (int k = 0; k <= n; k++) {
-            BigInteger[] d = diceNumDen(k);
-            int c = bestP == null ? 1 : d[0].multiply(bestQ).compareTo(bestP.multiply(d[1]));
+            T v = value.apply(k);
+            int c = best == null ? 1 : order.compare(v, best);
             if (c > 0) {
-                bestP = d[0];
-                bestQ = d[1];
+                best = v;
                 first = k;
                 last = k;
             } else if (c == 0) {
                 last = k;
             }
         }
-        diceP = bestP;
-        diceQ = bestQ;
-        diceFirstK = first;
-        diceLastK = last;
-
-        BigInteger bestA = null;
-        first = -1;
-        last = -1;
-        for (int k = 0; k <= n; k++) {
-            BigInteger a = accuracyNumerator(k); // common denominator n L
-            int c = bestA == null ? 1 : a.compareTo(bestA);
-            if (c > 0) {
-                bestA = a;
-                first = k;
-                last = k;
-            } else if (c == 0) {
-                last = k;
-            }
-        }
-        accFirstK = first;
-        accLastK = last;
-
-        selfCheck();
+        return new Best<>(best, first, last);
     }
 
     // ---- factories -----------------------------------------------------------------------------
