@@ -67,12 +67,7 @@ final class LidcCommand {
         if (dir == null) {
             throw new UsageException("no input DIR given");
         }
-        if (outDir == null) {
-            throw new UsageException("--out OUTDIR is required");
-        }
-        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
-            throw new UsageException("--out " + outDir + " is not a directory");
-        }
+        outDir = Options.outputFolder(outDir, "OUTDIR");
         if (!Files.isDirectory(dir)) {
             err.println("segopt lidc: " + dir + ": not a directory");
             return Main.EXIT_INPUT;

@@ -1,5 +1,6 @@
 package org.segopt.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.segopt.engine.Backends;
@@ -60,6 +61,20 @@ final class Options {
             throw new UsageException(name + " must be one of " + Backends.CHOICES + ", not '" + choice + "'");
         }
         return choice;
+    }
+
+    /**
+     * The {@code --out} folder of a command that writes several files: required (named
+     * {@code placeholder} in the message), and a folder if it exists.
+     */
+    static Path outputFolder(Path given, String placeholder) throws UsageException {
+        if (given == null) {
+            throw new UsageException("--out " + placeholder + " is required");
+        }
+        if (Files.exists(given) && !Files.isDirectory(given)) {
+            throw new UsageException("--out " + given + " is not a directory");
+        }
+        return given;
     }
 
     /** {@code argument} as a positional path; an unknown option is a usage error. */

@@ -76,12 +76,7 @@ final class ReportCommand {
         if ((layoutDir == null) == (manifest == null)) {
             throw new UsageException("give exactly one of --layout plastimatch DIR and --manifest FILE.csv");
         }
-        if (outDir == null) {
-            throw new UsageException("--out DIR is required");
-        }
-        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
-            throw new UsageException("--out " + outDir + " is not a directory");
-        }
+        outDir = Options.outputFolder(outDir, "DIR");
         Datasets.Listing listing;
         try {
             listing = layoutDir != null ? Datasets.plastimatch(layoutDir) : Datasets.manifest(manifest);

@@ -107,7 +107,10 @@ final class Passes implements PassBackend {
         return firstBad[0];
     }
 
-    /** Voxels per claimed range: about eight per thread (a chosen value, not tuned), aligned, at least {@link #MIN_CHUNK}. */
+    /**
+     * Voxels per claimed range: about eight ranges per thread (a chosen value, not tuned), aligned,
+     * at least {@link #MIN_CHUNK}.
+     */
     private long grain(long n) {
         long target = n / (8L * threads);
         return Math.max(MIN_CHUNK, (target + ALIGN - 1) / ALIGN * ALIGN);
