@@ -111,7 +111,7 @@ public final class Engine {
      * @throws IllegalArgumentException if m has no voxels
      */
     public Analysis analyze(Marginal m) {
-        Workspace w = solve(m, -1);
+        Workspace w = solve(m, -1, true);
         return w.solver.analysis(w.target);
     }
 
@@ -124,13 +124,13 @@ public final class Engine {
         if (volume < 0 || volume > m.voxels()) {
             throw new IllegalArgumentException("volume " + volume + " is outside 0.." + m.voxels());
         }
-        Workspace w = solve(m, volume);
+        Workspace w = solve(m, volume, true);
         return w.solver.analysis(w.target);
     }
 
     /** F_m, a_m and d_m at the histogram's breakpoints (see {@link Curves}). */
     public Curves curves(Marginal m) {
-        return solve(m, -1).solver.curves();
+        return solve(m, -1, false).solver.curves();
     }
 
     /**
@@ -171,7 +171,9 @@ public final class Engine {
      * refine on the way. For timing first calls; results do not depend on it.
      */
     public void forgetGuesses() {
-        workspaces.get().histogrammer.forgetGuesses();
+        Workspace w = workspaces.get();
+        w.histogrammer.forgetGuesses();
+        w.summarizer.forget();
     }
 
     /**
@@ -185,6 +187,7 @@ public final class Engine {
     /** What one analysis works in, kept per calling thread so that a call allocates no tables. */
     private static final class Workspace {
         final Histogrammer histogrammer;
+        final Summarizer summarizer;
         final LevelTable table = new LevelTable();
         final Solver solver = new Solver();
         final int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
@@ -192,15 +195,23 @@ public final class Engine {
 
         Workspace(PassBackend passes) {
             histogrammer = new Histogrammer(passes);
+            summarizer = new Summarizer(passes);
         }
     }
 
-    /** Histograms m, refines until every decision is exact, and leaves the solver ready in this thread's workspace. */
-    private Workspace solve(Marginal m, long volume) {
+    /**
+     * Leaves the solver of this thread's workspace ready with every decision exact: from one
+     * summary pass where it serves m and decides everything ({@code summary} allowed: the
+     * curves need histogram levels), else from histograms refined until nothing is unresolved.
+     */
+    private Workspace solve(Marginal m, long volume, boolean summary) {
         if (m.voxels() == 0) {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
         Workspace w = workspaces.get();
+        if (summary && w.summarizer.serves(m) && summarized(w, m, volume)) {
+            return w;
+        }
         w.histogrammer.histogram(m, w.table);
         w.solver.solve(w.table, null);
         BigInteger mass = w.solver.exactMass(); // over the first, smallest table; refinement keeps it
@@ -210,5 +221,20 @@ public final class Engine {
             w.solver.solve(w.table, mass);
         }
         return w;
+    }
+
+    /** Solves m from one summary pass; false if a decision fell outside its brackets. */
+    private static boolean summarized(Workspace w, Marginal m, long volume) {
+        if (!w.summarizer.summarize(m, w.table, volume, true)) {
+            return false;
+        }
+        w.solver.solve(w.table, null);
+        w.target = volume >= 0 ? volume : w.solver.defaultVolume();
+        if (w.solver.unresolved(w.target, w.unresolved) > 0) {
+            w.summarizer.forget();
+            return false;
+        }
+        w.summarizer.remember(m, w.solver.supDice() / 2, w.solver.valueAtVolume(w.target));
+        return true;
     }
 }

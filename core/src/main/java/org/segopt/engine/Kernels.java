@@ -57,6 +57,15 @@ interface Kernels {
     }
 
     /**
+     * Adds the float voxels [from, to) to {@code summary} (see {@link LevelSummary}): their exact
+     * mass, the volume and mass at and above each cut, the keys inside each bracket.
+     *
+     * @return the index of the first invalid voxel in the range, or −1 (the summary then holds
+     *         partial results)
+     */
+    long summarize(Marginal m, long from, long to, LevelSummary summary);
+
+    /**
      * Writes the selection {@code key > level, or key == level for the first quota such voxels of
      * the range} (lowest index first) for voxels [from, to) into {@code out}; {@code from} is a
      * multiple of 64 and so is {@code to} unless it is n, so chunks own whole words.

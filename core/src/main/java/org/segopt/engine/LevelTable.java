@@ -39,10 +39,22 @@ final class LevelTable {
     double[] lo = new double[16];
     double[] hi = new double[16];
     double[] sum = new double[16];
+    /**
+     * Whether the levels come from a {@link LevelSummary} ({@link #loadSummary}): then levels
+     * that are not exact are key ranges between the summary's cuts, with exact sums of their own
+     * ({@link #rangeSum}), and are never refined.
+     */
+    boolean fromSummary;
+    /** The exact sum of a summary's range level; null for every other level. */
+    ExactSum[] rangeSum = new ExactSum[16];
+    /** Reused sums for range levels (a summary has at most a few). */
+    private final ExactSum[] rangePool = new ExactSum[2 * (LevelSummary.MAX_CUTS + LevelSummary.MAX_BRACKETS) + 2];
+    private final ExactSum work = new ExactSum();
 
     /** The levels of a vote histogram ({@code hist[c]} voxels with c votes, c = 0..R). */
     void loadVotes(Marginal m, long[] hist) {
         marginal = m;
+        fromSummary = false;
         format = null;
         unit = 0;
         size = 0;
@@ -50,6 +62,7 @@ final class LevelTable {
         for (int c = m.raters(); c >= 0; c--) {
             if (hist[c] > 0) {
                 int i = append();
+                rangeSum[i] = null;
                 count[i] = hist[c];
                 keyLo[i] = c;
                 keyHi[i] = c;
@@ -67,6 +80,7 @@ final class LevelTable {
     void loadFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow) {
         marginal = m;
         format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
+        fromSummary = false;
         size = 0;
         // Valid keys end at 1.0, so no bin above its prefix can be occupied.
         int bins = occupied(counts, (int) (format.maxKey >>> (format.width - 16)) + 1);
@@ -81,6 +95,142 @@ final class LevelTable {
             sumHigh[p] = 0;
             sumLow[p] = 0;
         }
+    }
+
+    /**
+     * The levels of a float summary (see {@link LevelSummary}), its request's brackets sorted in
+     * place: every captured key becomes an exact level, and each key range between the cuts and
+     * brackets a level of its own with its exact count and sum. Decisions that fall inside such
+     * a range cannot be taken (the {@link Solver} reports it as unresolved).
+     *
+     * @throws IllegalStateException if the summary is inconsistent (a broken pass backend)
+     */
+    void loadSummary(Marginal m, LevelSummary s) {
+        requireNoCutInside(s);
+        marginal = m;
+        format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
+        fromSummary = true;
+        size = 0;
+        int pooled = 0;
+        int finest = ExactSum.VECTOR_GRIDS;
+        // Walk the boundaries from the top: after a boundary at key b, every voxel with key ≥ b is
+        // accounted for, `counted` of them with mass `known`.
+        long top = format.maxKey + 1;
+        long counted = 0;
+        ExactSum known = work;
+        known.clear();
+        for (int c = s.cutCount() - 1; c >= -1; c--) {
+            long cut = c < 0 ? 0 : s.cut(c);
+            long atOrAbove = c < 0 ? m.voxels() : s.above(c);
+            ExactSum massAbove = c < 0 ? s.mass() : s.aboveMass(c);
+            int bracket = bracketBelow(s, top);
+            if (bracket >= 0 && s.bracketLo(bracket) >= cut) {
+                // [lo, top) is a bracket: its keys, descending, as exact levels.
+                long[] keys = s.capturedKeys(bracket);
+                int n = s.capturedCount(bracket);
+                Arrays.sort(keys, 0, n);
+                for (int q = n - 1; q >= 0; ) {
+                    int r = q;
+                    while (r > 0 && keys[r - 1] == keys[q]) {
+                        r--;
+                    }
+                    if (keys[q] < s.bracketLo(bracket) || keys[q] >= top) {
+                        throw new IllegalStateException("a captured key lies outside its bracket: the pass backend is broken");
+                    }
+                    addExact(keys[q], q - r + 1, known);
+                    q = r - 1;
+                }
+                counted += n;
+                top = s.bracketLo(bracket);
+            }
+            // [cut, top): a range level.
+            long inRange = atOrAbove - counted;
+            if (inRange < 0) {
+                throw new IllegalStateException("a summary counted " + atOrAbove + " voxels at or above a cut with "
+                        + counted + " above it: the pass backend is broken");
+            }
+            if (inRange > 0) {
+                if (pooled == rangePool.length) {
+                    throw new IllegalStateException("too many range levels");
+                }
+                if (rangePool[pooled] == null) {
+                    rangePool[pooled] = new ExactSum();
+                }
+                ExactSum rangeMass = rangePool[pooled++];
+                rangeMass.set(massAbove);
+                rangeMass.subtract(known);
+                finest = Math.max(finest, rangeMass.finestGrid());
+                addRange(cut, top - 1, inRange, rangeMass);
+                known.set(massAbove);
+                counted = atOrAbove;
+            }
+            top = cut;
+        }
+        if (counted != m.voxels()) {
+            throw new IllegalStateException("a summary accounted for " + counted + " of " + m.voxels() + " voxels");
+        }
+        int smallest = size == 0 ? 0 : -format.exponent(keyLo[size - 1]);
+        unit = Math.max(0, Math.max(smallest, ExactSum.GRID_BITS * finest));
+    }
+
+    /** The request's shape this loader needs: each bracket ends at a cut, and no cut lies inside one. */
+    private static void requireNoCutInside(LevelSummary s) {
+        for (int j = 0; j < s.bracketCount(); j++) {
+            boolean endsAtCut = false;
+            for (int c = 0; c < s.cutCount(); c++) {
+                endsAtCut |= s.cut(c) == s.bracketHi(j);
+                if (s.cut(c) > s.bracketLo(j) && s.cut(c) < s.bracketHi(j)) {
+                    throw new IllegalArgumentException("cut " + s.cut(c) + " lies inside bracket " + j);
+                }
+            }
+            if (!endsAtCut) {
+                throw new IllegalArgumentException("bracket " + j + " does not end at a cut");
+            }
+        }
+    }
+
+    /** The bracket whose keys end just below {@code top}, or −1. */
+    private static int bracketBelow(LevelSummary s, long top) {
+        for (int j = 0; j < s.bracketCount(); j++) {
+            if (s.bracketHi(j) == top) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** Appends the exact level of {@code n} voxels at {@code key}, adding their mass to {@code known}. */
+    private void addExact(long key, long n, ExactSum known) {
+        int i = append();
+        count[i] = n;
+        rangeSum[i] = null;
+        keyLo[i] = key;
+        keyHi[i] = key;
+        restHigh[i] = 0;
+        restLow[i] = 0;
+        depth[i] = 0;
+        lo[i] = format.approximate(key);
+        hi[i] = lo[i];
+        sum[i] = n * lo[i];
+        for (long q = 0; q < n; q++) {
+            known.add(lo[i]);
+        }
+    }
+
+    /** Appends the range level of keys [first, last] holding {@code n} voxels of exact mass {@code mass}. */
+    private void addRange(long first, long last, long n, ExactSum mass) {
+        int i = append();
+        count[i] = n;
+        boolean zeros = mass.isZero(); // every voxel is 0
+        rangeSum[i] = zeros ? null : mass;
+        keyLo[i] = first;
+        keyHi[i] = zeros ? first : last;
+        restHigh[i] = 0;
+        restLow[i] = 0;
+        depth[i] = 0;
+        lo[i] = format.approximate(first);
+        hi[i] = format.approximate(keyHi[i]);
+        sum[i] = mass.approximate();
     }
 
     private final int[] occupied = new int[PassBackend.DIGITS];
@@ -118,6 +268,7 @@ final class LevelTable {
             sumLow = 0;
         }
         count[i] = n;
+        rangeSum[i] = null;
         keyLo[i] = first;
         keyHi[i] = last;
         restHigh[i] = sumHigh;
@@ -212,6 +363,7 @@ final class LevelTable {
         System.arraycopy(lo, from, lo, to, n);
         System.arraycopy(hi, from, hi, to, n);
         System.arraycopy(sum, from, sum, to, n);
+        System.arraycopy(rangeSum, from, rangeSum, to, n);
     }
 
     /** Occupied digits of one refinement table and their entries, ascending (reused). */
@@ -288,12 +440,17 @@ final class LevelTable {
             return total;
         }
         for (int i = from; i < to; ) {
+            if (rangeSum[i] != null) {
+                total = total.add(rangeSum[i].numerator(unit));
+                i++;
+                continue;
+            }
             int e = format.exponent(keyLo[i]);
             // Σ count · significand + Σ restLow as an unsigned 128-bit (high, low); Σ restHigh apart.
             long high = 0;
             long low = 0;
             long restHighSum = 0;
-            for (; i < to && format.exponent(keyLo[i]) == e; i++) {
+            for (; i < to && rangeSum[i] == null && format.exponent(keyLo[i]) == e; i++) {
                 long sig = format.significand(keyLo[i]);
                 long product = count[i] * sig;
                 high += Math.multiplyHigh(count[i], sig);
@@ -340,6 +497,7 @@ final class LevelTable {
             lo = Arrays.copyOf(lo, capacity);
             hi = Arrays.copyOf(hi, capacity);
             sum = Arrays.copyOf(sum, capacity);
+            rangeSum = Arrays.copyOf(rangeSum, capacity);
         }
     }
 }

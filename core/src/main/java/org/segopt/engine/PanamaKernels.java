@@ -545,6 +545,15 @@ final class PanamaKernels implements Kernels {
     // ---- selection -----------------------------------------------------------------------------
 
     @Override
+    public long summarize(Marginal m, long from, long to, LevelSummary summary) {
+        if (!PanamaSummary.supported()) {
+            return scalar.summarize(m, from, to, summary);
+        }
+        return m.encoding() == Encoding.FLOAT32 ? PanamaSummary.float32(m, from, to, summary, scalar)
+                : PanamaSummary.float64(m, from, to, summary, scalar);
+    }
+
+    @Override
     public void select(Marginal m, long from, long to, long level, long quota, BitMask out) {
         boolean u8Votes = m.encoding() == Encoding.VOTES
                 && (m.elementType() == ElementType.UINT8 || m.elementType() == ElementType.BOOL);

@@ -81,6 +81,26 @@ public interface PassBackend {
     }
 
     /**
+     * Whether {@link #summarize} runs here. Only then does the engine analyse float marginals
+     * from a summary (one pass whose cost does not grow with the number of distinct values);
+     * otherwise it uses histograms. Results are the same either way.
+     */
+    default boolean summarizes() {
+        return false;
+    }
+
+    /**
+     * Fills {@code summary}'s results (cleared by the caller) for every voxel of the float32 or
+     * float64 marginal m: exact mass, volume and mass at and above each cut, captured bracket keys.
+     *
+     * @return the index of the first invalid voxel, or −1
+     * @throws UnsupportedOperationException if {@link #summarizes()} is false
+     */
+    default long summarize(Marginal m, LevelSummary summary) {
+        throw new UnsupportedOperationException(name() + " has no summary pass");
+    }
+
+    /**
      * Writes into {@code out} the voxels with {@code key > level}, plus the first {@code quota}
      * voxels (lowest index first) with {@code key == level}.
      */

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.segopt.BitMask;
 import org.segopt.Marginal;
 
@@ -82,29 +84,44 @@ final class Passes implements PassBackend {
      * callers write straight into their tables instead.) A task stops at its first invalid voxel;
      * ranges are claimed in order, so the smallest index reported is the first invalid voxel.
      */
-    private long histogram(long n, long[][] into, HistogramPass pass, Merge merge) {
+    private long histogram(long n, long[][] into, RangePass<long[][]> pass, Merge merge) {
+        return claimRanges(n, () -> chunkTables(into), pass, own -> merge.into(own, into), into);
+    }
+
+    /**
+     * The claim loop of {@link #histogram} for any per-thread state: each pool thread takes its
+     * state from {@code own}, runs {@code pass} on ranges it claims, and merges under {@code lock}.
+     */
+    private <T> long claimRanges(long n, Supplier<T> own, RangePass<T> pass,
+                                 Consumer<T> merge, Object lock) {
         long grain = grain(n);
         AtomicLong next = new AtomicLong();
         long[] firstBad = {-1};
         List<Future<Long>> tasks = new ArrayList<>();
         for (long t = 0; t < Math.min(threads, (n + grain - 1) / grain); t++) {
             tasks.add(pool.submit(() -> {
-                long[][] own = chunkTables(into);
+                T state = own.get();
                 long bad = -1;
                 for (long from; bad < 0 && (from = next.getAndAdd(grain)) < n; ) {
-                    bad = pass.run(from, Math.min(n, from + grain), own);
+                    bad = pass.run(from, Math.min(n, from + grain), state);
                 }
-                synchronized (into) {
+                synchronized (lock) {
                     if (bad >= 0 && (firstBad[0] < 0 || bad < firstBad[0])) {
                         firstBad[0] = bad;
                     }
-                    merge.into(own, into);
+                    merge.accept(state);
                 }
                 return bad;
             }));
         }
         Tasks.join(tasks);
         return firstBad[0];
+    }
+
+    /** A pass over [from, to) into per-thread state. */
+    @FunctionalInterface
+    private interface RangePass<T> {
+        long run(long from, long to, T state);
     }
 
     /**
@@ -175,11 +192,6 @@ final class Passes implements PassBackend {
         return tables;
     }
 
-    @FunctionalInterface
-    private interface HistogramPass {
-        long run(long from, long to, long[][] tables);
-    }
-
     @Override
     public long countVotes(Marginal m, long[] hist, int length) {
         if (chunks(m.voxels()) <= 1) {
@@ -243,6 +255,26 @@ final class Passes implements PassBackend {
             return -1;
         }, (own, into) -> mergeOccupied(own, into, 0));
     }
+
+    @Override
+    public boolean summarizes() {
+        return true;
+    }
+
+    /** {@link Kernels#summarize} on every pool thread, each into its own summary, merged exactly. */
+    @Override
+    public long summarize(Marginal m, LevelSummary summary) {
+        if (chunks(m.voxels()) <= 1) {
+            return kernels.summarize(m, 0, m.voxels(), summary);
+        }
+        return claimRanges(m.voxels(), () -> {
+            LevelSummary own = threadSummaries.get();
+            own.setRequest(summary);
+            return own;
+        }, (from, to, own) -> kernels.summarize(m, from, to, own), summary::merge, summary);
+    }
+
+    private final ThreadLocal<LevelSummary> threadSummaries = ThreadLocal.withInitial(() -> new LevelSummary(0));
 
     /**
      * {@link Kernels#select}: chunks in parallel when every voxel at {@code level} is taken; with a

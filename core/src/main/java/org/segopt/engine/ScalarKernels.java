@@ -130,6 +130,48 @@ final class ScalarKernels implements Kernels {
         return -1;
     }
 
+    @Override
+    public long summarize(Marginal m, long from, long to, LevelSummary summary) {
+        MemorySegment s = m.segments().getFirst();
+        boolean swap = swap(m);
+        boolean f32 = m.encoding() == Encoding.FLOAT32;
+        for (long i = from; i < to; i++) {
+            long key;
+            if (f32) {
+                int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                int bits = swap ? Integer.reverseBytes(raw) : raw;
+                key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
+                if (key > F32_MAX) {
+                    return i;
+                }
+            } else {
+                long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
+                long bits = swap ? Long.reverseBytes(raw) : raw;
+                key = bits == Long.MIN_VALUE ? 0 : bits;
+                if (Long.compareUnsigned(key, F64_MAX) > 0) {
+                    return i;
+                }
+            }
+            summarizeKey(key, f32, summary);
+        }
+        return -1;
+    }
+
+    /** Adds one valid float key to a summary: the reference every summary kernel must equal. */
+    static void summarizeKey(long key, boolean f32, LevelSummary summary) {
+        double v = f32 ? Float.intBitsToFloat((int) key) : Double.longBitsToDouble(key);
+        summary.mass().add(v);
+        for (int c = 0; c < summary.cutCount() && key >= summary.cut(c); c++) {
+            summary.addAbove(c, 1);
+            summary.aboveMass(c).add(v);
+        }
+        for (int j = 0; j < summary.bracketCount(); j++) {
+            if (key >= summary.bracketLo(j) && key < summary.bracketHi(j)) {
+                summary.capture(j, key);
+            }
+        }
+    }
+
     /** Counts one float32 bit pattern in the top-level histogram; false if it is not in [0, 1]. */
     static boolean addFloat32(int bits, long[] counts, long[] sumLow) {
         int key = bits == Integer.MIN_VALUE ? 0 : bits; // -0.0 is 0

@@ -120,6 +120,12 @@ final class Solver {
      * inexact levels a decision may fall into: one whose inner boundaries might beat the best
      * Dice, one that may contain τ* or ½, or the one holding the {@code target}-th largest voxel.
      *
+     * <p>The first test is implied by the second (Dinkelbach): let D be the best boundary's Dice
+     * and t = D/2. Every set s has 2·Σ_s m − D·(|s| + M) ≤ Σ max(0, 2m − D) − D·M, with equality
+     * for s = {m > t}. When no level straddles t, {m > t} ends at a boundary, whose Dice is at
+     * most D, so that maximum is ≤ 0: no segmentation beats D. Summary tables rely on this alone
+     * (their range levels are wide); histogram tables keep the first test too.
+     *
      * @return how many
      */
     int unresolved(long target, int[] out) {
@@ -133,7 +139,10 @@ final class Solver {
             double sBefore = i == 0 ? 0 : prefix[i - 1];
             long c = t.count[i];
             // An inner boundary after j voxels has S ≤ sBefore + j·hi; the bound is monotone in j.
-            boolean mayBeatBest = !massZero && 2 * (sBefore + c * t.hi[i]) / (kBefore + c + mass) >= dice * (1 - eps);
+            // A summary's levels need no such test: once no level straddles τ = D/2 of the best
+            // boundary, D is sup D (see unresolved's Javadoc).
+            boolean mayBeatBest = !massZero && !t.fromSummary
+                    && 2 * (sBefore + c * t.hi[i]) / (kBefore + c + mass) >= dice * (1 - eps);
             boolean mayHoldTau = t.lo[i] <= tau * (1 + eps) && t.hi[i] >= tau * (1 - eps);
             boolean mayHoldHalf = t.lo[i] <= 0.5 && t.hi[i] >= 0.5;
             boolean holdsTarget = kBefore < target && target <= volume[i];
@@ -159,6 +168,11 @@ final class Solver {
     /** Volume after level i (0 for i = −1). */
     long volumeAfter(int i) {
         return i < 0 ? 0 : volume[i];
+    }
+
+    /** The value of the {@code target}-th largest voxel, approximately (NaN for target 0). */
+    double valueAtVolume(long target) {
+        return target <= 0 ? Double.NaN : t.lo[levelHolding(target)];
     }
 
     /** M, approximately. */

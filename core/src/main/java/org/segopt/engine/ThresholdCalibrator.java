@@ -16,6 +16,7 @@ import org.segopt.Marginal;
  */
 public final class ThresholdCalibrator {
     private final Histogrammer histogrammer;
+    private final Summarizer summarizer;
     private final LevelTable table = new LevelTable();
     private final Solver solver = new Solver();
     private final int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
@@ -33,7 +34,9 @@ public final class ThresholdCalibrator {
 
     /** A calibrator with the kernels of {@code engine}, on the calling thread. */
     public ThresholdCalibrator(Engine engine) {
-        this.histogrammer = new Histogrammer(new Passes(engine.kernels(), 1));
+        Passes passes = new Passes(engine.kernels(), 1);
+        this.histogrammer = new Histogrammer(passes);
+        this.summarizer = new Summarizer(passes);
     }
 
     /** Calibrates float32 probabilities; the same array passed again is wrapped without allocating. */
@@ -79,6 +82,7 @@ public final class ThresholdCalibrator {
      */
     public void forgetGuesses() {
         histogrammer.forgetGuesses();
+        summarizer.forget();
     }
 
     /**
@@ -91,16 +95,34 @@ public final class ThresholdCalibrator {
         return calibrate(m, result);
     }
 
+    /** Solves m from one summary pass (see {@link Summarizer}); false if a decision fell outside its brackets. */
+    private boolean summarized(Marginal m) {
+        if (!summarizer.summarize(m, table, -1, false)) {
+            return false;
+        }
+        solver.solve(table, null);
+        int greatest = solver.lastAboveDiceThreshold(false);
+        // The cut is the smallest value ≥ τ*: its level must be a value, not a range of the summary.
+        if (solver.unresolved(-1, unresolved) > 0 || (greatest >= 0 && !table.exact(greatest))) {
+            summarizer.forget();
+            return false;
+        }
+        summarizer.remember(m, solver.supDice() / 2, Double.NaN);
+        return true;
+    }
+
     /** Calibrates m into {@code into}, which it returns. */
     public Calibration calibrate(Marginal m, Calibration into) {
         if (m.voxels() == 0) {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
-        histogrammer.histogram(m, table);
-        solver.solve(table, null);
-        for (int k; (k = solver.unresolved(-1, unresolved)) > 0; ) {
-            histogrammer.refine(m, table, unresolved, k);
+        if (!summarizer.serves(m) || !summarized(m)) {
+            histogrammer.histogram(m, table);
             solver.solve(table, null);
+            for (int k; (k = solver.unresolved(-1, unresolved)) > 0; ) {
+                histogrammer.refine(m, table, unresolved, k);
+                solver.solve(table, null);
+            }
         }
         int greatest = solver.lastAboveDiceThreshold(false);
         into.voxels = m.voxels();

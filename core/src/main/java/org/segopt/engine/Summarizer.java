@@ -1,0 +1,254 @@
+package org.segopt.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.segopt.Encoding;
+import org.segopt.Marginal;
+
+/**
+ * Analyses float marginals from one summary pass (see {@link LevelSummary}) instead of histograms:
+ * it brackets the places where the decisions fall (τ* and the Theorem 4 cut; ½ is a fixed cut),
+ * runs the pass, and loads the {@link LevelTable} with exact levels inside the brackets and exact
+ * ranges between them. The {@link Solver} then either decides everything, and the call read the
+ * data once, or finds a decision inside a range (a bracket missed), and the caller falls back to
+ * histograms. Results never depend on the brackets, only the time does.
+ *
+ * <p>Where the brackets come from: the previous call's exact τ* and cut (a training loop, a
+ * benchmark), or else an estimate from a sample of 1/64 of the voxels, in blocks of 64 at
+ * positions jittered by a hash so that no stride lines up with image rows. Owns its tables and
+ * reuses them; not thread-safe.
+ */
+final class Summarizer {
+    /** Most voxels one bracket may capture (8 MB of keys; the buffers grow only as needed). */
+    static final int CAPACITY = 1 << 20;
+    /** Relative half-width of a bracket around the previous call's τ* or cut. */
+    private static final double GUESS_WIDTH = 0.015;
+    /** Relative half-width of the τ* bracket around a sample's estimate. */
+    private static final double SAMPLE_TAU_WIDTH = 0.03;
+    /** Voxels per sampled block, and one block sampled out of this many. */
+    private static final int SAMPLE_BLOCK = 64;
+    /** Below this many voxels the sample is the whole marginal. */
+    private static final long SAMPLE_ALL = 1 << 16;
+    /** The smallest cut a summary may have: values from 2^−28 on are exact on the first grid. */
+    private static final long MIN_CUT_F32 = Float.floatToRawIntBits(0x1p-28f);
+    private static final long MIN_CUT_F64 = Double.doubleToRawLongBits(0x1p-28);
+    /** Sample bins: the top 16 bits of the float32 pattern, 128 per binade, up to 1.0. */
+    private static final int BINS = (0x3F80_0000 >>> 16) + 1;
+
+    private final PassBackend passes;
+    private final LevelSummary summary = new LevelSummary(CAPACITY);
+    private final long[] cuts = new long[LevelSummary.MAX_CUTS];
+    private final long[] los = new long[LevelSummary.MAX_BRACKETS];
+    private final long[] his = new long[LevelSummary.MAX_BRACKETS];
+    private final long[] sampleCounts = new long[BINS];
+    private final double[] sampleSums = new double[BINS];
+
+    /** The previous call's exact τ* and cut value, or NaN; and the encoding they are of. */
+    private double lastTau = Double.NaN;
+    private double lastCut = Double.NaN;
+    private Encoding lastEncoding;
+
+    /** The estimates of the current call (see {@link #estimate}). */
+    private double tau;
+    private double cut;
+    private double cutLow;
+    private double cutHigh;
+
+    Summarizer(PassBackend passes) {
+        this.passes = passes;
+    }
+
+    /** Whether this summarizer serves m (float32 or float64, on a backend with a summary pass). */
+    boolean serves(Marginal m) {
+        Encoding e = m.encoding();
+        return (e == Encoding.FLOAT32 || e == Encoding.FLOAT64) && passes.summarizes();
+    }
+
+    /**
+     * Runs one summary pass of m and loads {@code table} from it, bracketing τ* and, for
+     * {@code volume} ≥ 0 or −1 (the default volume ⌊M + ½⌋) unless {@code cutNeeded} is false,
+     * the Theorem 4 cut.
+     *
+     * @return false when a bracket held too many voxels (the table is then not loaded)
+     * @throws org.segopt.InvalidMarginalException at the first voxel whose value is not in [0, 1]
+     */
+    boolean summarize(Marginal m, LevelTable table, long volume, boolean cutNeeded) {
+        boolean guessed = !Double.isNaN(lastTau) && lastEncoding == m.encoding()
+                && (!cutNeeded || !Double.isNaN(lastCut)) && volume < 0;
+        if (guessed) {
+            tau = lastTau;
+            cut = lastCut;
+            cutLow = cut * (1 - GUESS_WIDTH);
+            cutHigh = cut * (1 + GUESS_WIDTH);
+        } else {
+            estimate(m, volume);
+        }
+        double tauWidth = guessed ? GUESS_WIDTH : SAMPLE_TAU_WIDTH;
+        plan(Keys.format(m), tau * (1 - tauWidth), tau * (1 + tauWidth), cutNeeded ? cutLow : Double.NaN, cutHigh);
+        long bad = passes.summarize(m, summary);
+        if (bad >= 0) {
+            throw Validation.invalid(m, bad);
+        }
+        if (summary.overflowed()) {
+            forget();
+            return false;
+        }
+        table.loadSummary(m, summary);
+        return true;
+    }
+
+    /** Keeps a solved call's exact τ* and cut value (NaN if none) as the next call's brackets. */
+    void remember(Marginal m, double solvedTau, double solvedCut) {
+        lastEncoding = m.encoding();
+        lastTau = solvedTau;
+        lastCut = solvedCut;
+    }
+
+    /** Forgets the last call: the next one samples. */
+    void forget() {
+        lastTau = Double.NaN;
+        lastCut = Double.NaN;
+    }
+
+    /**
+     * Sets the request: cuts at ½ and just above it, brackets [tauLow, tauHigh) and (unless
+     * cutLow is NaN) [cutLow, cutHigh), merged where they overlap, each ending at a cut; no cut
+     * inside a bracket. Brackets below 2^−28 are left out (a Solver decision there falls back).
+     */
+    private void plan(FloatFormat f, double tauLow, double tauHigh, double cutLow, double cutHigh) {
+        long minCut = f == FloatFormat.F32 ? MIN_CUT_F32 : MIN_CUT_F64;
+        int brackets = 0;
+        brackets = addBracket(f, tauLow, tauHigh, minCut, brackets);
+        if (!Double.isNaN(cutLow)) {
+            brackets = addBracket(f, cutLow, cutHigh, minCut, brackets);
+        }
+        if (brackets == 2 && los[1] < his[0] && los[0] < his[1]) { // overlapping: one bracket
+            los[0] = Math.min(los[0], los[1]);
+            his[0] = Math.max(his[0], his[1]);
+            brackets = 1;
+        }
+        long half = f.ceilKey(org.segopt.Fraction.HALF);
+        int n = 0;
+        n = addCut(half, brackets, n);
+        n = addCut(half + 1, brackets, n);
+        for (int j = 0; j < brackets; j++) {
+            n = addCut(his[j], brackets, n);
+        }
+        java.util.Arrays.sort(cuts, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || cuts[i] != cuts[distinct - 1]) {
+                cuts[distinct++] = cuts[i];
+            }
+        }
+        summary.setCuts(cuts, distinct);
+        summary.setBrackets(los, his, brackets);
+    }
+
+    private int addBracket(FloatFormat f, double low, double high, long minCut, int brackets) {
+        long hi = Math.min(key(f, high) + 1, f.maxKey + 1);
+        if (!(low < high) || hi <= minCut) {
+            return brackets;
+        }
+        long lo = Math.min(key(f, Math.max(low, 0)), hi - 1);
+        los[brackets] = lo;
+        his[brackets] = Math.max(hi, minCut);
+        return brackets + 1;
+    }
+
+    /** Adds a cut unless it lies strictly inside a bracket (whose keys the pass captures anyway). */
+    private int addCut(long key, int brackets, int n) {
+        for (int j = 0; j < brackets; j++) {
+            if (key > los[j] && key < his[j]) {
+                return n;
+            }
+        }
+        cuts[n] = key;
+        return n + 1;
+    }
+
+    /** The key of the float nearest to x (x in [0, 1]). */
+    private static long key(FloatFormat f, double x) {
+        return f == FloatFormat.F32 ? Float.floatToRawIntBits((float) x) : Double.doubleToRawLongBits(x);
+    }
+
+    /**
+     * Estimates τ* and the cut at {@code volume} (the default when −1) from a sample: an
+     * approximate histogram on the top 16 bits of each sampled value's float32 pattern. The cut
+     * bracket spans the sample's values at three standard errors of the target rank either side.
+     */
+    private void estimate(Marginal m, long volume) {
+        long n = m.voxels();
+        MemorySegment s = m.segments().getFirst();
+        boolean f32 = m.encoding() == Encoding.FLOAT32;
+        ValueLayout.OfFloat floats = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(m.byteOrder());
+        ValueLayout.OfDouble doubles = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(m.byteOrder());
+        long step = n <= SAMPLE_ALL ? SAMPLE_BLOCK : (long) SAMPLE_BLOCK * SAMPLE_BLOCK;
+        long sampled = 0;
+        for (long group = 0; group * step < n; group++) {
+            long first = group * step + (step == SAMPLE_BLOCK ? 0 : jitter(group) * SAMPLE_BLOCK);
+            long end = Math.min(n, first + SAMPLE_BLOCK);
+            for (long i = first; i < end; i++) {
+                float v = f32 ? s.getAtIndex(floats, i) : (float) s.getAtIndex(doubles, i);
+                int bin = Float.floatToRawIntBits(v) >>> 16;
+                if (v >= 0 && bin < BINS) { // the pass reports invalid values; −0.0 is 0
+                    sampleCounts[bin]++;
+                    sampleSums[bin] += v;
+                }
+            }
+            sampled += Math.max(0, end - first);
+        }
+        double scale = sampled == 0 ? 0 : (double) n / sampled;
+        double mass = 0;
+        for (int b = 0; b < BINS; b++) {
+            mass += sampleSums[b];
+        }
+        mass *= scale;
+        double target = volume >= 0 ? volume : Math.floor(mass + 0.5);
+        // Three standard errors of the sample's count at the target rank, and of the mass.
+        double spread = 3 * Math.sqrt(Math.max(1, target * scale)) + 0.02 * target;
+        double k = 0;
+        double sum = 0;
+        double best = 0;
+        tau = Double.NaN;
+        cutLow = Double.NaN;
+        cutHigh = Double.NaN;
+        cut = Double.NaN;
+        for (int b = BINS - 1; b >= 0; b--) {
+            long c = sampleCounts[b];
+            if (c == 0) {
+                continue;
+            }
+            double lo = Float.intBitsToFloat(b << 16);
+            double hi = Float.intBitsToFloat((b << 16) | 0xFFFF);
+            double before = k;
+            k += c * scale;
+            sum += sampleSums[b] * scale;
+            double d = 2 * sum / (k + mass);
+            if (d > best) {
+                best = d;
+                tau = d / 2;
+            }
+            if (before < target + spread && k >= target - spread && target > 0) {
+                cutHigh = Double.isNaN(cutHigh) ? hi : cutHigh;
+                cutLow = lo;
+            }
+            if (before < target && k >= target) {
+                cut = (lo + hi) / 2;
+            }
+            sampleCounts[b] = 0;
+            sampleSums[b] = 0;
+        }
+        if (Double.isNaN(tau)) { // an all-zero sample: ½ decides, and a pass proves M = 0 or falls back
+            tau = 0.5;
+        }
+    }
+
+    /** Which of the {@value #SAMPLE_BLOCK} blocks of a group is sampled (a 64-bit mix of the group). */
+    private static long jitter(long group) {
+        long z = group * 0x9E37_79B9_7F4A_7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return (z ^ (z >>> 31)) & (SAMPLE_BLOCK - 1);
+    }
+}

@@ -1,0 +1,379 @@
+package org.segopt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.segopt.Analysis;
+import org.segopt.BitMask;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+
+/**
+ * The summary pass and the engine's analysis from it: the kernels agree with the scalar
+ * reference bit for bit, and analyses (including those where a bracket misses and the engine
+ * falls back to histograms) equal the exact sort-based reference and the histogram-only engine.
+ * Every case is drawn from a seed printed in its name.
+ */
+class SummaryPassTest {
+    /** The engine's passes without a summary pass: analyses from histograms only, the oracle. */
+    private static final Engine HISTOGRAMS = Engine.of(new HistogramsOnly(new Passes(new ScalarKernels(), 1)));
+    private static final Engine PARALLEL = Engine.parallel(2);
+
+    static Stream<Long> seeds() {
+        return LongStream.range(0, 60).boxed();
+    }
+
+    // ---- ExactSum -------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void exactSumsEqualBigDecimalSumsInAnyOrder(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = 1 + r.nextInt(5000);
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = anyUnitDouble(r);
+        }
+        ExactSum forward = new ExactSum();
+        BigDecimal exact = BigDecimal.ZERO;
+        for (double v : values) {
+            forward.add(v);
+            exact = exact.add(new BigDecimal(v));
+        }
+        ExactSum backward = new ExactSum();
+        for (int i = n - 1; i >= 0; i--) {
+            backward.add(values[i]);
+        }
+        assertEquals(forward, backward, "seed " + seed);
+        int unit = ExactSum.GRID_BITS * ExactSum.GRIDS;
+        assertEquals(exact.multiply(new BigDecimal(java.math.BigInteger.ONE.shiftLeft(unit))).toBigIntegerExact(),
+                forward.numerator(unit), "seed " + seed);
+    }
+
+    // ---- kernels ------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void vectorAndParallelSummariesEqualTheScalarOne(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        boolean f64 = r.nextBoolean();
+        ByteOrder order = r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+        double[] values = softValues(r, 1 + r.nextInt(300_000));
+        Marginal m = marginal(values, f64, order);
+        LevelSummary request = randomRequest(r, f64);
+        LevelSummary scalar = summarize(new Passes(new ScalarKernels(), 1), m, request);
+        if (PanamaSummary.supported()) {
+            assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 1), m, request), "simd, seed " + seed);
+        }
+        assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 3), m, request), "3 threads, seed " + seed);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyKernelReportsTheFirstInvalidVoxel(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        boolean f64 = r.nextBoolean();
+        double[] values = softValues(r, 1 + r.nextInt(100_000));
+        int bad = r.nextInt(values.length);
+        // The smallest negative value and the next value above 1 of the element type.
+        double tinyNegative = f64 ? -Double.MIN_VALUE : -Float.MIN_VALUE;
+        double aboveOne = f64 ? Math.nextUp(1.0) : Math.nextUp(1.0f);
+        double[] invalid = {Double.NaN, -0.25, 1.5, Double.POSITIVE_INFINITY, tinyNegative, aboveOne};
+        values[bad] = invalid[r.nextInt(invalid.length)];
+        if (r.nextBoolean() && bad + 1 < values.length) {
+            values[bad + 1 + r.nextInt(values.length - bad - 1)] = -1; // a later one too
+        }
+        Marginal m = marginal(values, f64, ByteOrder.nativeOrder());
+        LevelSummary request = randomRequest(r, f64);
+        for (PassBackend b : new PassBackend[] {new Passes(new ScalarKernels(), 1), new Passes(new PanamaKernels(), 1),
+                new Passes(new PanamaKernels(), 3)}) {
+            LevelSummary s = new LevelSummary(Summarizer.CAPACITY);
+            s.setRequest(request);
+            assertEquals(bad, b.summarize(m, s), b.name() + ", seed " + seed);
+        }
+        InvalidMarginalException e = assertThrows(InvalidMarginalException.class, () -> PARALLEL.analyze(m));
+        assertEquals(bad, e.voxel(), "seed " + seed);
+    }
+
+    // ---- analyses -----------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void analysesOfSoftMarginalsEqualTheExactReference(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] values = softValues(r, 1 + r.nextInt(r.nextBoolean() ? 2000 : 200_000));
+        if (r.nextInt(3) == 0) {
+            plantTies(r, values);
+        }
+        boolean f64 = r.nextBoolean();
+        Marginal m = marginal(values, f64, r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        Analysis expected = HISTOGRAMS.analyze(m);
+        if (values.length <= 20_000) {
+            ExactReference ref = f64 ? ExactReference.ofDoubles(values) : ExactReference.ofFloats(floats(values));
+            assertEquals(ref.analysis(), expected, "oracle disagrees, seed " + seed);
+        }
+        Engine[] engines = {Engine.scalar(), Engine.simd(), PARALLEL};
+        for (Engine e : engines) {
+            e.forgetGuesses();
+            assertEquals(expected, e.analyze(m), e.backend() + " first call, seed " + seed);
+            assertEquals(expected, e.analyze(m), e.backend() + " repeated call, seed " + seed);
+        }
+        long volume = r.nextLong(values.length + 1);
+        assertEquals(HISTOGRAMS.analyze(m, volume), PARALLEL.analyze(m, volume), "volume " + volume + ", seed " + seed);
+        for (org.segopt.Segmentation which : org.segopt.Segmentation.values()) {
+            Analysis a = PARALLEL.analyze(m);
+            assertSameMask(HISTOGRAMS.segment(m, expected, which), PARALLEL.segment(m, a, which), m,
+                    which + ", seed " + seed);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aGuessFromAnotherMarginalMissesAndFallsBackExactly(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Engine e = r.nextBoolean() ? Engine.simd() : PARALLEL;
+        e.forgetGuesses();
+        for (int call = 0; call < 4; call++) {
+            double[] values = softValues(r, 1 + r.nextInt(100_000));
+            if (call % 2 == 1) {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] *= 0.25; // τ* moves far from the previous call's bracket
+                }
+            }
+            Marginal m = marginal(values, r.nextBoolean(), ByteOrder.nativeOrder());
+            assertEquals(HISTOGRAMS.analyze(m), e.analyze(m), "call " + call + ", seed " + seed);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void calibrationsEqualTheAnalysis(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        ThresholdCalibrator calibrator = new ThresholdCalibrator();
+        for (int call = 0; call < 3; call++) {
+            double[] values = softValues(r, 1 + r.nextInt(50_000));
+            if (r.nextBoolean()) {
+                plantTies(r, values);
+            }
+            float[] f = floats(values);
+            Analysis a = HISTOGRAMS.analyze(Marginal.ofFloats(f));
+            Calibration c = calibrator.calibrate(f);
+            assertEquals(a.dice().greatestVolume(), c.diceGreatestVolume(), "seed " + seed);
+            assertEquals(a.dice().leastVolume(), c.diceLeastVolume(), "seed " + seed);
+            assertEquals(a.accuracy().greatestVolume(), c.accuracyGreatestVolume(), "seed " + seed);
+            assertEquals(a.accuracy().leastVolume(), c.accuracyLeastVolume(), "seed " + seed);
+            float smallestAbove = Float.POSITIVE_INFINITY;
+            for (float v : f) {
+                if (v > 0 && FloatFormat.F32.value(Float.floatToRawIntBits(v)).compareTo(a.dice().threshold()) >= 0) {
+                    smallestAbove = Math.min(smallestAbove, v);
+                }
+            }
+            assertEquals(smallestAbove, (float) c.cut(), "seed " + seed);
+        }
+    }
+
+    @Test
+    void aTieAtTauStarIsFreeInTheSummaryPath() {
+        // a ones, 8a quarters, b × (one 1 and sixteen 1/8), zeros: τ* = 1/4 exactly, V^D = [#{m > ¼}, #{m ≥ ¼}].
+        int a = 300;
+        int b = 200;
+        double[] values = new double[a + 8 * a + 17 * b + 50_000];
+        int i = 0;
+        for (int k = 0; k < a; k++) {
+            values[i++] = 1;
+        }
+        for (int k = 0; k < 8 * a; k++) {
+            values[i++] = 0.25;
+        }
+        for (int k = 0; k < b; k++) {
+            values[i++] = 1;
+            for (int q = 0; q < 16; q++) {
+                values[i++] = 0.125;
+            }
+        }
+        shuffle(new SplittableRandom(7), values);
+        Marginal m = marginal(values, false, ByteOrder.nativeOrder());
+        Analysis analysis = PARALLEL.analyze(m);
+        assertEquals(org.segopt.Fraction.of(1, 4), analysis.dice().threshold());
+        assertEquals(a + b, analysis.dice().leastVolume());
+        assertEquals(9L * a + b, analysis.dice().greatestVolume());
+        assertEquals(HISTOGRAMS.analyze(m), analysis);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** A network-like marginal: sigmoid of noisy logits, every value fractional, many tiny. */
+    static double[] softValues(SplittableRandom r, int n) {
+        double scale = 1 + 4 * r.nextDouble();
+        double noise = r.nextDouble() * 1.5;
+        double inside = 0.01 + 0.2 * r.nextDouble();
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            double distance = r.nextDouble() < inside ? -30 * r.nextDouble() : 60 * r.nextDouble() * r.nextDouble() * 4;
+            double logit = -distance / scale + noise * r.nextGaussian();
+            values[i] = 1 / (1 + Math.exp(-logit));
+        }
+        int specials = r.nextInt(4);
+        for (int k = 0; k < specials * 3 && n > 0; k++) {
+            double[] special = {0.0, -0.0, 1.0, 0.5, Double.MIN_VALUE, Float.MIN_VALUE, 0x1p-120, 0x1p-28, 0x1p-1000};
+            values[r.nextInt(n)] = special[r.nextInt(special.length)];
+        }
+        return values;
+    }
+
+    /** Copies some values onto many voxels: ties at whatever τ*, ½ or cut they land on. */
+    static void plantTies(SplittableRandom r, double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        for (int k = 0; k < 3; k++) {
+            double v = k == 0 ? 0.5 : sorted[sorted.length - 1 - r.nextInt(Math.max(1, sorted.length / 10))];
+            int copies = 1 + r.nextInt(Math.max(1, values.length / 20));
+            for (int c = 0; c < copies; c++) {
+                values[r.nextInt(values.length)] = v;
+            }
+        }
+    }
+
+    private static double anyUnitDouble(SplittableRandom r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> r.nextDouble();
+            case 1 -> Math.scalb(1 + r.nextDouble(), -r.nextInt(1075));
+            case 2 -> Double.longBitsToDouble(r.nextLong(0x3FF0_0000_0000_0001L));
+            default -> Float.intBitsToFloat(r.nextInt(0x3F80_0001));
+        };
+    }
+
+    private static void shuffle(SplittableRandom r, double[] values) {
+        for (int i = values.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            double t = values[i];
+            values[i] = values[j];
+            values[j] = t;
+        }
+    }
+
+    static float[] floats(double[] values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return f;
+    }
+
+    /** The values as float32 or float64 in native memory of the given byte order (odd offset: unaligned). */
+    static Marginal marginal(double[] values, boolean f64, ByteOrder order) {
+        int size = f64 ? 8 : 4;
+        MemorySegment s = Arena.ofAuto().allocate((long) values.length * size + size, 8).asSlice(size);
+        for (int i = 0; i < values.length; i++) {
+            if (f64) {
+                s.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order), i, values[i]);
+            } else {
+                s.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(order), i, (float) values[i]);
+            }
+        }
+        return f64 ? Marginal.ofDoubles(s, order) : Marginal.ofFloats(s, order);
+    }
+
+    /** Cuts and brackets at random keys, including ½, 2^−28 and keys of the data's range. */
+    private static LevelSummary randomRequest(SplittableRandom r, boolean f64) {
+        FloatFormat f = f64 ? FloatFormat.F64 : FloatFormat.F32;
+        long min = f64 ? Double.doubleToRawLongBits(0x1p-28) : Float.floatToRawIntBits(0x1p-28f);
+        long[] keys = r.longs(3, min, f.maxKey + 2).sorted().distinct().toArray();
+        LevelSummary s = new LevelSummary(Summarizer.CAPACITY);
+        s.setCuts(keys, keys.length);
+        long lo = r.nextLong(0, keys[0]);
+        s.setBrackets(new long[] {lo}, new long[] {keys[0]}, 1);
+        return s;
+    }
+
+    private static LevelSummary summarize(PassBackend b, Marginal m, LevelSummary request) {
+        LevelSummary s = new LevelSummary(Summarizer.CAPACITY);
+        s.setRequest(request);
+        assertEquals(-1, b.summarize(m, s));
+        return s;
+    }
+
+    private static void assertSameSummary(LevelSummary expected, LevelSummary actual, String what) {
+        assertEquals(expected.mass(), actual.mass(), what);
+        for (int c = 0; c < expected.cutCount(); c++) {
+            assertEquals(expected.above(c), actual.above(c), what + " cut " + c);
+            assertEquals(expected.aboveMass(c), actual.aboveMass(c), what + " cut " + c);
+        }
+        for (int j = 0; j < expected.bracketCount(); j++) {
+            assertArrayEquals(sortedKeys(expected, j), sortedKeys(actual, j), what + " bracket " + j);
+        }
+        assertTrue(!actual.overflowed(), what);
+    }
+
+    private static long[] sortedKeys(LevelSummary s, int j) {
+        long[] keys = Arrays.copyOf(s.capturedKeys(j), s.capturedCount(j));
+        Arrays.sort(keys);
+        return keys;
+    }
+
+    /** Equal masks, or a message naming the first voxel where they differ and its value. */
+    private static void assertSameMask(BitMask expected, BitMask actual, Marginal m, String what) {
+        boolean[] e = ExactReference.bits(expected);
+        boolean[] a = ExactReference.bits(actual);
+        int i = Arrays.mismatch(e, a);
+        if (i >= 0) {
+            MemorySegment s = m.segments().getFirst();
+            double v = m.elementType().valueAt(s, m.byteOrder(), i);
+            throw new AssertionError(what + ": masks differ first at voxel " + i + " of " + e.length + " (m = " + v
+                    + ", " + m.byteOrder() + ", expected " + e[i] + ")");
+        }
+    }
+
+    /** A pass backend without a summary pass. */
+    private record HistogramsOnly(PassBackend passes) implements PassBackend {
+        @Override
+        public String name() {
+            return "histograms-only";
+        }
+
+        @Override
+        public int threads() {
+            return 1;
+        }
+
+        @Override
+        public long countVotes(Marginal m, long[] hist, int length) {
+            return passes.countVotes(m, hist, length);
+        }
+
+        @Override
+        public long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+            return passes.countFloats(m, counts, sumHigh, sumLow, ranges);
+        }
+
+        @Override
+        public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
+                                 long[] sumLow, long[] occupied, BlockRanges ranges) {
+            passes.refineFloats(m, shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+        }
+
+        @Override
+        public void select(Marginal m, long level, long quota, BitMask out) {
+            passes.select(m, level, quota, out);
+        }
+
+        @Override
+        public long readPass(Marginal m) {
+            return passes.readPass(m);
+        }
+    }
+}
