@@ -55,127 +55,223 @@ final class PanamaSummary {
         MemorySegment seg = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         long lowest = s.lowestKey();
+        long[] grids = GRID_SUMS.get();
         long start = from;
         for (; start + BLOCK <= to; start += BLOCK) {
-            IntVector max = IntVector.broadcast(INTS, 0);
-            IntVector negative = IntVector.broadcast(INTS, Integer.MIN_VALUE);
-            LongVector g1 = LongVector.zero(LONGS);
-            LongVector g2 = LongVector.zero(LONGS);
-            LongVector g3 = LongVector.zero(LONGS);
-            for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
-                FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
-                IntVector bits = f.reinterpretAsInts();
-                max = max.max(bits);
-                // bits ^ sign is ≤ 0 for valid values (−0.0 gives 0), the magnitude of a negative one.
-                negative = negative.max(bits.lanewise(VectorOperators.XOR, Integer.MIN_VALUE));
-                // The two halves, written out: convertShape's part must be a constant to compile to one instruction.
-                DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
-                DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
-                DoubleVector y0 = x0.add(MAGIC);
-                DoubleVector y1 = x1.add(MAGIC);
-                g1 = g1.add(y0.reinterpretAsLongs()).add(y1.reinterpretAsLongs());
-                DoubleVector r0 = x0.sub(y0.sub(MAGIC)).mul(SCALE);
-                DoubleVector r1 = x1.sub(y1.sub(MAGIC)).mul(SCALE);
-                DoubleVector z0 = r0.add(MAGIC);
-                DoubleVector z1 = r1.add(MAGIC);
-                g2 = g2.add(z0.reinterpretAsLongs()).add(z1.reinterpretAsLongs());
-                g3 = g3.add(r0.sub(z0.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs())
-                        .add(r1.sub(z1.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs());
-            }
-            int top = max.reduceLanes(VectorOperators.MAX);
-            if (top > F32_ONE || negative.reduceLanes(VectorOperators.MAX) > 0) {
+            int top = massOfBlock32(seg, order, start, grids);
+            if (top > F32_ONE || grids[0] > 0) {
                 return scalar.summarize(m, start, start + BLOCK, s); // reports the first invalid voxel
             }
-            addGrids(s.mass(), BLOCK, g1, g2, g3);
+            addGrids(s.mass(), BLOCK, grids);
             if (top >= lowest) {
-                cutsAndBrackets32(seg, order, start, top, s);
+                cutsAndBrackets32(seg, order, start, top, (int) grids[4], grids, s);
             }
         }
         return start < to ? scalar.summarize(m, start, to, s) : -1;
     }
 
-    /** The second loops over a valid float32 block whose largest key is {@code top}. */
-    private static void cutsAndBrackets32(MemorySegment seg, ByteOrder order, long start, int top, LevelSummary s) {
-        for (int c = 0; c < s.cutCount() && s.cut(c) <= top; c++) {
-            double cut = Float.intBitsToFloat((int) s.cut(c)) * SCALE;
-            LongVector sum = LongVector.zero(LONGS);
-            long count = 0;
-            for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
-                FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
-                DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
-                DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
-                VectorMask<Double> in0 = x0.compare(VectorOperators.GE, cut);
-                VectorMask<Double> in1 = x1.compare(VectorOperators.GE, cut);
-                sum = sum.add(x0.add(MAGIC).reinterpretAsLongs(), in0.cast(LONGS))
-                        .add(x1.add(MAGIC).reinterpretAsLongs(), in1.cast(LONGS));
-                count += in0.trueCount() + in1.trueCount();
+    /** Per thread: a block's largest "negative" lane, its three grid lane sums and its smallest pattern. */
+    private static final ThreadLocal<long[]> GRID_SUMS = ThreadLocal.withInitial(() -> new long[5]);
+
+    /**
+     * The first loop over a float32 block: returns its largest bit pattern (signed) and writes
+     * into {@code out} the largest value of bits ^ sign (positive iff a value is negative, −0.0
+     * aside), the three grid lane sums (each carrying 1.5 · 2^52 per value) and the smallest bit
+     * pattern (signed: −0.0 is the most negative). A method of its
+     * own so that the compiler keeps every vector in registers.
+     */
+    private static int massOfBlock32(MemorySegment seg, ByteOrder order, long start, long[] out) {
+        IntVector max = IntVector.broadcast(INTS, 0);
+        IntVector min = IntVector.broadcast(INTS, Integer.MAX_VALUE);
+        IntVector negative = IntVector.broadcast(INTS, Integer.MIN_VALUE);
+        LongVector g1 = LongVector.zero(LONGS);
+        LongVector g2 = LongVector.zero(LONGS);
+        LongVector g3 = LongVector.zero(LONGS);
+        for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
+            FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
+            IntVector bits = f.reinterpretAsInts();
+            max = max.max(bits);
+            min = min.min(bits);
+            negative = negative.max(bits.lanewise(VectorOperators.XOR, Integer.MIN_VALUE));
+            // The two halves, written out: convertShape's part must be a constant to compile to one instruction.
+            DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
+            DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
+            DoubleVector y0 = x0.add(MAGIC); // round(x) + MAGIC
+            DoubleVector y1 = x1.add(MAGIC);
+            g1 = g1.add(y0.reinterpretAsLongs()).add(y1.reinterpretAsLongs());
+            DoubleVector r0 = x0.sub(y0.sub(MAGIC)).mul(SCALE); // (x − round(x)) · 2^51, exact
+            DoubleVector r1 = x1.sub(y1.sub(MAGIC)).mul(SCALE);
+            DoubleVector z0 = r0.add(MAGIC);
+            DoubleVector z1 = r1.add(MAGIC);
+            g2 = g2.add(z0.reinterpretAsLongs()).add(z1.reinterpretAsLongs());
+            g3 = g3.add(r0.sub(z0.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs())
+                    .add(r1.sub(z1.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs());
+        }
+        out[0] = negative.reduceLanes(VectorOperators.MAX);
+        out[1] = g1.reduceLanes(VectorOperators.ADD);
+        out[2] = g2.reduceLanes(VectorOperators.ADD);
+        out[3] = g3.reduceLanes(VectorOperators.ADD);
+        out[4] = min.reduceLanes(VectorOperators.MIN);
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * The second loops over a valid float32 block whose keys lie in [bottom, top] (bottom signed:
+     * negative for −0.0) and whose grid lane sums are {@code grids[1..3]}: a cut below the whole
+     * block takes all of it without a loop; a bracket that meets the block is captured in a loop
+     * that also counts the cut at its upper end; the other cuts go two to a loop.
+     */
+    private static void cutsAndBrackets32(MemorySegment seg, ByteOrder order, long start, int top, int bottom,
+                                          long[] grids, LevelSummary s) {
+        long g1 = grids[1];
+        long g2 = grids[2];
+        long g3 = grids[3];
+        int done = 0; // bit c: cut c is counted
+        for (int c = 0; c < s.cutCount(); c++) {
+            if (s.cut(c) > top) {
+                done |= 1 << c; // nothing of the block is at or above it
+            } else if (bottom >= s.cut(c)) {
+                s.addAbove(c, BLOCK);
+                ExactSum above = s.aboveMass(c);
+                long offset = BLOCK * MAGIC_BITS;
+                above.addPart(1, g1 - offset);
+                above.addPart(2, g2 - offset);
+                above.addPart(3, g3 - offset);
+                above.normalize();
+                done |= 1 << c;
             }
-            s.addAbove(c, count);
-            // Values ≥ 2^−28 are multiples of 2^−51: the first grid holds them exactly.
-            s.aboveMass(c).addPart(1, sum.reduceLanes(VectorOperators.ADD) - count * MAGIC_BITS);
-            s.aboveMass(c).normalize();
         }
         for (int j = 0; j < s.bracketCount(); j++) {
-            if (s.bracketLo(j) > top) {
+            if (s.bracketLo(j) > top || (bottom >= 0 && bottom >= s.bracketHi(j))) {
                 continue;
             }
-            float lo = Float.intBitsToFloat((int) s.bracketLo(j));
-            float hi = Float.intBitsToFloat((int) s.bracketHi(j));
-            for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
-                FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
-                VectorMask<Float> in = f.compare(VectorOperators.GE, lo).and(f.compare(VectorOperators.LT, hi));
-                if (in.anyTrue()) {
-                    IntVector bits = f.reinterpretAsInts();
-                    for (int lane = 0; lane < FLOATS.length(); lane++) {
-                        if (in.laneIsSet(lane)) {
-                            int b = bits.lane(lane);
-                            s.capture(j, b == Integer.MIN_VALUE ? 0 : b);
-                        }
+            int c = cutAt(s, s.bracketHi(j));
+            boolean counts = c >= 0 && (done & (1 << c)) == 0;
+            long count = bracketOfBlock32(seg, order, start, j, counts ? s.cut(c) : F32_ONE + 1, grids, s);
+            if (counts) {
+                addCut(s, c, count, grids[1]);
+                done |= 1 << c;
+            }
+        }
+        for (int c = 0; c < s.cutCount(); c++) {
+            if ((done & (1 << c)) != 0) {
+                continue;
+            }
+            int d = c + 1;
+            while (d < s.cutCount() && (done & (1 << d)) != 0) {
+                d++;
+            }
+            long other = d < s.cutCount() ? s.cut(d) : F32_ONE + 1;
+            long count = cutsOfBlock32(seg, order, start, s.cut(c), other, grids);
+            addCut(s, c, count, grids[1]);
+            done |= 1 << c;
+            if (d < s.cutCount()) {
+                addCut(s, d, grids[4], grids[2]);
+                done |= 1 << d;
+            }
+        }
+    }
+
+    /** The index of the cut at {@code key}, or −1. */
+    private static int cutAt(LevelSummary s, long key) {
+        for (int c = 0; c < s.cutCount(); c++) {
+            if (s.cut(c) == key) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /** Adds a block's count and first-grid lane sum (values ≥ 2^−28 are multiples of 2^−51) to cut c. */
+    private static void addCut(LevelSummary s, int c, long count, long laneSum) {
+        s.addAbove(c, count);
+        s.aboveMass(c).addPart(1, laneSum - count * MAGIC_BITS);
+        s.aboveMass(c).normalize();
+    }
+
+    /**
+     * Counts a block's values at or above the keys a and b; returns a's count, writes b's into
+     * {@code out[4]} and their first-grid lane sums into {@code out[1]}, {@code out[2]}.
+     */
+    private static long cutsOfBlock32(MemorySegment seg, ByteOrder order, long start, long a, long b, long[] out) {
+        double cutA = Float.intBitsToFloat((int) a) * SCALE;
+        double cutB = Float.intBitsToFloat((int) b) * SCALE;
+        LongVector sumA = LongVector.zero(LONGS);
+        LongVector sumB = LongVector.zero(LONGS);
+        long countA = 0;
+        long countB = 0;
+        for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
+            FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
+            DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
+            DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
+            LongVector y0 = x0.add(MAGIC).reinterpretAsLongs();
+            LongVector y1 = x1.add(MAGIC).reinterpretAsLongs();
+            VectorMask<Long> a0 = x0.compare(VectorOperators.GE, cutA).cast(LONGS);
+            VectorMask<Long> a1 = x1.compare(VectorOperators.GE, cutA).cast(LONGS);
+            VectorMask<Long> b0 = x0.compare(VectorOperators.GE, cutB).cast(LONGS);
+            VectorMask<Long> b1 = x1.compare(VectorOperators.GE, cutB).cast(LONGS);
+            sumA = sumA.add(y0, a0).add(y1, a1);
+            sumB = sumB.add(y0, b0).add(y1, b1);
+            countA += a0.trueCount() + a1.trueCount();
+            countB += b0.trueCount() + b1.trueCount();
+        }
+        out[1] = sumA.reduceLanes(VectorOperators.ADD);
+        out[2] = sumB.reduceLanes(VectorOperators.ADD);
+        out[4] = countB;
+        return countA;
+    }
+
+    /**
+     * Captures the keys of a block's values inside bracket j and counts those at or above
+     * {@code cut} (its upper end, or past 1 for none); writes their first-grid lane sum into
+     * {@code out[1]} and returns their count.
+     */
+    private static long bracketOfBlock32(MemorySegment seg, ByteOrder order, long start, int j, long cut,
+                                         long[] out, LevelSummary s) {
+        float lo = Float.intBitsToFloat((int) s.bracketLo(j));
+        float hi = Float.intBitsToFloat((int) s.bracketHi(j));
+        double scaledCut = Float.intBitsToFloat((int) cut) * SCALE;
+        LongVector sum = LongVector.zero(LONGS);
+        long count = 0;
+        for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
+            FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
+            DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
+            DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
+            VectorMask<Long> a0 = x0.compare(VectorOperators.GE, scaledCut).cast(LONGS);
+            VectorMask<Long> a1 = x1.compare(VectorOperators.GE, scaledCut).cast(LONGS);
+            sum = sum.add(x0.add(MAGIC).reinterpretAsLongs(), a0).add(x1.add(MAGIC).reinterpretAsLongs(), a1);
+            count += a0.trueCount() + a1.trueCount();
+            VectorMask<Float> in = f.compare(VectorOperators.GE, lo).and(f.compare(VectorOperators.LT, hi));
+            if (in.anyTrue()) {
+                IntVector bits = f.reinterpretAsInts();
+                for (int lane = 0; lane < FLOATS.length(); lane++) {
+                    if (in.laneIsSet(lane)) {
+                        int b = bits.lane(lane);
+                        s.capture(j, b == Integer.MIN_VALUE ? 0 : b);
                     }
                 }
             }
         }
+        out[1] = sum.reduceLanes(VectorOperators.ADD);
+        return count;
     }
 
     static long float64(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {
         MemorySegment seg = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         long lowest = s.lowestKey();
+        long[] grids = GRID_SUMS.get();
         long start = from;
         for (; start + BLOCK <= to; start += BLOCK) {
-            LongVector max = LongVector.zero(LONGS);
-            LongVector negative = LongVector.broadcast(LONGS, Long.MIN_VALUE);
-            LongVector residue = LongVector.zero(LONGS);
-            LongVector g1 = LongVector.zero(LONGS);
-            LongVector g2 = LongVector.zero(LONGS);
-            LongVector g3 = LongVector.zero(LONGS);
-            for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
-                DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
-                LongVector bits = v.reinterpretAsLongs();
-                max = max.max(bits);
-                negative = negative.max(bits.lanewise(VectorOperators.XOR, Long.MIN_VALUE));
-                DoubleVector x = v.mul(SCALE);
-                DoubleVector y = x.add(MAGIC);
-                g1 = g1.add(y.reinterpretAsLongs());
-                DoubleVector r = x.sub(y.sub(MAGIC)).mul(SCALE);
-                DoubleVector y2 = r.add(MAGIC);
-                g2 = g2.add(y2.reinterpretAsLongs());
-                DoubleVector x3 = r.sub(y2.sub(MAGIC)).mul(SCALE);
-                DoubleVector y3 = x3.add(MAGIC);
-                g3 = g3.add(y3.reinterpretAsLongs());
-                // A value below 2^−101 may leave a remainder past the third grid.
-                residue = residue.or(x3.sub(y3.sub(MAGIC)).reinterpretAsLongs());
-            }
-            long top = max.reduceLanes(VectorOperators.MAX);
-            if (top > F64_ONE || negative.reduceLanes(VectorOperators.MAX) > 0
-                    || residue.reduceLanes(VectorOperators.OR) != 0) {
-                long bad = scalar.summarize(m, start, start + BLOCK, s);
+            long top = massOfBlock64(seg, order, start, grids);
+            if (top > F64_ONE || grids[0] != 0) {
+                long bad = scalar.summarize(m, start, start + BLOCK, s); // invalid, or values below 2^−101
                 if (bad >= 0) {
                     return bad;
                 }
                 continue;
             }
-            addGrids(s.mass(), BLOCK, g1, g2, g3);
+            addGrids(s.mass(), BLOCK, grids);
             if (top >= lowest) {
                 cutsAndBrackets64(seg, order, start, top, s);
             }
@@ -183,56 +279,105 @@ final class PanamaSummary {
         return start < to ? scalar.summarize(m, start, to, s) : -1;
     }
 
+    /**
+     * The first loop over a float64 block, as {@link #massOfBlock32}; {@code out[0]} is non-zero
+     * when a value is negative or leaves a remainder past the third grid (below 2^−101).
+     */
+    private static long massOfBlock64(MemorySegment seg, ByteOrder order, long start, long[] out) {
+        LongVector max = LongVector.zero(LONGS);
+        LongVector negative = LongVector.broadcast(LONGS, Long.MIN_VALUE);
+        LongVector residue = LongVector.zero(LONGS);
+        LongVector g1 = LongVector.zero(LONGS);
+        LongVector g2 = LongVector.zero(LONGS);
+        LongVector g3 = LongVector.zero(LONGS);
+        for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
+            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
+            LongVector bits = v.reinterpretAsLongs();
+            max = max.max(bits);
+            negative = negative.max(bits.lanewise(VectorOperators.XOR, Long.MIN_VALUE));
+            DoubleVector x = v.mul(SCALE);
+            DoubleVector y = x.add(MAGIC);
+            g1 = g1.add(y.reinterpretAsLongs());
+            DoubleVector r = x.sub(y.sub(MAGIC)).mul(SCALE);
+            DoubleVector y2 = r.add(MAGIC);
+            g2 = g2.add(y2.reinterpretAsLongs());
+            DoubleVector x3 = r.sub(y2.sub(MAGIC)).mul(SCALE);
+            DoubleVector y3 = x3.add(MAGIC);
+            g3 = g3.add(y3.reinterpretAsLongs());
+            residue = residue.or(x3.sub(y3.sub(MAGIC)).reinterpretAsLongs());
+        }
+        long neg = negative.reduceLanes(VectorOperators.MAX);
+        out[0] = (neg > 0 ? 1 : 0) | residue.reduceLanes(VectorOperators.OR);
+        out[1] = g1.reduceLanes(VectorOperators.ADD);
+        out[2] = g2.reduceLanes(VectorOperators.ADD);
+        out[3] = g3.reduceLanes(VectorOperators.ADD);
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
     /** The second loops over a valid float64 block whose largest key is {@code top}. */
     private static void cutsAndBrackets64(MemorySegment seg, ByteOrder order, long start, long top, LevelSummary s) {
+        long[] out = GRID_SUMS.get();
         for (int c = 0; c < s.cutCount() && s.cut(c) <= top; c++) {
-            double cut = Double.longBitsToDouble(s.cut(c)) * SCALE;
-            LongVector sum1 = LongVector.zero(LONGS);
-            LongVector sum2 = LongVector.zero(LONGS);
-            long count = 0;
-            for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
-                DoubleVector x = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order).mul(SCALE);
-                VectorMask<Long> in = x.compare(VectorOperators.GE, cut).cast(LONGS);
-                DoubleVector y = x.add(MAGIC);
-                sum1 = sum1.add(y.reinterpretAsLongs(), in);
-                // Values ≥ 2^−28 are multiples of 2^−80: two grids hold them exactly.
-                sum2 = sum2.add(x.sub(y.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs(), in);
-                count += in.trueCount();
-            }
+            long count = cutOfBlock64(seg, order, start, Double.longBitsToDouble(s.cut(c)) * SCALE, out);
             s.addAbove(c, count);
             ExactSum above = s.aboveMass(c);
-            above.addPart(1, sum1.reduceLanes(VectorOperators.ADD) - count * MAGIC_BITS);
-            above.addPart(2, sum2.reduceLanes(VectorOperators.ADD) - count * MAGIC_BITS);
+            above.addPart(1, out[1] - count * MAGIC_BITS);
+            above.addPart(2, out[2] - count * MAGIC_BITS);
             above.normalize();
         }
         for (int j = 0; j < s.bracketCount(); j++) {
-            if (s.bracketLo(j) > top) {
-                continue;
+            if (s.bracketLo(j) <= top) {
+                bracketOfBlock64(seg, order, start, j, s);
             }
-            double lo = Double.longBitsToDouble(s.bracketLo(j));
-            double hi = Double.longBitsToDouble(s.bracketHi(j));
-            for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
-                DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
-                VectorMask<Double> in = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LT, hi));
-                if (in.anyTrue()) {
-                    LongVector bits = v.reinterpretAsLongs();
-                    for (int lane = 0; lane < DOUBLES.length(); lane++) {
-                        if (in.laneIsSet(lane)) {
-                            long b = bits.lane(lane);
-                            s.capture(j, b == Long.MIN_VALUE ? 0 : b);
-                        }
+        }
+    }
+
+    /**
+     * Counts a block's float64 values ≥ cut / 2^51 and writes their lane sums on the first two
+     * grids into {@code out[1..2]}: values ≥ 2^−28 are multiples of 2^−80, which two grids hold.
+     */
+    private static long cutOfBlock64(MemorySegment seg, ByteOrder order, long start, double cut, long[] out) {
+        LongVector sum1 = LongVector.zero(LONGS);
+        LongVector sum2 = LongVector.zero(LONGS);
+        LongVector count = LongVector.zero(LONGS);
+        for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
+            DoubleVector x = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order).mul(SCALE);
+            VectorMask<Long> in = x.compare(VectorOperators.GE, cut).cast(LONGS);
+            DoubleVector y = x.add(MAGIC);
+            sum1 = sum1.add(y.reinterpretAsLongs(), in);
+            sum2 = sum2.add(x.sub(y.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs(), in);
+            count = count.add(1, in);
+        }
+        out[1] = sum1.reduceLanes(VectorOperators.ADD);
+        out[2] = sum2.reduceLanes(VectorOperators.ADD);
+        return count.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Captures the keys of a float64 block's values inside bracket j. */
+    private static void bracketOfBlock64(MemorySegment seg, ByteOrder order, long start, int j, LevelSummary s) {
+        double lo = Double.longBitsToDouble(s.bracketLo(j));
+        double hi = Double.longBitsToDouble(s.bracketHi(j));
+        for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
+            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
+            VectorMask<Double> in = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LT, hi));
+            if (in.anyTrue()) {
+                LongVector bits = v.reinterpretAsLongs();
+                for (int lane = 0; lane < DOUBLES.length(); lane++) {
+                    if (in.laneIsSet(lane)) {
+                        long b = bits.lane(lane);
+                        s.capture(j, b == Long.MIN_VALUE ? 0 : b);
                     }
                 }
             }
         }
     }
 
-    /** Adds a block's grid lanes to the mass: each lane sum carries one 1.5 · 2^52 per value. */
-    private static void addGrids(ExactSum mass, long values, LongVector g1, LongVector g2, LongVector g3) {
+    /** Adds a block's grid lane sums to the mass: each carries one 1.5 · 2^52 per value. */
+    private static void addGrids(ExactSum mass, long values, long[] grids) {
         long offset = values * MAGIC_BITS; // wraps like the lane sums, so the difference is exact
-        mass.addPart(1, g1.reduceLanes(VectorOperators.ADD) - offset);
-        mass.addPart(2, g2.reduceLanes(VectorOperators.ADD) - offset);
-        mass.addPart(3, g3.reduceLanes(VectorOperators.ADD) - offset);
+        mass.addPart(1, grids[1] - offset);
+        mass.addPart(2, grids[2] - offset);
+        mass.addPart(3, grids[3] - offset);
         mass.normalize();
     }
 }

@@ -34,6 +34,11 @@ final class Summarizer {
     private static final long MIN_CUT_F64 = Double.doubleToRawLongBits(0x1p-28);
     /** Sample bins: the top 16 bits of the float32 pattern, 128 per binade, up to 1.0. */
     private static final int BINS = (0x3F80_0000 >>> 16) + 1;
+    /** Sampled values below 2^−20 (this bin) are not binned: they can hold neither τ* nor a cut. */
+    private static final int TINY_BIN = Float.floatToRawIntBits(0x1p-20f) >>> 16;
+    /** Constant layouts, so that the sample's reads compile to plain loads. */
+    private static final ValueLayout.OfInt INTS = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONGS = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final PassBackend passes;
     private final LevelSummary summary = new LevelSummary(CAPACITY);
@@ -181,17 +186,20 @@ final class Summarizer {
         long n = m.voxels();
         MemorySegment s = m.segments().getFirst();
         boolean f32 = m.encoding() == Encoding.FLOAT32;
-        ValueLayout.OfFloat floats = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(m.byteOrder());
-        ValueLayout.OfDouble doubles = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(m.byteOrder());
+        boolean swap = ScalarKernels.swap(m);
         long step = n <= SAMPLE_ALL ? SAMPLE_BLOCK : (long) SAMPLE_BLOCK * SAMPLE_BLOCK;
         long sampled = 0;
+        double tinyMass = 0;
         for (long group = 0; group * step < n; group++) {
             long first = group * step + (step == SAMPLE_BLOCK ? 0 : jitter(group) * SAMPLE_BLOCK);
             long end = Math.min(n, first + SAMPLE_BLOCK);
             for (long i = first; i < end; i++) {
-                float v = f32 ? s.getAtIndex(floats, i) : (float) s.getAtIndex(doubles, i);
+                float v = f32 ? Float.intBitsToFloat(swap ? Integer.reverseBytes(s.getAtIndex(INTS, i)) : s.getAtIndex(INTS, i))
+                        : (float) Double.longBitsToDouble(swap ? Long.reverseBytes(s.getAtIndex(LONGS, i)) : s.getAtIndex(LONGS, i));
                 int bin = Float.floatToRawIntBits(v) >>> 16;
-                if (v >= 0 && bin < BINS) { // the pass reports invalid values; −0.0 is 0
+                if (bin < TINY_BIN) { // values below 2^−20 only add to the mass (and −0.0 is 0)
+                    tinyMass += v >= 0 ? v : 0;
+                } else if (bin < BINS) { // the pass reports invalid values
                     sampleCounts[bin]++;
                     sampleSums[bin] += v;
                 }
@@ -199,8 +207,8 @@ final class Summarizer {
             sampled += Math.max(0, end - first);
         }
         double scale = sampled == 0 ? 0 : (double) n / sampled;
-        double mass = 0;
-        for (int b = 0; b < BINS; b++) {
+        double mass = tinyMass;
+        for (int b = TINY_BIN; b < BINS; b++) {
             mass += sampleSums[b];
         }
         mass *= scale;
@@ -214,7 +222,7 @@ final class Summarizer {
         cutLow = Double.NaN;
         cutHigh = Double.NaN;
         cut = Double.NaN;
-        for (int b = BINS - 1; b >= 0; b--) {
+        for (int b = BINS - 1; b >= TINY_BIN; b--) {
             long c = sampleCounts[b];
             if (c == 0) {
                 continue;
