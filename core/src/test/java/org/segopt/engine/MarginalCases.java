@@ -45,11 +45,14 @@ final class MarginalCases {
 
     /**
      * Random cases of every kind with 1 ≤ n ≤ maxVoxels, small sizes more often: n is drawn from
-     * [1, 16], [1, 300] or [1, maxVoxels] in the ratio 4 : 3 : 2, each {@link SizeDistribution#banded}.
+     * [1, 16], [1, 300] or [1, maxVoxels] in the ratio 4 : 3 : 2, each {@link SizeDistribution#banded},
+     * with the edges of all three planted.
      */
     static Gen<Case> cases(int maxVoxels) {
-        Gen<Integer> sizes = new SizeDistribution().banded(1, Math.min(16, maxVoxels), 4)
-                .banded(1, Math.min(300, maxVoxels), 3).banded(1, maxVoxels, 2).gen();
+        int small = Math.min(16, maxVoxels);
+        int medium = Math.min(300, maxVoxels);
+        Gen<Integer> sizes = new SizeDistribution().banded(1, small, 4).banded(1, medium, 3).banded(1, maxVoxels, 2)
+                .withEdges(1, Math.min(2, maxVoxels), Math.min(3, maxVoxels), small, medium, maxVoxels).gen();
         return Generate.enumValues(Kind.class).zip(sizes, Theories.seeds(), MarginalCases::build);
     }
 

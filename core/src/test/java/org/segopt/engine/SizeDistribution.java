@@ -15,7 +15,7 @@ import org.quicktheories.core.Gen;
  * would shrink badly: a smaller pick jumps to another component.)
  *
  * <p>The distribution is a weighted sum of {@linkplain #banded banded ranges}, small values more
- * likely, with the range's edges planted.
+ * likely, and a fifth of it on {@linkplain #withEdges edge values}.
  */
 final class SizeDistribution {
     /** The draw is uniform in [0, DRAWS); each size gets a share of them in proportion to its probability. */
@@ -24,7 +24,7 @@ final class SizeDistribution {
     /** Bands narrower than this are not split further. */
     private static final int NARROWEST_BAND = 20;
 
-    /** Of a banded range's weight, this share goes to its four edge values. */
+    /** The share of all draws that {@link #withEdges} puts on the edge values. */
     private static final double EDGE_SHARE = 0.2;
 
     /** Weight spread evenly over the sizes lo..hi. */
@@ -36,16 +36,18 @@ final class SizeDistribution {
 
     private final List<Part> parts = new ArrayList<>();
 
+    /** The sizes between min and max, small ones more often, with min, min + 1, min + 2 and max planted. */
+    static SizeDistribution between(int min, int max) {
+        return new SizeDistribution().banded(min, max, 1)
+                .withEdges(min, Math.min(min + 1, max), Math.min(min + 2, max), max);
+    }
+
     /**
-     * Adds {@code weight} over [min, max], small sizes more likely: a fifth on the edges min,
-     * min + 1, min + 2 and max; the rest split evenly over bands a third as wide each, from max down
-     * toward min (for [1, 150 000]: [50 001, 150 000], [16 668, 50 000], ..., [9, 23], [1, 8]), each
-     * band uniform.
+     * Adds {@code weight} over [min, max], small sizes more likely: split evenly over bands a third
+     * as wide each, from max down toward min (for [1, 150 000]: [50 001, 150 000], [16 668, 50 000],
+     * ..., [9, 23], [1, 8]), each band uniform.
      */
     SizeDistribution banded(int min, int max, double weight) {
-        for (int edge : new int[] {min, Math.min(min + 1, max), Math.min(min + 2, max), max}) {
-            parts.add(new Part(edge, edge, weight * EDGE_SHARE / 4));
-        }
         List<int[]> bands = new ArrayList<>();
         int top = max;
         while (top - min > NARROWEST_BAND) {
@@ -55,7 +57,17 @@ final class SizeDistribution {
         }
         bands.add(new int[] {min, top});
         for (int[] band : bands) {
-            parts.add(new Part(band[0], band[1], weight * (1 - EDGE_SHARE) / bands.size()));
+            parts.add(new Part(band[0], band[1], weight / bands.size()));
+        }
+        return this;
+    }
+
+    /** Adds a fifth of all draws (once the ranges are added), split evenly over the distinct {@code edges}. */
+    SizeDistribution withEdges(int... edges) {
+        double ranges = parts.stream().mapToDouble(Part::weight).sum();
+        int[] distinct = Arrays.stream(edges).distinct().toArray();
+        for (int edge : distinct) {
+            parts.add(new Part(edge, edge, ranges * EDGE_SHARE / (1 - EDGE_SHARE) / distinct.length));
         }
         return this;
     }

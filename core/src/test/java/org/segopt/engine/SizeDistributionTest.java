@@ -20,7 +20,7 @@ class SizeDistributionTest {
     @Test
     void sizesGrowWithTheDrawFromMinToMax() {
         for (int[] range : new int[][] {{1, 1}, {1, 2}, {1, 12}, {0, 100}, {1, 150_000}, {1, 400_000}}) {
-            int[] sizes = sweep(new SizeDistribution().banded(range[0], range[1], 1).gen());
+            int[] sizes = sweep(SizeDistribution.between(range[0], range[1]).gen());
             assertEquals(range[0], sizes[0]);
             assertEquals(range[1], sizes[POINTS]);
             for (int i = 1; i <= POINTS; i++) {
@@ -31,7 +31,7 @@ class SizeDistributionTest {
 
     @Test
     void edgesTakeAFifthAndEachBandAnEqualShareOfTheRest() {
-        int[] sizes = sweep(new SizeDistribution().banded(1, 150_000, 1).gen());
+        int[] sizes = sweep(SizeDistribution.between(1, 150_000).gen());
         // ten bands: [1, 8], [9, 23], ..., [16 668, 50 000], [50 001, 150 000]; edges 1, 2, 3 and 150 000
         assertProbability(0.05 + 0.08 / 8, sizes, 1, 1);
         assertProbability(3 * 0.05 + 0.08, sizes, 1, 8);
@@ -42,15 +42,17 @@ class SizeDistributionTest {
     }
 
     @Test
-    void weightsMixRanges() {
-        int[] sizes = sweep(new SizeDistribution().banded(1, 16, 4).banded(1, 300, 3).banded(1, 2000, 2).gen());
+    void weightsMixRangesAndEdgesShareAFifth() {
+        int[] sizes = sweep(new SizeDistribution().banded(1, 16, 4).banded(1, 300, 3).banded(1, 2000, 2)
+                .withEdges(1, 2, 3, 16, 300, 2000, 2000).gen());
+        // ranges: 0.8 · (4, 3, 2) / 9; edges: 0.2 / 6 each (2000 listed twice counts once).
         // [1, 300]: bands [1, 12], [13, 34], [35, 100], [101, 300];
         // [1, 2000]: bands [1, 9], [10, 25], [26, 75], [76, 223], [224, 667], [668, 2000]
-        double upTo16Of300 = 3 * 0.05 + 0.2 + 0.2 * 4 / 22;
-        double upTo16Of2000 = 3 * 0.05 + 0.8 / 6 * (1 + 7.0 / 16);
-        assertProbability(4.0 / 9 + 3.0 / 9 * upTo16Of300 + 2.0 / 9 * upTo16Of2000, sizes, 1, 16);
-        assertProbability(3.0 / 9 * (0.05 + 0.2 / 200) + 2.0 / 9 * 0.8 / 6 / 444, sizes, 300, 300);
-        assertProbability(2.0 / 9 * (0.05 + 0.8 / 6 / 1333), sizes, 2000, 2000);
+        double upTo16Of300 = 0.25 + 0.25 * 4 / 22;
+        double upTo16Of2000 = 1.0 / 6 * (1 + 7.0 / 16);
+        assertProbability(0.8 * (4.0 / 9 + 3.0 / 9 * upTo16Of300 + 2.0 / 9 * upTo16Of2000) + 0.2 * 4 / 6, sizes, 1, 16);
+        assertProbability(0.8 * (3.0 / 9 / 4 / 200 + 2.0 / 9 / 6 / 444) + 0.2 / 6, sizes, 300, 300);
+        assertProbability(0.8 * 2.0 / 9 / 6 / 1333 + 0.2 / 6, sizes, 2000, 2000);
         assertEquals(1, sizes[0]);
         assertEquals(2000, sizes[POINTS]);
     }

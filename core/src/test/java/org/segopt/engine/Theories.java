@@ -60,9 +60,9 @@ final class Theories {
         return longs().all();
     }
 
-    /** Integers in [min, max], small ones more often and the edges planted: see {@link SizeDistribution#banded}. */
+    /** Integers in [min, max], small ones more often and the edges planted: see {@link SizeDistribution#between}. */
     static Gen<Integer> sizes(int min, int max) {
-        return new SizeDistribution().banded(min, max, 1).gen();
+        return SizeDistribution.between(min, max).gen();
     }
 
     /** Hundredths in [0, 1], small ones more often (see {@link #sizes}): a relative position or volume. */
