@@ -16,7 +16,7 @@ import org.quicktheories.core.Gen;
  *
  * <p>Each run draws a fresh seed; a failure reports the smallest falsifying value found by
  * shrinking (a marginal case prints its kind, n and seed: {@link MarginalCases#build} rebuilds
- * it) and the run's seed. {@code mvn test -Dtest=Class#method -DQT_SEED=<seed>} replays the run.
+ * it) and the run's seed. {@code mvn -pl core test -Dtest=Class#method -DQT_SEED=<seed>} replays the run.
  */
 final class Theories {
     /**
