@@ -9,12 +9,9 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.segopt.Analysis;
 import org.segopt.ElementType;
 import org.segopt.InvalidMarginalException;
@@ -32,9 +29,13 @@ class BackendEqualityProperties {
 
     enum Layout { VOTES_U8, VOTES_BOOL, VOTES_U16, VOTES_I32, MASKS_U8, F32, F32_SWAPPED, F64, F64_SWAPPED }
 
-    @Property(tries = 40)
-    void everyBackendEqualsScalar(@ForAll("layouts") Layout layout, @ForAll @IntRange(min = 1, max = 400_000) int n,
-                                  @ForAll long seed) {
+    @Test
+    void everyBackendEqualsScalar() {
+        Theories.check(40, layouts(), Theories.sizes(1, 400_000), Theories.seeds(),
+                BackendEqualityProperties::everyBackendEqualsScalar);
+    }
+
+    private static void everyBackendEqualsScalar(Layout layout, int n, long seed) {
         Marginal m = build(layout, n, seed);
         Analysis expected = Engine.scalar().analyze(m);
         for (Engine e : ENGINES) {
@@ -57,9 +58,13 @@ class BackendEqualityProperties {
         }
     }
 
-    @Property(tries = 10)
-    void batchEqualsOneByOne(@ForAll @IntRange(min = 1, max = 12) int patches, @ForAll @IntRange(min = 1, max = 5000) int voxels,
-                             @ForAll long seed) {
+    @Test
+    void batchEqualsOneByOne() {
+        Theories.check(10, Theories.sizes(1, 12), Theories.sizes(1, 5000), Theories.seeds(),
+                BackendEqualityProperties::batchEqualsOneByOne);
+    }
+
+    private static void batchEqualsOneByOne(int patches, int voxels, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] all = new float[patches * voxels];
         for (int i = 0; i < all.length; i++) {
@@ -79,9 +84,13 @@ class BackendEqualityProperties {
         }
     }
 
-    @Property(tries = 30)
-    void firstBadVoxelIsFoundByEveryBackend(@ForAll("layouts") Layout layout, @ForAll @IntRange(min = 1, max = 300_000) int n,
-                                           @ForAll long seed) {
+    @Test
+    void firstBadVoxelIsFoundByEveryBackend() {
+        Theories.check(30, layouts(), Theories.sizes(1, 300_000), Theories.seeds(),
+                BackendEqualityProperties::firstBadVoxelIsFoundByEveryBackend);
+    }
+
+    private static void firstBadVoxelIsFoundByEveryBackend(Layout layout, int n, long seed) {
         Marginal m = build(layout, n, seed);
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         long bad = r.nextLong(n);
@@ -96,7 +105,7 @@ class BackendEqualityProperties {
     }
 
     /** A block holding only −0.0 (here the last, partial one) still holds key 0 for refinement. */
-    @net.jqwik.api.Example
+    @Test
     void blockOfNegativeZerosIsRefinedLikeZeros() {
         float[] withNegativeZero = new float[4097];
         java.util.Arrays.fill(withNegativeZero, 0.3f);
@@ -110,9 +119,8 @@ class BackendEqualityProperties {
         }
     }
 
-    @Provide
-    Arbitrary<Layout> layouts() {
-        return Arbitraries.of(Layout.class);
+    private static Gen<Layout> layouts() {
+        return Generate.enumValues(Layout.class);
     }
 
     /** Background 0, interior 1, fuzzy borders: mostly long runs, like a segmentation marginal. */

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.util.SplittableRandom;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.generators.SourceDSL;
 import org.segopt.Analysis;
 import org.segopt.BitMask;
 import org.segopt.Curves;
@@ -28,44 +24,45 @@ import org.segopt.engine.MarginalCases.Case;
 class EngineReferenceProperties {
     private static final Engine ENGINE = Engine.scalar();
 
-    @Provide
-    Arbitrary<Case> cases() {
-        return MarginalCases.arbitrary(2000);
+    @Test
+    void analysisEqualsReferenceAtDefaultVolume() {
+        Theories.check(400, MarginalCases.cases(2000), c -> {
+            Analysis expected = c.ref().analysis();
+            Analysis actual = ENGINE.analyze(c.marginal());
+            assertEquals(expected, actual, c::description);
+            assertEquals(c.ref().defaultVolume(), actual.volumeConstrained().volume(), c::description);
+        });
     }
 
-    @Property(tries = 400)
-    void analysisEqualsReferenceAtDefaultVolume(@ForAll("cases") Case c) {
-        Analysis expected = c.ref().analysis();
-        Analysis actual = ENGINE.analyze(c.marginal());
-        assertEquals(expected, actual, c::description);
-        assertEquals(c.ref().defaultVolume(), actual.volumeConstrained().volume(), c::description);
+    @Test
+    void analysisEqualsReferenceAtRandomVolume() {
+        Theories.check(300, MarginalCases.cases(2000), Theories.hundredths(), (c, where) -> {
+            long v = Math.round(where * c.ref().voxels());
+            Analysis expected = c.ref().analysis(v);
+            Analysis actual = ENGINE.analyze(c.marginal(), v);
+            assertEquals(expected, actual, () -> c.description() + " v=" + v);
+        });
     }
 
-    @Property(tries = 300)
-    void analysisEqualsReferenceAtRandomVolume(@ForAll("cases") Case c,
-                                               @ForAll @DoubleRange(min = 0, max = 1) double where) {
-        long v = Math.round(where * c.ref().voxels());
-        Analysis expected = c.ref().analysis(v);
-        Analysis actual = ENGINE.analyze(c.marginal(), v);
-        assertEquals(expected, actual, () -> c.description() + " v=" + v);
-    }
-
-    @Property(tries = 300)
-    void masksHaveTheReportedVolumesScoresAndVoxels(@ForAll("cases") Case c,
-                                                    @ForAll @DoubleRange(min = 0, max = 1) double where) {
-        long v = Math.round(where * c.ref().voxels());
-        checkMasks(ENGINE, c, ENGINE.analyze(c.marginal(), v), v);
+    @Test
+    void masksHaveTheReportedVolumesScoresAndVoxels() {
+        Theories.check(300, MarginalCases.cases(2000), Theories.hundredths(), (c, where) -> {
+            long v = Math.round(where * c.ref().voxels());
+            checkMasks(ENGINE, c, ENGINE.analyze(c.marginal(), v), v);
+        });
     }
 
     /** The Vector API engine (the scalar one where vectors are unsupported) gives the same answers. */
-    @Property(tries = 100)
-    void simdEngineEqualsReference(@ForAll("cases") Case c, @ForAll @DoubleRange(min = 0, max = 1) double where) {
+    @Test
+    void simdEngineEqualsReference() {
         Engine simd = Engine.simd();
-        long v = Math.round(where * c.ref().voxels());
-        Analysis a = simd.analyze(c.marginal(), v);
-        assertEquals(c.ref().analysis(v), a, () -> c.description() + " v=" + v + " " + simd.backend());
-        assertEquals(c.ref().analysis(), simd.analyze(c.marginal()), () -> c.description() + " " + simd.backend());
-        checkMasks(simd, c, a, v);
+        Theories.check(100, MarginalCases.cases(2000), Theories.hundredths(), (c, where) -> {
+            long v = Math.round(where * c.ref().voxels());
+            Analysis a = simd.analyze(c.marginal(), v);
+            assertEquals(c.ref().analysis(v), a, () -> c.description() + " v=" + v + " " + simd.backend());
+            assertEquals(c.ref().analysis(), simd.analyze(c.marginal()), () -> c.description() + " " + simd.backend());
+            checkMasks(simd, c, a, v);
+        });
     }
 
     /**
@@ -74,7 +71,7 @@ class EngineReferenceProperties {
      * of commit 58660cf with its error bound eps lowered to 2^-53 fails these; with eps = 0 about 8%
      * of near-tie cases fail). Each is decided exactly by a correct engine.
      */
-    @Example
+    @Test
     void nearTiesBetweenBoundariesAreDecidedExactly() {
         for (long seed : new long[] {2584, 3789, 7905, 8556, 247, 332, 344, 453}) {
             int n = 2 + (int) (seed % 1999);
@@ -88,7 +85,7 @@ class EngineReferenceProperties {
     }
 
     /** Many inexact float64 bins need refinement at once; see {@link MarginalCases#crowdedBins}. */
-    @Example
+    @Test
     void crowdedBinsOverflowOneRefinementPass() {
         for (long seed : new long[] {2343, 3506, 8564, 12770, 16625}) {
             for (boolean segment : new boolean[] {false, true}) {
@@ -103,10 +100,12 @@ class EngineReferenceProperties {
         }
     }
 
-    @Property(tries = 12)
-    void crowdedBinsEqualReference(@ForAll long seed, @ForAll boolean segment) {
-        Case c = MarginalCases.crowdedBins(seed, segment);
-        assertEquals(c.ref().analysis(), ENGINE.analyze(c.marginal()), c::description);
+    @Test
+    void crowdedBinsEqualReference() {
+        Theories.check(12, Theories.seeds(), SourceDSL.booleans().all(), (seed, segment) -> {
+            Case c = MarginalCases.crowdedBins(seed, segment);
+            assertEquals(c.ref().analysis(), ENGINE.analyze(c.marginal()), c::description);
+        });
     }
 
     /**
@@ -114,7 +113,7 @@ class EngineReferenceProperties {
      * chunk has its own histogram; the merge must be exact). The segment kinds have invalid bytes
      * just outside the marginal's window, so a chunk boundary that overruns shows.
      */
-    @Example
+    @Test
     void parallelEngineOnLargeMarginalsEqualsReference() {
         Engine parallel = Engine.parallel(3);
         for (MarginalCases.Kind kind : new MarginalCases.Kind[] {MarginalCases.Kind.F32_SEGMENT,
@@ -177,8 +176,13 @@ class EngineReferenceProperties {
     }
 
     /** Engine.threshold against the reference for thresholds on, between and around voxel values. */
-    @Property(tries = 200)
-    void thresholdSelectsExactly(@ForAll("cases") Case c, @ForAll long seed) {
+    @Test
+    void thresholdSelectsExactly() {
+        Theories.check(200, MarginalCases.cases(2000), Theories.seeds(),
+                EngineReferenceProperties::thresholdSelectsExactly);
+    }
+
+    private static void thresholdSelectsExactly(Case c, long seed) {
         ExactReference ref = c.ref();
         SplittableRandom r = new SplittableRandom(seed);
         Fraction[] ts = {
@@ -208,8 +212,12 @@ class EngineReferenceProperties {
      * The plotting curves agree with the exact top-k values at every breakpoint they list, within the
      * documented double-precision error (relative error below 10^-9).
      */
-    @Property(tries = 150)
-    void curvesAgreeWithTheReferenceAtTheirBreakpoints(@ForAll("cases") Case c) {
+    @Test
+    void curvesAgreeWithTheReferenceAtTheirBreakpoints() {
+        Theories.check(150, MarginalCases.cases(2000), EngineReferenceProperties::curvesAgreeAtTheirBreakpoints);
+    }
+
+    private static void curvesAgreeAtTheirBreakpoints(Case c) {
         ExactReference ref = c.ref();
         int n = ref.voxels();
         Curves curves = ENGINE.curves(c.marginal());

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.segopt.Analysis;
 import org.segopt.BitMask;
 import org.segopt.InvalidMarginalException;
@@ -23,8 +20,13 @@ import org.segopt.Marginal;
  */
 class GuessingProperties {
 
-    @Property(tries = 25)
-    void anySequenceOfCallsEqualsScalar(@ForAll @IntRange(min = 1, max = 150_000) int n, @ForAll long seed) {
+    @Test
+    void anySequenceOfCallsEqualsScalar() {
+        Theories.check(25, Theories.sizes(1, 150_000), Theories.seeds(),
+                GuessingProperties::anySequenceOfCallsEqualsScalar);
+    }
+
+    private static void anySequenceOfCallsEqualsScalar(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = fuzzy(n, r);
         float[] nudged = nudge(a, r);
@@ -60,7 +62,7 @@ class GuessingProperties {
         }
     }
 
-    @Example
+    @Test
     void aRepeatedCallSavesTheRefinementPass() {
         Marginal m = Marginal.ofFloats(fuzzy(300_000, new SplittableRandom(7)));
         for (int threads : new int[] {1, 2}) {
@@ -81,9 +83,13 @@ class GuessingProperties {
         }
     }
 
-    @Property(tries = 10)
-    void theDefaultTwoPassCountAndRefineEqualsTheOnePassOne(@ForAll @IntRange(min = 1, max = 100_000) int n,
-                                                          @ForAll long seed) {
+    @Test
+    void theDefaultTwoPassCountAndRefineEqualsTheOnePassOne() {
+        Theories.check(10, Theories.sizes(1, 100_000), Theories.seeds(),
+                GuessingProperties::theDefaultTwoPassCountAndRefineEqualsTheOnePassOne);
+    }
+
+    private static void theDefaultTwoPassCountAndRefineEqualsTheOnePassOne(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         Marginal m = Marginal.ofFloats(fuzzy(n, r));
         int k = 1 + r.nextInt(4);
@@ -105,8 +111,13 @@ class GuessingProperties {
      * Mass near 1 puts the Theorem 4 cut into the float32 bin just below 1, which the kernels
      * otherwise count with vector masks: refined by a pass, and by the next call's first pass.
      */
-    @Property(tries = 10)
-    void theBinJustBelowOneIsRefinedLikeAnyOther(@ForAll @IntRange(min = 1, max = 60_000) int n, @ForAll long seed) {
+    @Test
+    void theBinJustBelowOneIsRefinedLikeAnyOther() {
+        Theories.check(10, Theories.sizes(1, 60_000), Theories.seeds(),
+                GuessingProperties::theBinJustBelowOneIsRefinedLikeAnyOther);
+    }
+
+    private static void theBinJustBelowOneIsRefinedLikeAnyOther(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -121,7 +132,7 @@ class GuessingProperties {
         }
     }
 
-    @Example
+    @Test
     void aRefinementThatLosesAVoxelIsAnErrorNotAWrongAnswer() {
         Marginal m = Marginal.ofFloats(fuzzy(50_000, new SplittableRandom(3)));
         Engine broken = Engine.of(new TwoPassBackend(new Passes(new PanamaKernels(), 1)) {

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.util.BitSet;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.segopt.Analysis;
 import org.segopt.BitMask;
 import org.segopt.Fraction;
@@ -29,13 +26,12 @@ import org.segopt.engine.MarginalCases.Case;
 class Lemma1Properties {
     private static final Engine ENGINE = Engine.scalar();
 
-    @Provide
-    Arbitrary<Case> small() {
-        return MarginalCases.arbitrary(12);
+    @Test
+    void exhaustiveOptimaMatchTheEngine() {
+        Theories.check(250, MarginalCases.cases(12), Lemma1Properties::exhaustiveOptima);
     }
 
-    @Property(tries = 250)
-    void exhaustiveOptimaMatchTheEngine(@ForAll("small") Case c) {
+    private static void exhaustiveOptima(Case c) {
         ExactReference ref = c.ref();
         int n = ref.voxels();
         String d = c.description();

@@ -10,10 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.segopt.ElementType;
 import org.segopt.Marginal;
 
@@ -45,13 +43,17 @@ final class MarginalCases {
         }
     }
 
-    /** Random cases of every kind with 1 ≤ n ≤ maxVoxels, small sizes more often. */
-    static Arbitrary<Case> arbitrary(int maxVoxels) {
-        Arbitrary<Integer> sizes = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.integers().between(1, Math.min(16, maxVoxels))),
-                Tuple.of(3, Arbitraries.integers().between(1, Math.min(300, maxVoxels))),
-                Tuple.of(2, Arbitraries.integers().between(1, maxVoxels)));
-        return Combinators.combine(Arbitraries.of(Kind.class), sizes, Arbitraries.longs()).as(MarginalCases::build);
+    /**
+     * Random cases of every kind with 1 ≤ n ≤ maxVoxels, small sizes more often: n is drawn from
+     * [1, 16], [1, 300] or [1, maxVoxels] in the ratio 4 : 3 : 2, each {@link SizeDistribution#banded},
+     * with the edges of all three planted.
+     */
+    static Gen<Case> cases(int maxVoxels) {
+        int small = Math.min(16, maxVoxels);
+        int medium = Math.min(300, maxVoxels);
+        Gen<Integer> sizes = new SizeDistribution().banded(1, small, 4).banded(1, medium, 3).banded(1, maxVoxels, 2)
+                .withEdges(1, Math.min(2, maxVoxels), Math.min(3, maxVoxels), small, medium, maxVoxels).gen();
+        return Generate.enumValues(Kind.class).zip(sizes, Theories.seeds(), MarginalCases::build);
     }
 
     private static final int[] SPECIAL_RATERS = {1, 2, 5, 7, 255, 65535};

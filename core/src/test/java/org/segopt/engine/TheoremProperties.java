@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.segopt.Analysis;
 import org.segopt.Analysis.Interval;
 import org.segopt.Fraction;
@@ -24,13 +21,18 @@ import org.segopt.engine.MarginalCases.Case;
 class TheoremProperties {
     private static final Engine ENGINE = Engine.scalar();
 
-    @Provide
-    Arbitrary<Case> cases() {
-        return MarginalCases.arbitrary(2000);
+    @Test
+    void boundsHoldAndAreTheTheoremsIntervals() {
+        Theories.check(300, MarginalCases.cases(2000), TheoremProperties::boundsHold);
     }
 
-    @Property(tries = 300)
-    void boundsHoldAndAreTheTheoremsIntervals(@ForAll("cases") Case c) {
+    /** The bounds are consistent with the optima the reference finds: the sup values make sense. */
+    @Test
+    void supValuesAreWithinTheirNaturalRanges() {
+        Theories.check(200, MarginalCases.cases(2000), TheoremProperties::supValuesInRange);
+    }
+
+    private static void boundsHold(Case c) {
         ExactReference ref = c.ref();
         String d = c.description();
         Analysis a = ENGINE.analyze(c.marginal());
@@ -83,9 +85,7 @@ class TheoremProperties {
         assertEquals(geq(accUpper, outside), acc.contains(a.accuracy().leastVolume(), outside), d);
     }
 
-    /** The bounds are consistent with the optima the reference finds: the sup values make sense. */
-    @Property(tries = 200)
-    void supValuesAreWithinTheirNaturalRanges(@ForAll("cases") Case c) {
+    private static void supValuesInRange(Case c) {
         Analysis a = ENGINE.analyze(c.marginal());
         String d = c.description();
         // 0 < sup D ≤ 1; ½ ≤ sup A ≤ 1; τ* = sup D / 2 ≤ ½
