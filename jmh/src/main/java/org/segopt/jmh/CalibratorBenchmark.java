@@ -34,13 +34,15 @@ public class CalibratorBenchmark {
     static final int EDGE = 128;
 
     /**
-     * {@code float32}: the patch of the fuzzy-bordered float marginal; {@code soft-NETWORK-f32}:
-     * the same voxels of a network's sigmoid output ({@link Soft}), every one fractional.
+     * The patch's encoding: {@code float32}, the fuzzy-bordered float marginal;
+     * {@code soft-NETWORK-f32}, the same voxels of a network's sigmoid output ({@link Soft}), every
+     * one fractional. (Not named {@code encoding}, so that {@code -p encoding=...} for
+     * {@link Volume} leaves it alone; {@code jmh/run} tabulates it as the encoding.)
      */
     @Param({"float32", "soft-confident-f32", "soft-uncertain-f32"})
-    public String encoding;
+    public String patch;
 
-    private float[] patch;
+    private float[] values;
     private Marginal marginal;
     private ThresholdCalibrator calibrator;
 
@@ -49,23 +51,23 @@ public class CalibratorBenchmark {
     public void build() {
         Phantom phantom = new Phantom();
         Region region = Region.centralPatch(EDGE);
-        if (encoding.equals("float32")) {
+        if (patch.equals("float32")) {
             float[] volume = phantom.marginal(EDGE);
-            patch = new float[region.arrayLength()];
+            values = new float[region.arrayLength()];
             for (int z = 0; z < EDGE; z++) {
                 for (int y = 0; y < EDGE; y++) {
-                    System.arraycopy(volume, (z * Phantom.SIZE + y + region.row0()) * Phantom.SIZE + region.column0(), patch,
+                    System.arraycopy(volume, (z * Phantom.SIZE + y + region.row0()) * Phantom.SIZE + region.column0(), values,
                             (z * EDGE + y) * EDGE, EDGE);
                 }
             }
         } else {
-            Soft soft = Soft.parse(encoding);
+            Soft soft = Soft.parse(patch);
             if (soft.precision() != Soft.Precision.FLOAT32) {
-                throw new IllegalArgumentException("the calibrator takes float32 patches, not " + encoding);
+                throw new IllegalArgumentException("the calibrator takes float32 patches, not " + patch);
             }
-            patch = phantom.softFloat32(soft.network(), region);
+            values = phantom.softFloat32(soft.network(), region);
         }
-        marginal = Marginal.ofFloats(patch);
+        marginal = Marginal.ofFloats(values);
         calibrator = new ThresholdCalibrator();
     }
 
@@ -82,7 +84,7 @@ public class CalibratorBenchmark {
      */
     @Benchmark
     public long calibrate() {
-        return calibrator.calibrate(patch).diceGreatestVolume();
+        return calibrator.calibrate(values).diceGreatestVolume();
     }
 
     /**
@@ -92,6 +94,6 @@ public class CalibratorBenchmark {
     @Benchmark
     public long calibrateFirstCall() {
         calibrator.forgetGuesses();
-        return calibrator.calibrate(patch).diceGreatestVolume();
+        return calibrator.calibrate(values).diceGreatestVolume();
     }
 }
