@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -359,6 +360,7 @@ public final class Phantom {
             lines[o] = organs[o].line(y, z - organs[o].cz);
             order[o] = o;
         }
+        Comparator<Integer> nearestFirst = Comparator.comparingDouble(o -> bound[o]);
         for (int c0 = 0; c0 < d.length; c0 += CHUNK) {
             int c1 = Math.min(d.length, c0 + CHUNK);
             for (int o = 0; o < organs.length; o++) {
@@ -366,7 +368,7 @@ public final class Phantom {
                 double gap = Math.max(0, Math.max(column0 + c0 - line.e().cx, line.e().cx - (column0 + c1 - 1)));
                 bound[o] = Math.sqrt(gap * gap + line.dy() * line.dy() + line.dz2()) - line.e().rMax;
             }
-            Arrays.sort(order, (a, b) -> Double.compare(bound[a], bound[b]));
+            Arrays.sort(order, nearestFirst);
             Arrays.fill(d, c0, c1, Double.POSITIVE_INFINITY);
             double largest = Double.POSITIVE_INFINITY;
             for (int o : order) {
@@ -506,8 +508,9 @@ public final class Phantom {
         }
         List<Integer> sizes = new ArrayList<>();
         for (String n : rest.subList(1, rest.size())) {
-            if (!n.matches("[1-9][0-9]{0,3}")) {
-                usage("N must be a slice count 1..9999, not " + n);
+            // 8191 slices: the largest volume a byte[] of votes can hold
+            if (!n.matches("[1-9][0-9]{0,3}") || Integer.parseInt(n) > 8191) {
+                usage("N must be a slice count 1..8191, not " + n);
             }
             sizes.add(Integer.parseInt(n));
         }
