@@ -311,8 +311,8 @@ public final class Phantom {
      * inside; min as {@link #marginal} combines organs by max), s and σ the network's scale and
      * noise, cap its {@link Soft.Network#logitCap} and z the voxel's {@link VoxelNoise} (a
      * function of this phantom's seed and the voxel's index in the whole N-slice volume, the
-     * same for both networks). So ℓ lies in [−70 − 8.58 σ, 16]: m from 3.0e-32 (confident) or
-     * 7.2e-35 (uncertain) up to 1 − 1.13e-7, never 0 or 1 in float32 or float64.
+     * same for both networks). So ℓ lies in [−70 − 8.57 σ, 16]: m from 3.0e-32 (confident) or
+     * 7.5e-35 (uncertain) up to 1 − 1.13e-7, never 0 or 1 in float32 or float64.
      *
      * <p>Slices are filled in parallel; each value depends on its voxel alone, so the result does
      * not depend on the threads. Besides out, a task allocates two rows of doubles.
