@@ -20,7 +20,8 @@ final class BenchCommand {
 
             Times the full analysis (Accuracy + Dice + volumes) of the input after warm-up, and
             one read pass of the same memory (a Vector API sum: the physical limit) on the same
-            threads; prints the medians of K runs of each, their ratio and GB/s. The analysis is
+            threads; prints the medians of K runs of each, their ratio and GB/s, and names the
+            CPU model and the vector width. The analysis is
             timed twice: repeated (for float32, the first pass also refines the bins the previous
             call needed, so usually no second pass reads the data) and as a first call (no such
             guess, as for a new volume).
@@ -104,11 +105,15 @@ final class BenchCommand {
                         .put("backend", engine.backend())
                         .put("threads", engine.threads())
                         .put("repeat", repeat)
+                        .put("cpu", Machine.cpuModel())
+                        .put("vectorBits", Machine.vectorBits())
                         .put("checksum", sink));
             } else {
                 out.printf(Locale.ROOT, "%s: %d voxels, %.1f MB, %s, backend %s, %d thread(s), %d runs%n",
                         inputs.label(), m.voxels(), bytes / 1e6, m.encoding().name().toLowerCase(Locale.ROOT),
                         engine.backend(), engine.threads(), repeat);
+                out.printf(Locale.ROOT, "  on %s, %d-bit vectors (Vector API preferred species)%n", Machine.cpuModel(),
+                        Machine.vectorBits());
                 out.printf(Locale.ROOT, "  engine (full analysis)  median %9.3f ms  %6.2f GB/s%n", median, gbs);
                 out.printf(Locale.ROOT, "  engine, first call      median %9.3f ms  %6.2f GB/s%n", firstCall,
                         bytes / (firstCall / 1e3) / 1e9);

@@ -137,12 +137,16 @@ class MainTest {
         CliRun r = run("bench", "--json", "--repeat", "3", M2);
         assertEquals(0, r.code(), r.err());
         for (String key : List.of("\"medianMs\":", "\"firstCallMs\":", "\"readPassMs\":", "\"ratio\":",
-                "\"firstCallRatio\":", "\"voxels\":", "\"backend\":", "\"threads\":")) {
+                "\"firstCallRatio\":", "\"voxels\":", "\"backend\":", "\"threads\":", "\"cpu\":", "\"vectorBits\":")) {
             assertTrue(r.out().contains(key), key + " in " + r.out());
         }
+        int bits = Machine.vectorBits();
+        assertTrue(bits >= 64 && Integer.bitCount(bits) == 1, bits + "-bit vectors");
+        assertTrue(r.out().contains("\"vectorBits\": " + bits), r.out());
         CliRun text = run("bench", "--repeat", "1", M2);
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("engine, first call"), text.out());
+        assertTrue(text.out().contains("on " + Machine.cpuModel() + ", " + bits + "-bit vectors"), text.out());
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -17,9 +18,10 @@ import org.segopt.engine.Engine;
 import org.segopt.engine.ThresholdCalibrator;
 
 /**
- * The training-loop question: how long does τ* of one 128³ float32 patch take, and does it
- * allocate (run with {@code -prof gc}: the calibrator should show ≈ 0 B/op)? {@code readPass} is
- * one Vector API read of the same patch on the same thread, the physical limit.
+ * The training-loop question: how long does τ* of one 128³ float32 patch take (the phantom's
+ * fuzzy-bordered marginal or a network's soft output), and does it allocate (run with
+ * {@code -prof gc}: the calibrator should show ≈ 0 B/op)? {@code readPass} is one Vector API read
+ * of the same patch on the same thread, the physical limit.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -31,22 +33,41 @@ public class CalibratorBenchmark {
     /** Edge of the cubic patch. */
     static final int EDGE = 128;
 
-    private float[] patch;
+    /**
+     * The patch's encoding: {@code float32}, the fuzzy-bordered float marginal;
+     * {@code soft-NETWORK-f32}, the same voxels of a network's sigmoid output ({@link Soft}), every
+     * one fractional. (Not named {@code encoding}, so that {@code -p encoding=...} for
+     * {@link Volume} leaves it alone; {@code jmh/run} tabulates it as the encoding.)
+     */
+    @Param({"float32", "soft-confident-f32", "soft-uncertain-f32"})
+    public String patch;
+
+    private float[] values;
     private Marginal marginal;
     private ThresholdCalibrator calibrator;
 
-    /** The central 128³ of the phantom's fuzzy-bordered float marginal. */
+    /** The {@link Region#centralPatch central 128³} of the 128-slice phantom in the encoding. */
     @Setup(Level.Trial)
     public void build() {
-        float[] volume = new Phantom().marginal(EDGE);
-        patch = new float[EDGE * EDGE * EDGE];
-        int offset = (Phantom.SIZE - EDGE) / 2;
-        for (int z = 0; z < EDGE; z++) {
-            for (int y = 0; y < EDGE; y++) {
-                System.arraycopy(volume, (z * Phantom.SIZE + y + offset) * Phantom.SIZE + offset, patch, (z * EDGE + y) * EDGE, EDGE);
+        Phantom phantom = new Phantom();
+        Region region = Region.centralPatch(EDGE);
+        if (patch.equals("float32")) {
+            float[] volume = phantom.marginal(EDGE);
+            values = new float[region.arrayLength()];
+            for (int z = 0; z < EDGE; z++) {
+                for (int y = 0; y < EDGE; y++) {
+                    System.arraycopy(volume, (z * Phantom.SIZE + y + region.row0()) * Phantom.SIZE + region.column0(), values,
+                            (z * EDGE + y) * EDGE, EDGE);
+                }
             }
+        } else {
+            Soft soft = Soft.parse(patch);
+            if (soft.precision() != Soft.Precision.FLOAT32) {
+                throw new IllegalArgumentException("the calibrator takes float32 patches, not " + patch);
+            }
+            values = phantom.softFloat32(soft.network(), region);
         }
-        marginal = Marginal.ofFloats(patch);
+        marginal = Marginal.ofFloats(values);
         calibrator = new ThresholdCalibrator();
     }
 
@@ -63,7 +84,7 @@ public class CalibratorBenchmark {
      */
     @Benchmark
     public long calibrate() {
-        return calibrator.calibrate(patch).diceGreatestVolume();
+        return calibrator.calibrate(values).diceGreatestVolume();
     }
 
     /**
@@ -73,6 +94,6 @@ public class CalibratorBenchmark {
     @Benchmark
     public long calibrateFirstCall() {
         calibrator.forgetGuesses();
-        return calibrator.calibrate(patch).diceGreatestVolume();
+        return calibrator.calibrate(values).diceGreatestVolume();
     }
 }

@@ -1,6 +1,9 @@
 package org.segopt.jmh;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -10,9 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Deterministic synthetic multi-rater CT-like volumes of shape (N, 512, 512), slices slowest.
@@ -31,15 +38,19 @@ import java.util.Random;
  *   falloff across each organ's surface (width {@value #BORDER_WIDTH} voxels, radial distance to
  *   the surface), exactly 0 farther than {@value #OUTER_CUTOFF} voxels outside, exactly 1 deeper
  *   than {@value #INNER_CUTOFF} voxels inside; overlapping organs combine by max.
+ *   <li>{@link #soft}: a network's sigmoid output ({@link Soft}: a confident and an uncertain
+ *   network, as float32, float64, float16 or bfloat16), every voxel fractional and most of them
+ *   tiny, for the whole volume or a {@link Region} of it.
  * </ul>
  *
- * <p>Generation is analytic per image row (each ellipse's x-interval is solved in closed form), so
- * only voxels near organs cost anything: 512 × 512 × 300 takes a few seconds and allocates nothing
- * per voxel. The same seed gives bit-identical arrays on every JVM.
+ * <p>The votes and the float32 marginal are analytic per image row (each ellipse's x-interval is
+ * solved in closed form), so only voxels near organs cost anything and nothing is allocated per
+ * voxel. The soft marginals cost every voxel a distance, a Gaussian and a sigmoid (about 2.5 s
+ * of CPU per 26 M voxels), spread over the cores. The same seed gives bit-identical arrays on
+ * every JVM.
  *
- * <p>{@code java -cp jmh/target/benchmarks.jar org.segopt.jmh.Phantom DIR [N...]} writes
- * {@code DIR/phantom_votes5_N<N>.npy} (|u1) and {@code DIR/phantom_float32_N<N>.npy} (&lt;f4) for
- * {@code segopt bench}.
+ * <p>{@code java -cp jmh/target/benchmarks.jar org.segopt.jmh.Phantom [--kinds K,...] DIR [N...]}
+ * writes .npy files for {@code segopt bench} ({@link #main}).
  */
 public final class Phantom {
     /** In-plane size: rows and columns. */
@@ -91,12 +102,37 @@ public final class Phantom {
         double shiftY(double z) {
             return wobbleY * Math.cos(2 * Math.PI * z / wobblePeriod + wobblePhase);
         }
+
+        /** The image row y of the slice dz above the center (organs only: no wobble). */
+        Line line(int y, double dz) {
+            double dy = y - cy;
+            double b = axy * dy;
+            return new Line(this, dy, dz * dz, b, ayy * dy * dy + azz * dz * dz);
+        }
+    }
+
+    /**
+     * One image row of an ellipsoid: the quadric along it is q(x) = axx dx² + 2 b dx + cyz with
+     * dx = x − cx, b = axy dy, cyz = ayy dy² + azz dz².
+     */
+    private record Line(Ellipsoid e, double dy, double dz2, double b, double cyz) {
+        /**
+         * The radial distance from column x to the surface, |p − c| (1 − 1/ρ) with ρ = √q(x):
+         * the distance along the ray from the center, positive outside, negative inside (−rMin at
+         * the center itself). It is never less than the Euclidean distance outside.
+         */
+        double distance(int x) {
+            double dx = x - e.cx;
+            double rho = Math.sqrt(e.axx * dx * dx + 2 * b * dx + cyz);
+            return rho == 0 ? -e.rMin : Math.sqrt(dx * dx + dy * dy + dz2) * (1 - 1 / rho);
+        }
     }
 
     /** An organ's generating parameters: center, semi-axes (x', y' in-plane after rotation, z), rotation. */
     private record Organ(double cx, double cy, double cz, double ra, double rb, double rc, double angle) {
     }
 
+    private final long seed;
     private final Ellipsoid[] organs;
     private final Ellipsoid[][] drawn; // [rater][organ]
 
@@ -107,6 +143,7 @@ public final class Phantom {
 
     /** A phantom with its own anatomy and raters. */
     public Phantom(long seed) {
+        this.seed = seed;
         Random random = new Random(seed);
         Organ[] truth = new Organ[ORGANS];
         for (int o = 0; o < ORGANS; o++) {
@@ -218,9 +255,9 @@ public final class Phantom {
                 int y0 = Math.max(0, (int) Math.ceil(e.cy - yReach));
                 int y1 = Math.min(SIZE - 1, (int) Math.floor(e.cy + yReach));
                 for (int y = y0; y <= y1; y++) {
-                    double dy = y - e.cy;
-                    double b = e.axy * dy;
-                    double cyz = e.ayy * dy * dy + qz;
+                    Line line = e.line(y, dz);
+                    double b = line.b();
+                    double cyz = line.cyz();
                     double discOut = b * b - e.axx * (cyz - qOut);
                     if (discOut < 0) {
                         continue;
@@ -238,18 +275,13 @@ public final class Phantom {
                         i1 = Math.min(x1, (int) Math.floor(e.cx + (-b + rootIn) / e.axx));
                     }
                     int base = (k * SIZE + y) * SIZE;
-                    double dz2 = dz * dz;
                     for (int x = x0; x <= x1; x++) {
                         if (x == i0 && i0 <= i1) {
                             Arrays.fill(out, base + i0, base + i1 + 1, 1.0f);
                             x = i1;
                             continue;
                         }
-                        double dx = x - e.cx;
-                        double q = e.axx * dx * dx + 2 * b * dx + cyz;
-                        // Radial distance to the surface: |p - c| (1 - 1/ρ), negative inside.
-                        double rho = Math.sqrt(q);
-                        double d = rho == 0 ? -e.rMin : Math.sqrt(dx * dx + dy * dy + dz2) * (1 - 1 / rho);
+                        double d = line.distance(x);
                         float p;
                         if (d >= OUTER_CUTOFF) {
                             continue;
@@ -268,67 +300,246 @@ public final class Phantom {
         return out;
     }
 
+    // ---- soft-probability marginals ------------------------------------------------------------
+
+    /**
+     * The soft marginal kind of region, C order (slice, row, column), written into out (exactly
+     * region.voxels() elements of kind's type, in the given byte order; a heap, native or mapped
+     * segment). Every voxel is m = sigmoid(ℓ) computed in double and rounded once to the type:
+     * ℓ = clamp(−d / s, {@link Soft#LOGIT_FLOOR}, cap) + σ · z with d = min over the organs of the
+     * radial distance to the organ's surface ({@link Line#distance}: positive outside, negative
+     * inside; min as {@link #marginal} combines organs by max), s and σ the network's scale and
+     * noise, cap its {@link Soft.Network#logitCap} and z the voxel's {@link VoxelNoise} (a
+     * function of this phantom's seed and the voxel's index in the whole N-slice volume, the
+     * same for both networks). So ℓ lies in [−70 − 8.57 σ, 16]: m from 3.0e-32 (confident) or
+     * 7.5e-35 (uncertain) up to 1 − 1.13e-7, never 0 or 1 in float32 or float64.
+     *
+     * <p>Slices are filled in parallel; each value depends on its voxel alone, so the result does
+     * not depend on the threads. Besides out, a task allocates two rows of doubles.
+     */
+    public void soft(Soft kind, Region region, MemorySegment out, ByteOrder order) {
+        long bytes = region.voxels() * kind.precision().bytes;
+        if (out.byteSize() != bytes) {
+            throw new IllegalArgumentException("a " + kind.encoding() + " region of " + region.voxels() + " voxels needs "
+                    + bytes + " bytes, not " + out.byteSize());
+        }
+        Soft.Network network = kind.network();
+        double cap = network.logitCap();
+        IntStream.range(0, region.slices()).parallel().forEach(k -> {
+            double[] row = new double[region.columns()];
+            double[] noise = new double[region.columns()];
+            double dz0 = sliceZ(k, region.slices());
+            for (int r = 0; r < region.rows(); r++) {
+                int y = region.row0() + r;
+                distances(y, dz0, region.column0(), row);
+                VoxelNoise.fill(seed, ((long) k * SIZE + y) * SIZE + region.column0(), noise);
+                for (int c = 0; c < row.length; c++) {
+                    float logit = (float) (Math.clamp(-row[c] / network.scale, Soft.LOGIT_FLOOR, cap) + network.noise * noise[c]);
+                    row[c] = 1 / (1 + StrictMath.exp(-logit));
+                }
+                kind.precision().store(row, out, order, ((long) k * region.rows() + r) * region.columns());
+            }
+        });
+    }
+
+    /** Columns whose organ distances {@link #distances} bounds together. */
+    private static final int CHUNK = 32;
+
+    /**
+     * Fills d with the least radial distance to an organ ({@link Line#distance}) of the voxels at
+     * height z, row y, columns column0, column0 + 1, ... Per chunk of {@value #CHUNK} columns the
+     * organs go nearest first, and one whose lower bound (|p − c| − rMax, with |p − c| at least
+     * the distance from c to the chunk) reaches the chunk's largest distance so far is skipped:
+     * it could not lower any of them, so the result is what every organ's minimum is.
+     */
+    private void distances(int y, double z, int column0, double[] d) {
+        Line[] lines = new Line[organs.length];
+        double[] bound = new double[organs.length];
+        Integer[] order = new Integer[organs.length];
+        for (int o = 0; o < organs.length; o++) {
+            lines[o] = organs[o].line(y, z - organs[o].cz);
+            order[o] = o;
+        }
+        Comparator<Integer> nearestFirst = Comparator.comparingDouble(o -> bound[o]);
+        for (int c0 = 0; c0 < d.length; c0 += CHUNK) {
+            int c1 = Math.min(d.length, c0 + CHUNK);
+            for (int o = 0; o < organs.length; o++) {
+                Line line = lines[o];
+                double gap = Math.max(0, Math.max(column0 + c0 - line.e().cx, line.e().cx - (column0 + c1 - 1)));
+                bound[o] = Math.sqrt(gap * gap + line.dy() * line.dy() + line.dz2()) - line.e().rMax;
+            }
+            Arrays.sort(order, nearestFirst);
+            Arrays.fill(d, c0, c1, Double.POSITIVE_INFINITY);
+            double largest = Double.POSITIVE_INFINITY;
+            for (int o : order) {
+                if (bound[o] >= largest) {
+                    break;
+                }
+                largest = Double.NEGATIVE_INFINITY;
+                for (int c = c0; c < c1; c++) {
+                    d[c] = Math.min(d[c], lines[o].distance(column0 + c));
+                    largest = Math.max(largest, d[c]);
+                }
+            }
+        }
+    }
+
+    /** The network's soft marginal of region as float32. */
+    public float[] softFloat32(Soft.Network network, Region region) {
+        float[] m = new float[region.arrayLength()];
+        soft(new Soft(network, Soft.Precision.FLOAT32), region, MemorySegment.ofArray(m), ByteOrder.nativeOrder());
+        return m;
+    }
+
+    /** The network's soft marginal of region as float64: the sigmoid as computed. */
+    public double[] softFloat64(Soft.Network network, Region region) {
+        double[] m = new double[region.arrayLength()];
+        soft(new Soft(network, Soft.Precision.FLOAT64), region, MemorySegment.ofArray(m), ByteOrder.nativeOrder());
+        return m;
+    }
+
+    /** The network's soft marginal of region as float16 bit patterns (IEEE binary16). */
+    public short[] softFloat16(Soft.Network network, Region region) {
+        short[] m = new short[region.arrayLength()];
+        soft(new Soft(network, Soft.Precision.FLOAT16), region, MemorySegment.ofArray(m), ByteOrder.nativeOrder());
+        return m;
+    }
+
+    /** The network's soft marginal of region as bfloat16 bit patterns (the top half of a float32 pattern). */
+    public short[] softBFloat16(Soft.Network network, Region region) {
+        short[] m = new short[region.arrayLength()];
+        soft(new Soft(network, Soft.Precision.BFLOAT16), region, MemorySegment.ofArray(m), ByteOrder.nativeOrder());
+        return m;
+    }
+
     // ---- .npy output -----------------------------------------------------------------------------
 
-    /** Writes a C-order .npy (format 1.0) of shape (slices, 512, 512) and dtype descr. */
-    static void writeNpy(Path file, String descr, int slices, ByteBuffer data) throws IOException {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + slices + ", " + SIZE + ", "
-                + SIZE + "), }";
+    /** Every encoding the writer knows, in the order {@link #main} writes them: votes5, float32, then {@link Soft#all}. */
+    public static List<String> encodings() {
+        List<String> all = new ArrayList<>(List.of("votes5", "float32"));
+        Soft.all().forEach(s -> all.add(s.encoding()));
+        return all;
+    }
+
+    /**
+     * Writes a C-order .npy (format 1.0) of the given shape and dtype descr; fill writes the
+     * dataBytes of data into a little-endian mapped view of the file, so nothing but the mapping
+     * is allocated for them.
+     */
+    static void writeNpy(Path file, String descr, long[] shape, long dataBytes, Consumer<MemorySegment> fill)
+            throws IOException {
+        String dims = Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims
+                + (shape.length == 1 ? "," : "") + "), }";
         int unpadded = 10 + dict.length() + 1;
         int total = (unpadded + 63) / 64 * 64;
-        StringBuilder header = new StringBuilder(dict);
-        header.append(" ".repeat(total - unpadded)).append('\n');
-        byte[] h = header.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] h = (dict + " ".repeat(total - unpadded) + "\n").getBytes(StandardCharsets.US_ASCII);
         ByteBuffer prefix = ByteBuffer.allocate(10 + h.length).order(ByteOrder.LITTLE_ENDIAN);
         prefix.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
         prefix.putShort((short) h.length).put(h).flip();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING); Arena arena = Arena.ofShared()) {
             while (prefix.hasRemaining()) {
                 ch.write(prefix);
             }
-            while (data.hasRemaining()) {
-                ch.write(data);
+            fill.accept(ch.map(FileChannel.MapMode.READ_WRITE, total, dataBytes, arena));
+        }
+    }
+
+    /**
+     * Writes one encoding ({@link #encodings}) of the N-slice volume into dir as
+     * {@code phantom_votes5_N<N>.npy} (|u1), {@code phantom_float32_N<N>.npy} (&lt;f4) or
+     * {@code phantom_soft-NETWORK_TYPE_N<N>.npy} ({@link #write(Path, Soft, Region)}); returns the file.
+     */
+    public Path write(Path dir, String encoding, int slices) throws IOException {
+        Files.createDirectories(dir);
+        long[] shape = Region.volume(slices).shape();
+        Path file = dir.resolve("phantom_" + encoding + "_N" + slices + ".npy");
+        switch (encoding) {
+            case "votes5" -> {
+                byte[] v = votes(slices);
+                writeNpy(file, "|u1", shape, v.length, data -> data.copyFrom(MemorySegment.ofArray(v)));
+            }
+            case "float32" -> {
+                float[] m = marginal(slices);
+                writeNpy(file, "<f4", shape, 4L * m.length, data -> MemorySegment.copy(m, 0, data,
+                        ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, m.length));
+            }
+            default -> {
+                return write(dir, Soft.parse(encoding), Region.volume(slices));
+            }
+        }
+        return file;
+    }
+
+    /**
+     * Writes the soft marginal kind of region into dir as
+     * {@code phantom_soft-NETWORK_TYPE_TAG.npy}, TAG {@code N<N>} or {@code patch<EDGE>}, TYPE
+     * float32 (&lt;f4), float64 (&lt;f8), float16 (&lt;f2) or bfloat16 (&lt;u2: the bit patterns,
+     * NumPy having no bfloat16); generated straight into the mapped file. Returns the file.
+     */
+    public Path write(Path dir, Soft kind, Region region) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("phantom_" + kind.fileStem() + "_" + region.fileTag() + ".npy");
+        writeNpy(file, kind.precision().npyDescr, region.shape(), region.voxels() * kind.precision().bytes,
+                data -> soft(kind, region, data, ByteOrder.LITTLE_ENDIAN));
+        return file;
+    }
+
+    /**
+     * {@code Phantom [--kinds K,...] DIR [N...]}: each kind at each N (default 16 100 300), and
+     * the {@link Region#centralPatch 128³ patch} of each soft kind; kinds default to all of
+     * {@link #encodings}.
+     */
+    public static void main(String[] args) throws IOException {
+        List<String> rest = List.of(args);
+        List<String> kinds = encodings();
+        if (rest.size() >= 2 && rest.get(0).equals("--kinds")) {
+            kinds = List.of(rest.get(1).split(","));
+            rest = rest.subList(2, rest.size());
+        }
+        for (String kind : kinds) {
+            if (!encodings().contains(kind)) {
+                usage("unknown kind " + kind);
+            }
+        }
+        if (rest.isEmpty() || rest.get(0).startsWith("-")) {
+            usage("no DIR");
+        }
+        List<Integer> sizes = new ArrayList<>();
+        for (String n : rest.subList(1, rest.size())) {
+            // 8191 slices: the largest volume a byte[] of votes can hold
+            if (!n.matches("[1-9][0-9]{0,3}") || Integer.parseInt(n) > 8191) {
+                usage("N must be a slice count 1..8191, not " + n);
+            }
+            sizes.add(Integer.parseInt(n));
+        }
+        Path dir = Path.of(rest.get(0));
+        Phantom phantom = new Phantom();
+        for (int n : sizes.isEmpty() ? List.of(16, 100, 300) : sizes) {
+            for (String kind : kinds) {
+                long t0 = System.nanoTime();
+                report(phantom.write(dir, kind, n), t0);
+            }
+        }
+        for (String kind : kinds) {
+            if (kind.startsWith("soft-")) {
+                long t0 = System.nanoTime();
+                report(phantom.write(dir, Soft.parse(kind), Region.centralPatch(CalibratorBenchmark.EDGE)), t0);
             }
         }
     }
 
-    /** Writes the votes and the float32 marginal of N slices as .npy files into dir; returns their paths. */
-    public List<Path> write(Path dir, int slices) throws IOException {
-        Files.createDirectories(dir);
-        List<Path> written = new ArrayList<>();
-        Path v = dir.resolve("phantom_votes5_N" + slices + ".npy");
-        writeNpy(v, "|u1", slices, ByteBuffer.wrap(votes(slices)));
-        written.add(v);
-        float[] m = marginal(slices);
-        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(m.length, 4)).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(m);
-        Path f = dir.resolve("phantom_float32_N" + slices + ".npy");
-        writeNpy(f, "<f4", slices, bytes);
-        written.add(f);
-        return written;
+    private static void usage(String problem) {
+        System.err.println("Phantom: " + problem);
+        System.err.println("usage: java -cp jmh/target/benchmarks.jar org.segopt.jmh.Phantom [--kinds K,...] DIR [N...]");
+        System.err.println("writes DIR/phantom_K_N<N>.npy for each kind K (default: all of " + String.join(" ", encodings())
+                + ") and N (default: 16 100 300), and the 128³ patch of each soft kind");
+        System.exit(2);
     }
 
-    /** {@code Phantom DIR [N...]} (default N: 16 100 300). */
-    public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args[0].startsWith("-")) {
-            System.err.println("usage: java -cp jmh/target/benchmarks.jar org.segopt.jmh.Phantom DIR [N...]");
-            System.err.println("writes DIR/phantom_votes5_N<N>.npy (|u1, counts 0..5) and DIR/phantom_float32_N<N>.npy (<f4)");
-            System.exit(2);
-        }
-        Path dir = Path.of(args[0]);
-        List<Integer> sizes = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            sizes.add(Integer.parseInt(args[i]));
-        }
-        if (sizes.isEmpty()) {
-            sizes = List.of(16, 100, 300);
-        }
-        Phantom phantom = new Phantom();
-        for (int n : sizes) {
-            long t0 = System.nanoTime();
-            List<Path> files = phantom.write(dir, n);
-            System.out.printf(Locale.ROOT, "N=%d: %s (%.1f s)%n", n, files, (System.nanoTime() - t0) / 1e9);
-        }
+    private static void report(Path file, long startNanos) throws IOException {
+        System.out.printf(Locale.ROOT, "%s (%.1f MB, %.2f s)%n", file, Files.size(file) / 1e6,
+                (System.nanoTime() - startNanos) / 1e9);
     }
 }

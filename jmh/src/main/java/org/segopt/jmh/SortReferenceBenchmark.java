@@ -1,7 +1,5 @@
 package org.segopt.jmh;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,16 +58,7 @@ public class SortReferenceBenchmark {
     static long[] greatestDiceVolume(Volume v, double[] sorted, double[] cumsum, double[] d) {
         int n = sorted.length;
         // m as float64 (np.asarray(m, dtype=np.float64); votes as counts / R)
-        MemorySegment m = v.data;
-        if (v.votes()) {
-            for (int i = 0; i < n; i++) {
-                sorted[i] = (m.get(ValueLayout.JAVA_BYTE, i) & 0xff) / 5.0;
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                sorted[i] = m.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-            }
-        }
+        v.toDoubles(sorted);
         // np.sort(m)[::-1]; np.cumsum (sequential)
         Arrays.sort(sorted);
         double running = 0;

@@ -2,7 +2,10 @@ package org.segopt.jmh;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -16,7 +19,8 @@ import org.segopt.Marginal;
  * The benchmarks' input: the {@link Phantom} of N slices of 512 × 512 in one encoding, built once
  * per trial, either off-heap ({@code memory=native}: 64-byte aligned, as the CLI sees a mapped
  * .npy file) or in the Java array the {@link Marginal} API wraps ({@code memory=heap}:
- * {@code Marginal.ofVotes(byte[], 5)} / {@code Marginal.ofFloats(float[])}).
+ * {@code Marginal.ofVotes(byte[], 5)}, {@code Marginal.ofFloats(float[])},
+ * {@code Marginal.ofDoubles(double[])}).
  */
 @State(Scope.Benchmark)
 public class Volume {
@@ -24,11 +28,15 @@ public class Volume {
     @Param({"16", "100", "300"})
     public int N;
 
-    /** {@code votes5}: counts 0..5 as u8 (R = 5); {@code float32}: the fuzzy-bordered float marginal. */
-    @Param({"votes5", "float32"})
+    /**
+     * {@code votes5}: counts 0..5 as u8 (R = 5); {@code float32}: the fuzzy-bordered float
+     * marginal, 95 % exact zeros; {@code soft-NETWORK-f32|f64}: a network's sigmoid output, every
+     * voxel fractional ({@link Soft}).
+     */
+    @Param({"votes5", "float32", "soft-confident-f32", "soft-uncertain-f32", "soft-confident-f64", "soft-uncertain-f64"})
     public String encoding;
 
-    /** {@code native}: an off-heap segment; {@code heap}: the byte[] / float[] itself. */
+    /** {@code native}: an off-heap segment; {@code heap}: the Java array itself. */
     @Param({"native", "heap"})
     public String memory;
 
@@ -42,31 +50,55 @@ public class Volume {
     @Setup(Level.Trial)
     public void build() {
         Phantom phantom = new Phantom();
-        boolean votes = switch (encoding) {
-            case "votes5" -> true;
-            case "float32" -> false;
-            default -> throw new IllegalArgumentException("encoding must be votes5 or float32, not " + encoding);
-        };
-        byte[] counts = votes ? phantom.votes(N) : null;
-        float[] floats = votes ? null : phantom.marginal(N);
+        ByteOrder order = ByteOrder.nativeOrder();
+        switch (encoding) {
+            case "votes5" -> {
+                byte[] counts = phantom.votes(N);
+                wrap(MemorySegment.ofArray(counts), () -> Marginal.ofVotes(counts, Phantom.RATERS),
+                        s -> Marginal.ofVotes(s, ElementType.UINT8, order, Phantom.RATERS));
+            }
+            case "float32" -> {
+                float[] m = phantom.marginal(N);
+                wrap(MemorySegment.ofArray(m), () -> Marginal.ofFloats(m), s -> Marginal.ofFloats(s, order));
+            }
+            default -> {
+                Soft soft = Soft.parse(encoding);
+                Region region = Region.volume(N);
+                switch (soft.precision()) {
+                    case FLOAT32 -> {
+                        float[] m = phantom.softFloat32(soft.network(), region);
+                        wrap(MemorySegment.ofArray(m), () -> Marginal.ofFloats(m), s -> Marginal.ofFloats(s, order));
+                    }
+                    case FLOAT64 -> {
+                        double[] m = phantom.softFloat64(soft.network(), region);
+                        wrap(MemorySegment.ofArray(m), () -> Marginal.ofDoubles(m), s -> Marginal.ofDoubles(s, order));
+                    }
+                    default -> throw new IllegalArgumentException("encoding must be votes5, float32 or "
+                            + "soft-confident|uncertain-f32|f64, not " + encoding);
+                }
+            }
+        }
+        marginal = marginal.withShape(N, Phantom.SIZE, Phantom.SIZE);
+    }
+
+    /**
+     * Sets {@link #data} and {@link #marginal} from the phantom in its Java array (heap): the
+     * array API's marginal, or (native) a 64-byte aligned off-heap copy read as a segment.
+     */
+    private void wrap(MemorySegment heap, Supplier<Marginal> ofArray, Function<MemorySegment, Marginal> ofSegment) {
         switch (memory) {
             case "heap" -> {
-                // The array API, as a caller with a byte[] / float[] uses it.
-                marginal = votes ? Marginal.ofVotes(counts, Phantom.RATERS) : Marginal.ofFloats(floats);
-                data = votes ? MemorySegment.ofArray(counts) : MemorySegment.ofArray(floats);
+                data = heap;
+                marginal = ofArray.get();
             }
             case "native" -> {
-                MemorySegment heap = votes ? MemorySegment.ofArray(counts) : MemorySegment.ofArray(floats);
                 arena = Arena.ofShared();
                 data = arena.allocate(heap.byteSize(), 64);
                 data.copyFrom(heap);
-                marginal = votes
-                        ? Marginal.ofVotes(data, ElementType.UINT8, ByteOrder.nativeOrder(), Phantom.RATERS)
-                        : Marginal.ofFloats(data, ByteOrder.nativeOrder());
+                marginal = ofSegment.apply(data);
             }
             default -> throw new IllegalArgumentException("memory must be native or heap, not " + memory);
         }
-        marginal = marginal.withShape(N, Phantom.SIZE, Phantom.SIZE);
     }
 
     @TearDown(Level.Trial)
@@ -77,9 +109,36 @@ public class Volume {
         }
     }
 
-    /** Whether m is vote counts (else float32). */
-    public boolean votes() {
-        return encoding.equals("votes5");
+    /**
+     * m as float64 into out, as NumPy's {@code np.asarray(m, dtype=np.float64)} (votes as
+     * counts / 5): the sort reference's first step.
+     */
+    public void toDoubles(double[] out) {
+        int n = out.length;
+        if (encoding.equals("votes5")) {
+            for (int i = 0; i < n; i++) {
+                out[i] = (data.get(ValueLayout.JAVA_BYTE, i) & 0xff) / (double) Phantom.RATERS;
+            }
+            return;
+        }
+        switch (encoding.equals("float32") ? Soft.Precision.FLOAT32 : Soft.parse(encoding).precision()) {
+            case FLOAT32 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = data.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                }
+            }
+            case FLOAT64 -> MemorySegment.copy(data, ValueLayout.JAVA_DOUBLE, 0, out, 0, n);
+            case FLOAT16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Float.float16ToFloat(data.getAtIndex(ValueLayout.JAVA_SHORT, i));
+                }
+            }
+            case BFLOAT16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Float.intBitsToFloat(data.getAtIndex(ValueLayout.JAVA_SHORT, i) << 16);
+                }
+            }
+        }
     }
 
     /** Voxels n. */
