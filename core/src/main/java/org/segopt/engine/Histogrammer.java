@@ -19,22 +19,14 @@ import org.segopt.Marginal;
  */
 final class Histogrammer {
     private final PassBackend passes;
-    private final long[] counts = new long[PassBackend.DIGITS];
-    private final long[] sumHigh = new long[PassBackend.DIGITS];
-    private final long[] sumLow = new long[PassBackend.DIGITS];
-    private final BlockRanges ranges = new BlockRanges();
-    /** Refinement tables: table j at offset j · 2^16, for a pass's bins or for the guesses. */
-    private long[] refineCounts = new long[0];
-    private long[] refineHigh = new long[0];
-    private long[] refineLow = new long[0];
-    private long[] refineOccupied = new long[0];
-    private final int[] shifts = new int[LevelTable.MAX_REFINED_PER_PASS];
-    private final long[] prefixes = new long[LevelTable.MAX_REFINED_PER_PASS];
+    private final long[] votes = new long[Marginal.MAX_RATERS + 1];
+    private final FloatHistogram top = new FloatHistogram();
+    /** Refinement tables: table j for a pass's bin j, or for guess j during a first pass. */
+    private final Refinement refinement = new Refinement();
     private final int[] tables = new int[LevelTable.MAX_REFINED_PER_PASS];
     private final int[] chosen = new int[LevelTable.MAX_REFINED_PER_PASS];
 
-    /** Guesses refined by the current first pass; {@code guessed[j]} while table j still holds one. */
-    private final long[] guesses = new long[LevelTable.MAX_REFINED_PER_PASS];
+    /** {@code guessed[j]} while table j still holds the current first pass's guess j. */
     private final boolean[] guessed = new boolean[LevelTable.MAX_REFINED_PER_PASS];
     private int guessCount;
     /** Top-level float32 bins refined during the current call: the next call's guesses. */
@@ -55,37 +47,31 @@ final class Histogrammer {
         int previous = refinedCount; // the previous call's refined bins: this call's guesses
         refinedCount = 0;
         if (m.encoding().isVoteType()) {
-            long bad = passes.countVotes(m, counts, m.raters() + 1);
+            int levels = m.raters() + 1;
+            long bad = passes.countVotes(m, votes);
             if (bad >= 0) {
-                clear(counts, m.raters() + 1);
+                Arrays.fill(votes, 0, levels, 0);
                 throw Validation.invalid(m, bad);
             }
-            table.loadVotes(m, counts);
-            clear(counts, m.raters() + 1);
+            table.loadVotes(m, votes);
+            Arrays.fill(votes, 0, levels, 0);
             return;
         }
-        long bad;
+        refinement.clearBins();
         if (m.encoding() == Encoding.FLOAT32 && previous > 0 && passes.refinesWhileCounting()) {
             guessCount = previous;
-            ensureRefineTables(guessCount);
             for (int j = 0; j < guessCount; j++) {
-                guesses[j] = refinedBins[j];
+                refinement.addBin(16, refinedBins[j]);
                 guessed[j] = true;
-                shifts[j] = 16;
             }
-            bad = passes.countAndRefineFloats(m, counts, sumHigh, sumLow, ranges, shifts, guesses, guessCount,
-                    refineCounts, refineHigh, refineLow, refineOccupied);
-        } else {
-            bad = passes.countFloats(m, counts, sumHigh, sumLow, ranges);
         }
+        long bad = passes.countFloats(m, top, refinement);
         if (bad >= 0) {
-            clear(counts, counts.length);
-            clear(sumHigh, sumHigh.length);
-            clear(sumLow, sumLow.length);
+            top.clear(FloatHistogram.DIGITS);
             discardGuesses();
             throw Validation.invalid(m, bad);
         }
-        table.loadFloats(m, counts, sumHigh, sumLow);
+        table.loadFloats(m, top);
     }
 
     /** Forgets the bins the last call refined: the next first pass guesses none. */
@@ -111,18 +97,17 @@ final class Histogrammer {
             }
         }
         if (found > 0) {
-            table.refine(chosen, tables, found, refineCounts, refineHigh, refineLow, refineOccupied);
+            table.refine(chosen, tables, found, refinement);
             return;
         }
         discardGuesses(); // the pass below uses the same tables
-        ensureRefineTables(k);
+        refinement.clearBins();
         for (int j = 0; j < k; j++) {
-            shifts[j] = table.shift(indices[j]);
-            prefixes[j] = table.prefix(indices[j]);
+            refinement.addBin(table.shift(indices[j]), table.prefix(indices[j]));
             tables[j] = j;
         }
-        passes.refineFloats(m, shifts, prefixes, k, refineCounts, refineHigh, refineLow, refineOccupied, ranges);
-        table.refine(indices, tables, k, refineCounts, refineHigh, refineLow, refineOccupied);
+        passes.refineFloats(m, refinement, top.ranges());
+        table.refine(indices, tables, k, refinement);
     }
 
     /** The guess table holding level i, if the first pass refined its bin; −1 otherwise. */
@@ -131,7 +116,7 @@ final class Histogrammer {
             return -1;
         }
         for (int g = 0; g < guessCount; g++) {
-            if (guessed[g] && table.shift(i) == 16 && guesses[g] == table.prefix(i)) {
+            if (guessed[g] && table.shift(i) == 16 && refinement.prefix(g) == table.prefix(i)) {
                 return g;
             }
         }
@@ -153,35 +138,11 @@ final class Histogrammer {
     /** Zeroes the guess tables the current call did not use. */
     private void discardGuesses() {
         for (int g = 0; g < guessCount; g++) {
-            if (!guessed[g]) {
-                continue;
-            }
-            guessed[g] = false;
-            int words = PassBackend.DIGITS / 64;
-            for (int w = g * words; w < (g + 1) * words; w++) {
-                for (long bits = refineOccupied[w]; bits != 0; bits &= bits - 1) {
-                    int b = w * 64 + Long.numberOfTrailingZeros(bits);
-                    refineCounts[b] = 0;
-                    refineHigh[b] = 0;
-                    refineLow[b] = 0;
-                }
-                refineOccupied[w] = 0;
+            if (guessed[g]) {
+                guessed[g] = false;
+                refinement.clearTable(g);
             }
         }
         guessCount = 0;
-    }
-
-    private void ensureRefineTables(int k) {
-        int entries = k * PassBackend.DIGITS;
-        if (refineCounts.length < entries) {
-            refineCounts = Arrays.copyOf(refineCounts, entries);
-            refineHigh = Arrays.copyOf(refineHigh, entries);
-            refineLow = Arrays.copyOf(refineLow, entries);
-            refineOccupied = Arrays.copyOf(refineOccupied, entries / 64);
-        }
-    }
-
-    private static void clear(long[] a, int n) {
-        Arrays.fill(a, 0, n, 0);
     }
 }

@@ -22,39 +22,21 @@ interface Kernels {
     long countVotes(Marginal m, long from, long to, long[] hist);
 
     /**
-     * The top-level float histogram of voxels [from, to): bin = top 16 key bits; per bin the count
-     * and the sum of the remaining key bits, split as (bits >>> 24) into {@code sumHigh} and
-     * (bits & 0xFFFFFF) into {@code sumLow} so that neither can overflow.
+     * The top-level float histogram of voxels [from, to) into {@code top}'s bins (see
+     * {@link FloatHistogram}), their blocks' bounds into {@code ranges} (shared by the threads of a
+     * pass: each writes its own blocks); and, when {@code guesses} holds bins, their refinement of
+     * the same voxels (see {@link PassBackend#countFloats}).
      *
      * @return the index of the first invalid voxel in the range, or −1
      */
-    long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges);
+    long countFloats(Marginal m, long from, long to, FloatHistogram top, BlockRanges ranges, Refinement guesses);
 
     /**
-     * Refines chosen bins of a float histogram over voxels [from, to): a voxel whose key satisfies
-     * {@code key >>> shifts[j] == prefixes[j]} (j < k) is counted in table j (offset {@code j * DIGITS}) at
-     * digit {@code (key >>> (shifts[j] − 16)) & 0xFFFF}, with the key bits below that digit summed
-     * as in {@link #countFloats}, and its bit set in {@code occupied} (see
-     * {@link PassBackend#refineFloats}). The bins are disjoint, so a voxel lands in at most one table.
+     * Refines the bins of {@code refinement} over voxels [from, to) (see {@link Refinement}).
      * Values are known to be valid (the top-level pass checked them); blocks that {@code ranges}
      * proves hold none of the bins may be skipped.
      */
-    void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                      long[] counts, long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges);
-
-    /**
-     * {@link #countFloats} and then {@link #refineFloats} of the same voxels (see
-     * {@link PassBackend#countAndRefineFloats}); this default sweeps the range twice.
-     */
-    default long countAndRefineFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
-                                      BlockRanges ranges, int[] shifts, long[] prefixes, int k, long[] refineCounts,
-                                      long[] refineHigh, long[] refineLow, long[] occupied) {
-        long bad = countFloats(m, from, to, counts, sumHigh, sumLow, ranges);
-        if (bad < 0 && k > 0) {
-            refineFloats(m, from, to, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied, ranges);
-        }
-        return bad;
-    }
+    void refineFloats(Marginal m, long from, long to, Refinement refinement, BlockRanges ranges);
 
     /**
      * Adds the float voxels [from, to) to {@code summary} (see {@link LevelSummary}): their exact

@@ -21,7 +21,7 @@ import org.segopt.Marginal;
  */
 final class LevelTable {
     /** At most this many levels are refined in one pass (each needs three tables of 2^16 longs). */
-    static final int MAX_REFINED_PER_PASS = 8;
+    static final int MAX_REFINED_PER_PASS = Refinement.MAX_BINS;
 
     Marginal marginal;
     /** Null for vote-type marginals. */
@@ -77,7 +77,10 @@ final class LevelTable {
     }
 
     /** The levels of a top-level float histogram (bins of the top 16 key bits); zeroes the tables. */
-    void loadFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow) {
+    void loadFloats(Marginal m, FloatHistogram top) {
+        long[] counts = top.counts();
+        long[] sumHigh = top.sumHigh();
+        long[] sumLow = top.sumLow();
         marginal = m;
         format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
         fromSummary = false;
@@ -353,7 +356,11 @@ final class LevelTable {
      * {@code tables[j]}, at offset {@code tables[j]} · 2^16) and its occupancy bitmap (which digits
      * may be non-empty); leaves the entries of those tables zeroed.
      */
-    void refine(int[] indices, int[] tables, int k, long[] counts, long[] sumHigh, long[] sumLow, long[] occupancy) {
+    void refine(int[] indices, int[] tables, int k, Refinement r) {
+        long[] counts = r.counts();
+        long[] sumHigh = r.sumHigh();
+        long[] sumLow = r.sumLow();
+        long[] occupancy = r.occupied();
         // Gather every refined level's sub-bins first (level indices[j]'s from starts[j] on)...
         int gatheredCount = 0;
         for (int j = 0; j < k; j++) {

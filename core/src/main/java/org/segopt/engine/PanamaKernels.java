@@ -171,32 +171,30 @@ final class PanamaKernels implements Kernels {
 
     // ---- float histograms ----------------------------------------------------------------------
 
+    /** float32: one sweep that counts and refines the guesses (the scatter tests each fractional key against the bins). */
     @Override
-    public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
-                            BlockRanges ranges) {
+    public long countFloats(Marginal m, long from, long to, FloatHistogram top, BlockRanges ranges,
+                            Refinement guesses) {
+        boolean refine = guesses != null && guesses.bins() > 0;
         if (m.encoding() == Encoding.FLOAT32) {
-            return countFloat32(m, from, to, counts, sumHigh, sumLow, ranges, null, null, 0, null, null, null, null);
+            return refine
+                    ? countFloat32(m, from, to, top.counts(), top.sumHigh(), top.sumLow(), ranges, guesses.shifts(),
+                            guesses.prefixes(), guesses.bins(), guesses.counts(), guesses.sumHigh(), guesses.sumLow(),
+                            guesses.occupied())
+                    : countFloat32(m, from, to, top.counts(), top.sumHigh(), top.sumLow(), ranges, null, null, 0,
+                            null, null, null, null);
         }
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
-            long bad = countFloat64Block(m, start, Math.min(to, start + BlockRanges.BLOCK), counts, sumHigh, sumLow, ranges);
+            long bad = countFloat64Block(m, start, Math.min(to, start + BlockRanges.BLOCK), top.counts(), top.sumHigh(),
+                    top.sumLow(), ranges);
             if (bad >= 0) {
                 return bad;
             }
         }
-        return -1;
-    }
-
-    /** float32: one sweep that counts and refines (the scatter tests each fractional key against the bins). */
-    @Override
-    public long countAndRefineFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
-                                     BlockRanges ranges, int[] shifts, long[] prefixes, int k, long[] refineCounts,
-                                     long[] refineHigh, long[] refineLow, long[] occupied) {
-        if (m.encoding() != Encoding.FLOAT32) {
-            return Kernels.super.countAndRefineFloats(m, from, to, counts, sumHigh, sumLow, ranges, shifts, prefixes, k,
-                    refineCounts, refineHigh, refineLow, occupied);
+        if (refine) {
+            ScalarKernels.refineRange(m, from, to, guesses);
         }
-        return countFloat32(m, from, to, counts, sumHigh, sumLow, ranges, shifts, prefixes, k, refineCounts, refineHigh,
-                refineLow, occupied);
+        return -1;
     }
 
     /**
@@ -409,7 +407,7 @@ final class PanamaKernels implements Kernels {
     private long countFloat32Scalar(Marginal m, long from, long to, long[] counts, long[] sumLow, BlockRanges ranges,
                                     int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,
                                     long[] refineLow, long[] occupied) {
-        long bad = scalar.countFloats(m, from, to, counts, null, sumLow, ranges);
+        long bad = ScalarKernels.countFloats(m, from, to, counts, null, sumLow, ranges);
         if (bad < 0 && k > 0) {
             ScalarKernels.refineRange(m, from, to, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied);
         }
@@ -475,8 +473,14 @@ final class PanamaKernels implements Kernels {
     // ---- refinement ----------------------------------------------------------------------------
 
     @Override
-    public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                             long[] counts, long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges) {
+    public void refineFloats(Marginal m, long from, long to, Refinement r, BlockRanges ranges) {
+        int[] shifts = r.shifts();
+        long[] prefixes = r.prefixes();
+        int k = r.bins();
+        long[] counts = r.counts();
+        long[] sumHigh = r.sumHigh();
+        long[] sumLow = r.sumLow();
+        long[] occupied = r.occupied();
         long range = refinedKeys(shifts, prefixes, k);
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
             if (!ranges.mayHold(start / BlockRanges.BLOCK, shifts, prefixes, k)) {

@@ -16,7 +16,7 @@ import org.segopt.Marginal;
 public interface PassBackend {
 
     /** Bins per float histogram table: one per 16-bit digit. */
-    int DIGITS = 1 << 16;
+    int DIGITS = FloatHistogram.DIGITS;
 
     /** A short name for reports, e.g. "simd-512bit" or "cuda". */
     String name();
@@ -25,59 +25,37 @@ public interface PassBackend {
     int threads();
 
     /**
-     * Adds the vote histogram of all voxels to {@code hist[0..length)} (index = votes).
+     * Adds the vote histogram of all voxels to {@code hist[0..R]} (index = votes, R = m.raters()).
      *
      * @return the index of the first voxel whose value is invalid for the encoding, or −1
      */
-    long countVotes(Marginal m, long[] hist, int length);
+    long countVotes(Marginal m, long[] hist);
 
     /**
-     * Adds the top-level float histogram of all voxels: bin = top 16 key bits; per bin the count
-     * and the sum of the remaining key bits, split as (rest >>> 24) into {@code sumHigh} and
-     * (rest & 0xFFFFFF) into {@code sumLow}. May record per-block bounds in {@code ranges} (a
-     * backend that does not leaves them unknown).
-     *
-     * @return the index of the first invalid voxel, or −1
-     */
-    long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges);
-
-    /**
-     * Refines float bins j < k: a voxel with {@code key >>> shifts[j] == prefixes[j]} is counted
-     * in table j (offset {@code j * DIGITS}) at digit {@code (key >>> (shifts[j] − 16)) & 0xFFFF},
-     * with the key bits below that digit summed as in {@link #countFloats}; and bit
-     * {@code j * DIGITS + digit} of {@code occupied} (2^16 bits per table) is set for every digit
-     * that counted a voxel, so that the engine need not scan the tables. Setting more bits is
-     * allowed (a backend may set every bit of the first k tables). Blocks that {@code ranges}
-     * proves hold none of the bins may be skipped.
-     */
-    void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
-                      long[] sumLow, long[] occupied, BlockRanges ranges);
-
-    /**
-     * Whether {@link #countAndRefineFloats} reads the data once. Only then does the engine guess
-     * the bins to refine during its first pass: with two passes a wrong guess would cost one.
-     */
-    default boolean refinesWhileCounting() {
-        return false;
-    }
-
-    /**
-     * {@link #countFloats} and {@link #refineFloats} of bins j < k in one pass: the engine guesses
-     * the bins its decisions will need (those of the previous call) and saves the refinement pass
-     * when the guess is right. This default makes two passes; a backend that can do both in one
-     * overrides it and {@link #refinesWhileCounting}. The results are those of the two calls.
+     * Adds the top-level float histogram of all voxels to {@code top} (see {@link FloatHistogram});
+     * may record per-block bounds in its ranges (a backend that does not leaves them unknown).
+     * With {@code guesses} holding bins (only when {@link #refinesWhileCounting()}), also refines
+     * them as {@link #refineFloats} would, in the same pass.
      *
      * @return the index of the first invalid voxel, or −1 (the refinement tables may then hold
      *         partial counts, their occupancy bits set as usual)
      */
-    default long countAndRefineFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges,
-                                      int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,
-                                      long[] refineLow, long[] occupied) {
-        long bad = countFloats(m, counts, sumHigh, sumLow, ranges);
-        if (bad < 0 && k > 0) {
-            refineFloats(m, shifts, prefixes, k, refineCounts, refineHigh, refineLow, occupied, ranges);
-        }
-        return bad;
+    long countFloats(Marginal m, FloatHistogram top, Refinement guesses);
+
+    /**
+     * Refines the bins of {@code refinement} over every voxel (see {@link Refinement}). Values are
+     * valid (the top-level pass checked them); blocks that {@code ranges} proves hold none of the
+     * bins may be skipped.
+     */
+    void refineFloats(Marginal m, Refinement refinement, BlockRanges ranges);
+
+    /**
+     * Whether {@link #countFloats} refines guessed bins while it counts, reading the data once.
+     * Only then does the engine guess the bins its decisions will need (those of the previous
+     * call): with two passes a wrong guess would cost one.
+     */
+    default boolean refinesWhileCounting() {
+        return false;
     }
 
     /**

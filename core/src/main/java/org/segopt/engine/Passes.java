@@ -27,7 +27,6 @@ final class Passes implements PassBackend {
     final Kernels kernels;
     private final int threads;
     private final ExecutorService pool;
-    private final ThreadLocal<long[][]> threadTables = ThreadLocal.withInitial(() -> new long[0][0]);
 
     Passes(Kernels kernels, int threads) {
         if (threads < 1) {
@@ -75,25 +74,16 @@ final class Passes implements PassBackend {
     }
 
     /**
-     * Runs a histogram pass on every pool thread: each claims ranges of {@link #grain} voxels one
-     * after another until none is left, so that a thread whose ranges hold little border takes
-     * more of them (the border of a volume is not spread evenly: on the jmh phantom one half of
-     * the slices holds 58 % of the mixed blocks). Each task fills its pool thread's own tables
-     * (kept between calls, zero between uses) and merges them into {@code into} under a lock
-     * before it ends, so concurrent callers never share a thread's tables. (With one chunk the
-     * callers write straight into their tables instead.) A task stops at its first invalid voxel;
-     * ranges are claimed in order, so the smallest index reported is the first invalid voxel.
+     * Runs a pass on every pool thread: each claims ranges of {@link #grain} voxels one after
+     * another until none is left, so that a thread whose ranges hold little border takes more of
+     * them (the border of a volume is not spread evenly: on the jmh phantom one half of the
+     * slices holds 58 % of the mixed blocks). Each task fills its pool thread's own state (from
+     * {@code own}: kept between calls, zero between uses) and merges it under {@code lock} before
+     * it ends, so concurrent callers never share a thread's tables. (With one chunk the callers
+     * write straight into their tables instead.) A task stops at its first invalid voxel; ranges
+     * are claimed in order, so the smallest index reported is the first invalid voxel.
      */
-    private long histogram(long n, long[][] into, RangePass<long[][]> pass, Merge merge) {
-        return claimRanges(n, () -> chunkTables(into), pass, own -> merge.into(own, into), into);
-    }
-
-    /**
-     * The claim loop of {@link #histogram} for any per-thread state: each pool thread takes its
-     * state from {@code own}, runs {@code pass} on ranges it claims, and merges under {@code lock}.
-     */
-    private <T> long claimRanges(long n, Supplier<T> own, RangePass<T> pass,
-                                 Consumer<T> merge, Object lock) {
+    private <T> long claimRanges(long n, Supplier<T> own, RangePass<T> pass, Consumer<T> merge, Object lock) {
         long grain = grain(n);
         AtomicLong next = new AtomicLong();
         long[] firstBad = {-1};
@@ -133,108 +123,62 @@ final class Passes implements PassBackend {
         return Math.max(MIN_CHUNK, (target + ALIGN - 1) / ALIGN * ALIGN);
     }
 
-    /** Adds a chunk's tables into the result and zeroes them. */
-    @FunctionalInterface
-    private interface Merge {
-        void into(long[][] own, long[][] into);
+    /** A pool thread's tables for float passes, zero between uses. */
+    private static final class FloatTables {
+        final FloatHistogram top = new FloatHistogram();
+        final Refinement refinement = new Refinement();
+        long[] votes = new long[0];
     }
 
-    /** Merges entries [0, length) of the first {@code tables} tables by addition. */
-    private static Merge sums(int tables, int length) {
-        return (own, into) -> {
-            for (int t = 0; t < tables; t++) {
-                long[] src = own[t];
-                long[] dst = into[t];
-                for (int i = 0; i < length; i++) {
-                    dst[i] += src[i];
-                    src[i] = 0;
-                }
-            }
-        };
-    }
-
-    /**
-     * Merges refinement tables (counts, high and low sums, then the occupancy bitmap) from table
-     * {@code at} on: only the digits whose occupancy bit is set, a few thousand at most, not the
-     * k · 2^16 entries.
-     */
-    private static void mergeOccupied(long[][] own, long[][] into, int at) {
-        long[] occupied = own[at + 3];
-        for (int w = 0; w < into[at + 3].length; w++) {
-            long bits = occupied[w];
-            if (bits == 0) {
-                continue;
-            }
-            into[at + 3][w] |= bits;
-            occupied[w] = 0;
-            for (; bits != 0; bits &= bits - 1) {
-                int i = w * 64 + Long.numberOfTrailingZeros(bits);
-                for (int t = at; t < at + 3; t++) {
-                    into[t][i] += own[t][i];
-                    own[t][i] = 0;
-                }
-            }
-        }
-    }
-
-    /** This pool thread's zeroed tables, one at least as long as each table of {@code into}. */
-    private long[][] chunkTables(long[][] into) {
-        long[][] tables = threadTables.get();
-        if (tables.length < into.length) {
-            tables = java.util.Arrays.copyOf(tables, into.length);
-            threadTables.set(tables);
-        }
-        for (int t = 0; t < into.length; t++) {
-            if (tables[t] == null || tables[t].length < into[t].length) {
-                tables[t] = new long[into[t].length];
-            }
-        }
-        return tables;
-    }
+    private final ThreadLocal<FloatTables> threadTables = ThreadLocal.withInitial(FloatTables::new);
+    private final ThreadLocal<LevelSummary> threadSummaries = ThreadLocal.withInitial(() -> new LevelSummary(0));
 
     @Override
-    public long countVotes(Marginal m, long[] hist, int length) {
+    public long countVotes(Marginal m, long[] hist) {
         if (chunks(m.voxels()) <= 1) {
             return kernels.countVotes(m, 0, m.voxels(), hist);
         }
-        return histogram(m.voxels(), new long[][] {hist}, (from, to, t) -> kernels.countVotes(m, from, to, t[0]),
-                sums(1, length));
+        int levels = m.raters() + 1;
+        return claimRanges(m.voxels(), () -> {
+            FloatTables t = threadTables.get();
+            if (t.votes.length < levels) {
+                t.votes = new long[levels];
+            }
+            return t.votes;
+        }, (from, to, own) -> kernels.countVotes(m, from, to, own), own -> {
+            for (int c = 0; c < levels; c++) {
+                hist[c] += own[c];
+                own[c] = 0;
+            }
+        }, hist);
     }
 
     @Override
-    public long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+    public long countFloats(Marginal m, FloatHistogram top, Refinement guesses) {
+        BlockRanges ranges = top.ranges();
         ranges.reset(m.voxels());
         if (chunks(m.voxels()) <= 1) {
-            return kernels.countFloats(m, 0, m.voxels(), counts, sumHigh, sumLow, ranges);
+            return kernels.countFloats(m, 0, m.voxels(), top, ranges, guesses);
         }
         int bins = topBins(m);
-        return histogram(m.voxels(), new long[][] {counts, sumHigh, sumLow},
-                (from, to, t) -> kernels.countFloats(m, from, to, t[0], t[1], t[2], ranges), sums(3, bins));
+        boolean refine = guesses != null && guesses.bins() > 0;
+        return claimRanges(m.voxels(), () -> {
+            FloatTables t = threadTables.get();
+            if (refine) {
+                t.refinement.setBins(guesses);
+            }
+            return t;
+        }, (from, to, own) -> kernels.countFloats(m, from, to, own.top, ranges, refine ? own.refinement : null), own -> {
+            own.top.addTo(top, bins);
+            if (refine) {
+                own.refinement.addTo(guesses);
+            }
+        }, top);
     }
 
     @Override
     public boolean refinesWhileCounting() {
         return true;
-    }
-
-    /** One pass for both (see {@link PassBackend#countAndRefineFloats}). */
-    @Override
-    public long countAndRefineFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges,
-                                     int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,
-                                     long[] refineLow, long[] occupied) {
-        ranges.reset(m.voxels());
-        if (chunks(m.voxels()) <= 1) {
-            return kernels.countAndRefineFloats(m, 0, m.voxels(), counts, sumHigh, sumLow, ranges, shifts, prefixes, k,
-                    refineCounts, refineHigh, refineLow, occupied);
-        }
-        Merge top = sums(3, topBins(m));
-        return histogram(m.voxels(), new long[][] {counts, sumHigh, sumLow, refineCounts, refineHigh, refineLow, occupied},
-                (from, to, t) -> kernels.countAndRefineFloats(m, from, to, t[0], t[1], t[2], ranges, shifts, prefixes, k,
-                        t[3], t[4], t[5], t[6]),
-                (own, into) -> {
-                    top.into(own, into);
-                    mergeOccupied(own, into, 3);
-                });
     }
 
     /** Top-level bins that valid keys can fill: they end at 1.0's. */
@@ -244,16 +188,19 @@ final class Passes implements PassBackend {
     }
 
     @Override
-    public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
-                             long[] sumLow, long[] occupied, BlockRanges ranges) {
+    public void refineFloats(Marginal m, Refinement refinement, BlockRanges ranges) {
         if (chunks(m.voxels()) <= 1) {
-            kernels.refineFloats(m, 0, m.voxels(), shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+            kernels.refineFloats(m, 0, m.voxels(), refinement, ranges);
             return;
         }
-        histogram(m.voxels(), new long[][] {counts, sumHigh, sumLow, occupied}, (from, to, t) -> {
-            kernels.refineFloats(m, from, to, shifts, prefixes, k, t[0], t[1], t[2], t[3], ranges);
+        claimRanges(m.voxels(), () -> {
+            FloatTables t = threadTables.get();
+            t.refinement.setBins(refinement);
+            return t.refinement;
+        }, (from, to, own) -> {
+            kernels.refineFloats(m, from, to, own, ranges);
             return -1;
-        }, (own, into) -> mergeOccupied(own, into, 0));
+        }, own -> own.addTo(refinement), refinement);
     }
 
     @Override
@@ -273,8 +220,6 @@ final class Passes implements PassBackend {
             return own;
         }, (from, to, own) -> kernels.summarize(m, from, to, own), summary::merge, summary);
     }
-
-    private final ThreadLocal<LevelSummary> threadSummaries = ThreadLocal.withInitial(() -> new LevelSummary(0));
 
     /**
      * {@link Kernels#select}: chunks in parallel when every voxel at {@code level} is taken; with a

@@ -97,7 +97,17 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
+    public long countFloats(Marginal m, long from, long to, FloatHistogram top, BlockRanges ranges,
+                            Refinement guesses) {
+        long bad = countFloats(m, from, to, top.counts(), top.sumHigh(), top.sumLow(), ranges);
+        if (bad < 0 && guesses != null && guesses.bins() > 0) {
+            refineRange(m, from, to, guesses);
+        }
+        return bad;
+    }
+
+    /** The top-level histogram of [from, to) into the given tables, recording block ranges. */
+    static long countFloats(Marginal m, long from, long to, long[] counts, long[] sumHigh, long[] sumLow,
                             BlockRanges ranges) {
         MemorySegment s = m.segments().getFirst();
         boolean swap = swap(m);
@@ -199,17 +209,20 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void refineFloats(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
-                             long[] counts, long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges) {
+    public void refineFloats(Marginal m, long from, long to, Refinement r, BlockRanges ranges) {
         for (long start = from; start < to; start += BlockRanges.BLOCK) {
-            if (ranges.mayHold(start / BlockRanges.BLOCK, shifts, prefixes, k)) {
-                refineRange(m, start, Math.min(to, start + BlockRanges.BLOCK), shifts, prefixes, k,
-                        counts, sumHigh, sumLow, occupied);
+            if (ranges.mayHold(start / BlockRanges.BLOCK, r.shifts(), r.prefixes(), r.bins())) {
+                refineRange(m, start, Math.min(to, start + BlockRanges.BLOCK), r);
             }
         }
     }
 
     /** Refines every voxel of [from, to), without consulting block ranges. */
+    static void refineRange(Marginal m, long from, long to, Refinement r) {
+        refineRange(m, from, to, r.shifts(), r.prefixes(), r.bins(), r.counts(), r.sumHigh(), r.sumLow(), r.occupied());
+    }
+
+    /** {@link #refineRange(Marginal, long, long, Refinement)} on a refinement's arrays. */
     static void refineRange(Marginal m, long from, long to, int[] shifts, long[] prefixes, int k,
                             long[] counts, long[] sumHigh, long[] sumLow, long[] occupied) {
         KeyReader reader = KeyReader.of(m);

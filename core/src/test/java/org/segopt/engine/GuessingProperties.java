@@ -137,9 +137,9 @@ class GuessingProperties {
         Marginal m = Marginal.ofFloats(fuzzy(50_000, new SplittableRandom(3)));
         Engine broken = Engine.of(new TwoPassBackend(new Passes(new PanamaKernels(), 1)) {
             @Override
-            public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
-                                     long[] sumLow, long[] occupied, BlockRanges ranges) {
-                super.refineFloats(m, shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+            public void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
+                super.refineFloats(m, r, ranges);
+                long[] counts = r.counts();
                 for (int i = 0; i < counts.length; i++) {
                     if (counts[i] > 0) {
                         counts[i]--;
@@ -152,14 +152,21 @@ class GuessingProperties {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("the pass backend is broken"), e.getMessage());
     }
 
-    /** The three top-level tables, then the refinement counts and occupancy, from one countAndRefineFloats. */
+    /**
+     * The three top-level tables, then the refinement counts, sums and occupancy, from one
+     * countFloats with the bins as guesses.
+     */
     private static long[][] countAndRefine(PassBackend b, Marginal m, int[] shifts, long[] prefixes, int k) {
-        long[][] t = {new long[PassBackend.DIGITS], new long[PassBackend.DIGITS], new long[PassBackend.DIGITS],
-            new long[k * PassBackend.DIGITS], new long[k * PassBackend.DIGITS], new long[k * PassBackend.DIGITS],
-            new long[k * PassBackend.DIGITS / 64]};
-        assertEquals(-1, b.countAndRefineFloats(m, t[0], t[1], t[2], new BlockRanges(), shifts, prefixes, k, t[3], t[4],
-                t[5], t[6]));
-        return t;
+        FloatHistogram top = new FloatHistogram();
+        Refinement r = new Refinement();
+        for (int j = 0; j < k; j++) {
+            r.addBin(shifts[j], prefixes[j]);
+        }
+        assertEquals(-1, b.countFloats(m, top, r));
+        int entries = k * PassBackend.DIGITS;
+        return new long[][] {top.counts(), top.sumHigh(), top.sumLow(), java.util.Arrays.copyOf(r.counts(), entries),
+            java.util.Arrays.copyOf(r.sumHigh(), entries), java.util.Arrays.copyOf(r.sumLow(), entries),
+            java.util.Arrays.copyOf(r.occupied(), entries / 64)};
     }
 
     /** Background, a fuzzy rising shell, interior, a falling shell; offsets and widths vary per object. */
@@ -203,8 +210,8 @@ class GuessingProperties {
     }
 
     /**
-     * A backend without a one-pass {@code countAndRefineFloats}: the engine does not guess with it
-     * (and the interface's default two passes serve a caller that asks).
+     * A backend that does not refine while counting: the engine does not guess with it (and two
+     * passes serve a caller that asks).
      */
     static class TwoPassBackend implements PassBackend {
         final PassBackend inner;
@@ -224,19 +231,23 @@ class GuessingProperties {
         }
 
         @Override
-        public long countVotes(Marginal m, long[] hist, int length) {
-            return inner.countVotes(m, hist, length);
+        public long countVotes(Marginal m, long[] hist) {
+            return inner.countVotes(m, hist);
+        }
+
+        /** The top-level pass, then (for a caller that asks) a second pass for the guesses. */
+        @Override
+        public long countFloats(Marginal m, FloatHistogram top, Refinement guesses) {
+            long bad = inner.countFloats(m, top, null);
+            if (bad < 0 && guesses != null && guesses.bins() > 0) {
+                inner.refineFloats(m, guesses, top.ranges());
+            }
+            return bad;
         }
 
         @Override
-        public long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
-            return inner.countFloats(m, counts, sumHigh, sumLow, ranges);
-        }
-
-        @Override
-        public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
-                                 long[] sumLow, long[] occupied, BlockRanges ranges) {
-            inner.refineFloats(m, shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+        public void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
+            inner.refineFloats(m, r, ranges);
         }
 
         @Override
@@ -266,25 +277,19 @@ class GuessingProperties {
         }
 
         @Override
-        public long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+        public long countFloats(Marginal m, FloatHistogram top, Refinement guesses) {
+            if (guesses != null && guesses.bins() > 0) {
+                guessingFirstPasses++;
+                return inner.countFloats(m, top, guesses);
+            }
             plainFirstPasses++;
-            return super.countFloats(m, counts, sumHigh, sumLow, ranges);
+            return super.countFloats(m, top, guesses);
         }
 
         @Override
-        public long countAndRefineFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges,
-                                         int[] shifts, long[] prefixes, int k, long[] refineCounts, long[] refineHigh,
-                                         long[] refineLow, long[] occupied) {
-            guessingFirstPasses++;
-            return inner.countAndRefineFloats(m, counts, sumHigh, sumLow, ranges, shifts, prefixes, k, refineCounts,
-                    refineHigh, refineLow, occupied);
-        }
-
-        @Override
-        public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
-                                 long[] sumLow, long[] occupied, BlockRanges ranges) {
+        public void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
             refinementPasses++;
-            super.refineFloats(m, shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+            super.refineFloats(m, r, ranges);
         }
     }
 }

@@ -351,19 +351,23 @@ class SummaryPassTest {
         }
 
         @Override
-        public long countVotes(Marginal m, long[] hist, int length) {
-            return passes.countVotes(m, hist, length);
+        public long countVotes(Marginal m, long[] hist) {
+            return passes.countVotes(m, hist);
         }
 
         @Override
-        public long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
-            return passes.countFloats(m, counts, sumHigh, sumLow, ranges);
+        public long countFloats(Marginal m, FloatHistogram top, Refinement guesses) {
+            return passes.countFloats(m, top, guesses);
         }
 
         @Override
-        public void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts, long[] sumHigh,
-                                 long[] sumLow, long[] occupied, BlockRanges ranges) {
-            passes.refineFloats(m, shifts, prefixes, k, counts, sumHigh, sumLow, occupied, ranges);
+        public boolean refinesWhileCounting() {
+            return passes.refinesWhileCounting();
+        }
+
+        @Override
+        public void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
+            passes.refineFloats(m, r, ranges);
         }
 
         @Override

@@ -13,7 +13,9 @@ import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.engine.BlockRanges;
 import org.segopt.engine.Engine;
+import org.segopt.engine.FloatHistogram;
 import org.segopt.engine.PassBackend;
+import org.segopt.engine.Refinement;
 
 /**
  * The engine's passes on a CUDA device ({@code Engine.of(CudaBackend.open())}): CUDA kernels
@@ -188,7 +190,7 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
     // ---- passes --------------------------------------------------------------------------------
 
     @Override
-    public synchronized long countVotes(Marginal m, long[] hist, int length) {
+    public synchronized long countVotes(Marginal m, long[] hist) {
         long n = m.voxels();
         if (!m.encoding().isVoteType()) {
             throw new IllegalArgumentException("countVotes needs a vote-type marginal, not " + m.encoding());
@@ -198,8 +200,8 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         int r = m.raters();
         int max = masks ? r : t == ElementType.BOOL ? Math.min(1, r) : r;
         int bins = max + 1;
-        if (length < bins || hist.length < bins) {
-            throw new IllegalArgumentException("a vote histogram of R = " + r + " needs " + bins + " entries, got " + length);
+        if (hist.length < bins) {
+            throw new IllegalArgumentException("a vote histogram of R = " + r + " needs " + bins + " entries, got " + hist.length);
         }
         if (n == 0) {
             return -1;
@@ -227,8 +229,17 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         return -1;
     }
 
+    /** The top-level pass; guessed bins are refined by a second pass (this backend does not refine while counting). */
     @Override
-    public synchronized long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
+    public synchronized long countFloats(Marginal m, FloatHistogram top, Refinement guesses) {
+        long bad = countFloats(m, top.counts(), top.sumHigh(), top.sumLow(), top.ranges());
+        if (bad < 0 && guesses != null && guesses.bins() > 0) {
+            refineFloats(m, guesses, top.ranges());
+        }
+        return bad;
+    }
+
+    private long countFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow, BlockRanges ranges) {
         boolean f32 = requireFloat(m);
         long n = m.voxels();
         ranges.reset(n); // the bounds stay on the device: the host's are "unknown"
@@ -283,8 +294,12 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
     }
 
     @Override
-    public synchronized void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts,
-                                          long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges) {
+    public synchronized void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
+        refineFloats(m, r.shifts(), r.prefixes(), r.bins(), r.counts(), r.sumHigh(), r.sumLow(), r.occupied(), ranges);
+    }
+
+    private void refineFloats(Marginal m, int[] shifts, long[] prefixes, int k, long[] counts,
+                              long[] sumHigh, long[] sumLow, long[] occupied, BlockRanges ranges) {
         boolean f32 = requireFloat(m);
         if (k < 0 || k > MAX_REFINED || k > shifts.length || k > prefixes.length) {
             throw new IllegalArgumentException("refinement of " + k + " bins: 0.." + MAX_REFINED + " and no more than given");

@@ -340,12 +340,13 @@ abstract class ConformanceSuite {
     @Test
     void votesTableTooShortIsRejected() {
         Marginal m = Marginal.ofVotes(new byte[10], 5);
-        assertThrows(IllegalArgumentException.class, () -> backend.countVotes(m, new long[3], 3));
-        assertThrows(IllegalArgumentException.class, () -> backend.countFloats(m, new long[65536], new long[65536],
-                new long[65536], new org.segopt.engine.BlockRanges()));
+        assertThrows(IllegalArgumentException.class, () -> backend.countVotes(m, new long[3]));
+        assertThrows(IllegalArgumentException.class, () -> backend.countFloats(m, new org.segopt.engine.FloatHistogram(),
+                null));
         Marginal f = Marginal.ofFloats(new float[10]);
-        assertThrows(IllegalArgumentException.class, () -> backend.refineFloats(f, new int[] {16}, new long[] {0}, 9,
-                new long[9 << 16], new long[9 << 16], new long[9 << 16], new long[9 << 10], new org.segopt.engine.BlockRanges()));
+        org.segopt.engine.Refinement wide = new org.segopt.engine.Refinement();
+        wide.addBin(17, 0); // float32 refinements shift by 16
+        assertThrows(IllegalArgumentException.class, () -> backend.refineFloats(f, wide, new org.segopt.engine.BlockRanges()));
         assertThrows(IllegalArgumentException.class, () -> backend.select(f, 0, Long.MAX_VALUE, new BitMask(5)));
     }
 }
