@@ -2,7 +2,6 @@ package org.segopt.engine;
 
 import java.math.BigInteger;
 import java.util.Arrays;
-import org.segopt.Encoding;
 import org.segopt.Marginal;
 
 /**
@@ -10,12 +9,14 @@ import org.segopt.Marginal;
  *
  * <p>A level is a run of keys [keyLo, keyHi] (see {@link Kernels}) holding {@code count} voxels;
  * it is exact when keyLo = keyHi, i.e. it holds a single value. Vote levels are exact from the
- * first pass (key c, value c / R). Float levels start as the bins of the top 16 bits of the IEEE
+ * first pass (key c, value c / R), and so are float16 and bfloat16 levels (key = bit pattern,
+ * at most 2^16 of them). float32 and float64 levels start as the bins of the top 16 bits of the IEEE
  * pattern and are refined 16 bits at a time where a decision needs it. All keys of a float bin
  * share one exponent e, so its exact sum is (count · significand(keyLo) + Σ rest) · 2^e, where
  * "rest" is each key minus keyLo, summed in two longs as the kernels produce it.
  *
- * <p>Exact values are numerators over {@link #denominator()}: R for votes, 2^unit for floats.
+ * <p>Exact values are numerators over {@link #denominator()}: R for votes, 2^unit for floats
+ * (2^−unit the least exponent present: 2^24 at most for float16, 2^133 for bfloat16).
  * Doubles ({@link #lo}, {@link #hi}, {@link #sum}) serve as fast approximations; for floats lo
  * and hi are exact.
  */
@@ -49,24 +50,50 @@ final class LevelTable {
         double r = m.raters();
         for (int c = m.raters(); c >= 0; c--) {
             if (hist[c] > 0) {
-                int i = append();
-                count[i] = hist[c];
-                keyLo[i] = c;
-                keyHi[i] = c;
-                restHigh[i] = 0;
-                restLow[i] = 0;
-                depth[i] = 0;
-                lo[i] = c / r;
-                hi[i] = lo[i];
-                sum[i] = hist[c] * (double) c / r;
+                appendExact(hist[c], c, c / r, hist[c] * (double) c / r);
             }
         }
     }
 
-    /** The levels of a top-level float histogram (bins of the top 16 key bits); zeroes the tables. */
+    /**
+     * The levels of a float16 or bfloat16 histogram ({@code counts[p]} voxels with bit pattern p,
+     * p = 0 .. {@link FloatFormat#maxKey}, −0.0 already counted at 0): every level is one exact
+     * value, so no refinement follows. Zeroes those entries.
+     */
+    void loadHalves(Marginal m, long[] counts) {
+        marginal = m;
+        format = Keys.format(m);
+        size = 0;
+        long smallest = 0; // the least non-zero key present fixes the common denominator
+        for (int p = (int) format.maxKey; p >= 0; p--) {
+            if (counts[p] > 0) {
+                double value = format.approximate(p);
+                appendExact(counts[p], p, value, counts[p] * value);
+                counts[p] = 0;
+                smallest = p > 0 ? p : smallest;
+            }
+        }
+        unit = smallest == 0 ? 0 : Math.max(0, -format.exponent(smallest));
+    }
+
+    /** Appends a level holding the single value {@code value} (approximately, with the given sum): {@code n} voxels of one key. */
+    private void appendExact(long n, long key, double value, double levelSum) {
+        int i = append();
+        count[i] = n;
+        keyLo[i] = key;
+        keyHi[i] = key;
+        restHigh[i] = 0;
+        restLow[i] = 0;
+        depth[i] = 0;
+        lo[i] = value;
+        hi[i] = value;
+        sum[i] = levelSum;
+    }
+
+    /** The levels of a top-level float32 / float64 histogram (bins of the top 16 key bits); zeroes the tables. */
     void loadFloats(Marginal m, long[] counts, long[] sumHigh, long[] sumLow) {
         marginal = m;
-        format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
+        format = Keys.format(m);
         size = 0;
         // Valid keys end at 1.0, so no bin above its prefix can be occupied.
         int bins = occupied(counts, (int) (format.maxKey >>> (format.width - 16)) + 1);

@@ -34,8 +34,10 @@ import org.segopt.Marginal;
  *       uniform value are counted in one step, others scattered.</li>
  *   <li>Refinement: a vector is tested against the key range of the refined bins at once and
  *       only its lanes inside go to the scalar refinement.</li>
- *   <li>Selection: one vector compare per lane group, its mask bits written straight into the
- *       bit mask words.</li>
+ *   <li>float16 / bfloat16 histograms are u16 vote histograms of the bit patterns (see
+ *       {@link Histogrammer}), which take the scalar scatter.</li>
+ *   <li>Selection (u8 votes, float32, float16, bfloat16): one vector compare per lane group, its
+ *       mask bits written straight into the bit mask words.</li>
  * </ul>
  */
 final class PanamaKernels implements Kernels {
@@ -45,6 +47,7 @@ final class PanamaKernels implements Kernels {
     private static final int FLUSH = 255;
 
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
@@ -518,6 +521,26 @@ final class PanamaKernels implements Kernels {
     }
 
     /**
+     * {@code key ≥ level} for the whole words of float16 / bfloat16 from voxel {@code from}: the
+     * bit pattern, unsigned, is at least {@code level} and is not −0.0 (key 0), exact for every
+     * pattern (also those an analysis would reject) when level ≥ 1; level 0 takes every voxel.
+     */
+    private static void selectHalves(MemorySegment s, long from, long words, long level, ByteOrder order, BitMask out) {
+        int lanes = SHORTS.length();
+        short threshold = (short) Math.min(level, 0xFFFF);
+        for (long w = 0; w < words; w++) {
+            long bits = level <= 0 ? -1L : 0;
+            long base = from + w * 64;
+            for (int k = 0; k < 64 && level > 0 && level <= 0xFFFF; k += lanes) {
+                ShortVector v = ShortVector.fromMemorySegment(SHORTS, s, 2 * (base + k), order);
+                bits |= v.compare(VectorOperators.UGE, threshold)
+                        .andNot(v.compare(VectorOperators.EQ, (short) KeyReader.HALF_NEGATIVE_ZERO)).toLong() << k;
+            }
+            out.setWord((int) (from / 64 + w), bits);
+        }
+    }
+
+    /**
      * The bit patterns of the floats from voxel {@code index}: loaded as floats and reinterpreted,
      * because an int load from a {@code float[]}-backed segment takes a slow path (JMH, 2026-11-26,
      * with int loads: the engine took 51.7 ms on a heap {@code float[]} against 22.2 ms off-heap;
@@ -548,7 +571,8 @@ final class PanamaKernels implements Kernels {
     public void select(Marginal m, long from, long to, long level, long quota, BitMask out) {
         boolean u8Votes = m.encoding() == Encoding.VOTES
                 && (m.elementType() == ElementType.UINT8 || m.elementType() == ElementType.BOOL);
-        if (quota != Long.MAX_VALUE || !(u8Votes || m.encoding() == Encoding.FLOAT32)) {
+        boolean halves = m.encoding() == Encoding.FLOAT16 || m.encoding() == Encoding.BFLOAT16;
+        if (quota != Long.MAX_VALUE || !(u8Votes || halves || m.encoding() == Encoding.FLOAT32)) {
             scalar.select(m, from, to, level, quota, out);
             return;
         }
@@ -567,6 +591,8 @@ final class PanamaKernels implements Kernels {
                 }
                 out.setWord((int) (firstWord + w), level > 255 ? 0 : bits);
             }
+        } else if (halves) {
+            selectHalves(s, from, words, level, m.byteOrder(), out);
         } else {
             int lanes = INTS.length();
             ByteOrder order = m.byteOrder();

@@ -32,12 +32,14 @@ final class ScalarKernels implements Kernels {
                     hist[c]++;
                 }
             }
-            case UINT16 -> {
+            case UINT16, INT16 -> {
                 boolean swap = swap(m);
+                // Read unsigned, an int16 count is above 32767 exactly when it is negative.
+                long limit = m.elementType() == ElementType.INT16 ? Math.min(max, Short.MAX_VALUE) : max;
                 for (long i = from; i < to; i++) {
                     short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
                     int c = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
-                    if (c > max) {
+                    if (c > limit) {
                         return i;
                     }
                     hist[c]++;
