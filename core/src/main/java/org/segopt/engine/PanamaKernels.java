@@ -18,8 +18,8 @@ import org.segopt.Encoding;
 import org.segopt.Marginal;
 
 /**
- * Vector API kernels, species chosen at runtime. Where a layout has no vector path (u16/i32
- * votes, many raters, float64 refinement) they delegate to {@link ScalarKernels}, whose integers
+ * Vector API kernels, species chosen at runtime. Where a layout has no vector path (i32 votes,
+ * many raters, float64 refinement) they delegate to {@link ScalarKernels}, whose integers
  * they reproduce exactly.
  *
  * <ul>
@@ -34,8 +34,8 @@ import org.segopt.Marginal;
  *       uniform value are counted in one step, others scattered.</li>
  *   <li>Refinement: a vector is tested against the key range of the refined bins at once and
  *       only its lanes inside go to the scalar refinement.</li>
- *   <li>float16 / bfloat16 histograms are u16 vote histograms of the bit patterns (see
- *       {@link Histogrammer}), which take the scalar scatter.</li>
+ *   <li>Votes (u16/i16, and so float16 / bfloat16 bit patterns, see {@link Histogrammer}): vectors
+ *       equal throughout to the voxel before them are counted in one step, others scattered.</li>
  *   <li>Selection (u8 votes, float32, float16, bfloat16): one vector compare per lane group, its
  *       mask bits written straight into the bit mask words.</li>
  * </ul>
@@ -77,6 +77,9 @@ final class PanamaKernels implements Kernels {
     @Override
     public long countVotes(Marginal m, long from, long to, long[] hist) {
         ElementType t = m.elementType();
+        if (m.encoding() == Encoding.VOTES && (t == ElementType.UINT16 || t == ElementType.INT16)) {
+            return countVotes16(m, from, to, hist);
+        }
         if (m.encoding() != Encoding.VOTES || (t != ElementType.UINT8 && t != ElementType.BOOL)) {
             return scalar.countVotes(m, from, to, hist);
         }
@@ -170,6 +173,48 @@ final class PanamaKernels implements Kernels {
         }
         hist[0] += zeros;
         return -1;
+    }
+
+    /**
+     * u16 / i16 votes (also the bit patterns of float16 and bfloat16, see {@link Histogrammer}),
+     * whole vectors of [from, to): a vector equal throughout to the last voxel before it
+     * (background, interior, a float16 volume's underflowed zeros) is only counted; the voxels of
+     * other vectors are checked and scattered one by one, as {@link ScalarKernels} does.
+     */
+    private long countVotes16(Marginal m, long from, long to, long[] hist) {
+        MemorySegment s = m.segments().getFirst();
+        ByteOrder order = m.byteOrder();
+        boolean swap = ScalarKernels.swap(m);
+        // Read unsigned, an int16 count is above 32767 exactly when it is negative.
+        int limit = m.elementType() == ElementType.INT16 ? Math.min(m.raters(), Short.MAX_VALUE) : m.raters();
+        int width = SHORTS.length();
+        long upper = from + (to - from) / width * width;
+        int uniform = 0;
+        ShortVector same = ShortVector.zero(SHORTS);
+        long run = 0;
+        for (long i = from; i < upper; i += width) {
+            if (ShortVector.fromMemorySegment(SHORTS, s, 2 * i, order).compare(VectorOperators.EQ, same).allTrue()) {
+                run += width;
+                continue;
+            }
+            int c = 0;
+            for (long j = i; j < i + width; j++) {
+                short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, j);
+                c = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
+                if (c > limit) {
+                    return j;
+                }
+                hist[c]++;
+            }
+            if (c != uniform) {
+                hist[uniform] += run;
+                run = 0;
+                uniform = c;
+                same = ShortVector.broadcast(SHORTS, (short) c);
+            }
+        }
+        hist[uniform] += run;
+        return upper < to ? scalar.countVotes(m, upper, to, hist) : -1;
     }
 
     // ---- float histograms ----------------------------------------------------------------------

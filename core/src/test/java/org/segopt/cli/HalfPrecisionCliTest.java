@@ -131,7 +131,7 @@ class HalfPrecisionCliTest {
         Path png = dir.resolve("bf16.png");
         ok("explain", "--bfloat16", "--out", png, file);
         assertTrue(Files.size(png) > 0);
-        CliRun bench = ok("bench", "--json", "--bfloat16", "--repeat", "1", "--threads", "1", file);
+        CliRun bench = ok("bench", "--json", "--bfloat16", "--repeat", "1", "--backend", "scalar", file);
         assertTrue(bench.out().contains("bfloat16"), bench.out());
     }
 
