@@ -24,14 +24,15 @@ import org.segopt.Segmentation;
 class Votes16Test {
     private static final List<Engine> ENGINES = List.of(Engine.scalar(), Engine.simd(), Engine.parallel(2));
 
-    /** Counts 0..max in runs (so that whole vectors repeat), stored as {@code type} in {@code order}. */
+    /** Counts 0..max, long runs of one value (so that whole vectors repeat) between varied ones. */
     static int[] counts(SplittableRandom rnd, int n, int max) {
         int[] c = new int[n];
         for (int i = 0; i < n; ) {
-            int run = 1 + rnd.nextInt(rnd.nextBoolean() ? 400 : 5);
+            boolean pure = rnd.nextBoolean(); // a long run of one value, or a few varied ones
+            int run = 1 + rnd.nextInt(pure ? 400 : 5);
             int value = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(max + 1);
             for (int j = 0; j < run && i < n; j++, i++) {
-                c[i] = rnd.nextInt(4) == 0 ? rnd.nextInt(max + 1) : value;
+                c[i] = pure ? value : rnd.nextInt(max + 1);
             }
         }
         return c;
