@@ -9,14 +9,14 @@ import org.segopt.Marginal;
  *
  * <p>A level is a run of keys [keyLo, keyHi] (see {@link Kernels}) holding {@code count} voxels;
  * it is exact when keyLo = keyHi, i.e. it holds a single value. Vote levels are exact from the
- * first pass (key c, value c / R), and so are float16 and bfloat16 levels (key = bit pattern,
- * at most 2^16 of them). float32 and float64 levels start as the bins of the top 16 bits of the IEEE
- * pattern and are refined 16 bits at a time where a decision needs it. All keys of a float bin
+ * first pass (key c, value c / R), and so are float16 and bfloat16 levels (key = bit pattern, at
+ * most 2^16 of them). float32 and float64 levels start as the bins of the top 16 bits of the
+ * IEEE pattern and are refined 16 bits at a time where a decision needs it. All keys of a float bin
  * share one exponent e, so its exact sum is (count · significand(keyLo) + Σ rest) · 2^e, where
  * "rest" is each key minus keyLo, summed in two longs as the kernels produce it.
  *
- * <p>Exact values are numerators over {@link #denominator()}: R for votes, 2^unit for floats
- * (2^−unit the least exponent present: 2^24 at most for float16, 2^133 for bfloat16).
+ * <p>Exact values are numerators over {@link #denominator()}: R for votes, 2^unit for floats,
+ * where 2^−unit is the least ulp present (at most 2^24 for float16, 2^133 for bfloat16).
  * Doubles ({@link #lo}, {@link #hi}, {@link #sum}) serve as fast approximations; for floats lo
  * and hi are exact.
  */
