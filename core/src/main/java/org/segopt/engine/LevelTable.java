@@ -76,7 +76,7 @@ final class LevelTable {
         unit = smallest == 0 ? 0 : Math.max(0, -format.exponent(smallest));
     }
 
-    /** Appends a level holding the single value {@code value} (approximately, with the given sum): {@code n} voxels of one key. */
+    /** Appends a level of {@code n} voxels at one key, whose value is about {@code value}, their sum about {@code levelSum}. */
     private void appendExact(long n, long key, double value, double levelSum) {
         int i = append();
         count[i] = n;

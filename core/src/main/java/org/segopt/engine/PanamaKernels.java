@@ -185,8 +185,7 @@ final class PanamaKernels implements Kernels {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
-        // Read unsigned, an int16 count is above 32767 exactly when it is negative.
-        int limit = m.elementType() == ElementType.INT16 ? Math.min(m.raters(), Short.MAX_VALUE) : m.raters();
+        int limit = ScalarKernels.votes16Limit(m);
         int width = SHORTS.length();
         long upper = from + (to - from) / width * width;
         int uniform = 0;

@@ -34,8 +34,7 @@ final class ScalarKernels implements Kernels {
             }
             case UINT16, INT16 -> {
                 boolean swap = swap(m);
-                // Read unsigned, an int16 count is above 32767 exactly when it is negative.
-                long limit = m.elementType() == ElementType.INT16 ? Math.min(max, Short.MAX_VALUE) : max;
+                int limit = votes16Limit(m);
                 for (long i = from; i < to; i++) {
                     short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
                     int c = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
@@ -59,6 +58,14 @@ final class ScalarKernels implements Kernels {
             default -> throw new IllegalStateException("not a vote type: " + m.elementType());
         }
         return -1;
+    }
+
+    /**
+     * The largest valid u16 / i16 vote count read unsigned: R, and for i16 at most 32767, since
+     * read unsigned an int16 count is above 32767 exactly when it is negative.
+     */
+    static int votes16Limit(Marginal m) {
+        return m.elementType() == ElementType.INT16 ? Math.min(m.raters(), Short.MAX_VALUE) : m.raters();
     }
 
     /** Sums the masks block by block (each mask read sequentially), then histograms the block. */
