@@ -34,8 +34,8 @@ import org.segopt.Marginal;
  *       uniform value are counted in one step, others scattered.</li>
  *   <li>Refinement: a vector is tested against the key range of the refined bins at once and
  *       only its lanes inside go to the scalar refinement.</li>
- *   <li>Votes (u16/i16, and so float16 / bfloat16 bit patterns, see {@link Histogrammer}): vectors
- *       equal throughout to the voxel before them are counted in one step, others scattered.</li>
+ *   <li>Votes (u16/i16, and so float16 / bfloat16 bit patterns, see {@link Histogrammer}): groups
+ *       of 64 voxels equal to the voxel before them are counted in one step, others scattered.</li>
  *   <li>Selection (u8 votes, float32, float16, bfloat16): one vector compare per lane group, its
  *       mask bits written straight into the bit mask words.</li>
  * </ul>
@@ -177,32 +177,39 @@ final class PanamaKernels implements Kernels {
 
     /**
      * u16 / i16 votes (also the bit patterns of float16 and bfloat16, see {@link Histogrammer}),
-     * whole vectors of [from, to): a vector equal throughout to the last voxel before it
-     * (background, interior, a float16 volume's underflowed zeros) is only counted; the voxels of
-     * other vectors are checked and scattered one by one, as {@link ScalarKernels} does.
+     * whole groups of {@link #GROUP16} voxels of [from, to): a group equal throughout to the voxel
+     * before it (background, interior, a float16 volume's underflowed zeros) is only counted;
+     * another is checked against R with one vector compare and scattered voxel by voxel.
      */
     private long countVotes16(Marginal m, long from, long to, long[] hist) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         boolean swap = ScalarKernels.swap(m);
-        int limit = ScalarKernels.votes16Limit(m);
-        int width = SHORTS.length();
-        long upper = from + (to - from) / width * width;
+        short limit = (short) ScalarKernels.votes16Limit(m);
+        int lanes = SHORTS.length();
+        long upper = from + (to - from) / GROUP16 * GROUP16;
         int uniform = 0;
         ShortVector same = ShortVector.zero(SHORTS);
         long run = 0;
-        for (long i = from; i < upper; i += width) {
-            if (ShortVector.fromMemorySegment(SHORTS, s, 2 * i, order).compare(VectorOperators.EQ, same).allTrue()) {
-                run += width;
+        for (long i = from; i < upper; i += GROUP16) {
+            ShortVector differs = ShortVector.zero(SHORTS);
+            ShortVector highest = differs;
+            for (int k = 0; k < GROUP16; k += lanes) {
+                ShortVector v = ShortVector.fromMemorySegment(SHORTS, s, 2 * (i + k), order);
+                differs = differs.or(v.lanewise(VectorOperators.XOR, same));
+                highest = highest.lanewise(VectorOperators.UMAX, v);
+            }
+            if (!differs.compare(VectorOperators.NE, (short) 0).anyTrue()) {
+                run += GROUP16;
                 continue;
             }
+            if (highest.compare(VectorOperators.UGT, limit).anyTrue()) {
+                return scalar.countVotes(m, i, i + GROUP16, hist); // finds the bad voxel
+            }
             int c = 0;
-            for (long j = i; j < i + width; j++) {
-                short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, j);
+            for (int k = 0; k < GROUP16; k++) {
+                short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i + k);
                 c = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
-                if (c > limit) {
-                    return j;
-                }
                 hist[c]++;
             }
             if (c != uniform) {
@@ -215,6 +222,9 @@ final class PanamaKernels implements Kernels {
         hist[uniform] += run;
         return upper < to ? scalar.countVotes(m, upper, to, hist) : -1;
     }
+
+    /** Voxels a 16-bit vote group tests at once (a whole number of vectors). */
+    private static final int GROUP16 = 64;
 
     // ---- float histograms ----------------------------------------------------------------------
 
