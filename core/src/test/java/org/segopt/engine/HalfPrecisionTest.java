@@ -115,12 +115,7 @@ class HalfPrecisionTest {
             v[p] = (short) p;
         }
         v[f.one + 1] = (short) KeyReader.HALF_NEGATIVE_ZERO;
-        for (int i = v.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            short t = v[i];
-            v[i] = v[j];
-            v[j] = t;
-        }
+        shuffle(v, rnd);
         return v;
     }
 
