@@ -4,7 +4,9 @@
 // order threads run in and equal the CPU kernels' (org.segopt.engine.ScalarKernels) bit for bit.
 //
 // Keys (see PassBackend): a voxel's vote count (votes, or the sum of R rater masks); for floats
-// the IEEE bit pattern read as unsigned, with -0.0 read as key 0. Byte-swapped (non-native order)
+// the IEEE bit pattern read as unsigned, with -0.0 read as key 0. float16 and bfloat16 histograms
+// are the u16 vote histogram of their bit patterns (the engine sends them so); only selection
+// and min_key read them as floats (T_H16). Byte-swapped (non-native order)
 // input is swapped on load (swap != 0).
 //
 // Histograms are privatized per block in shared memory when the host passes sharedBins > 0 (it
@@ -34,7 +36,8 @@ typedef unsigned int u32;
 #define F32_MAX 0x3F800000u
 #define F64_MAX 0x3FF0000000000000ull
 
-enum { T_U8 = 0, T_U16 = 1, T_I32 = 2, T_F32 = 3, T_F64 = 4 };
+enum { T_U8 = 0, T_U16 = 1, T_I32 = 2, T_F32 = 3, T_F64 = 4, T_I16 = 5, T_H16 = 6 };  // T_H16: float16 or bfloat16
+#define HALF_NEGATIVE_ZERO 0x8000u
 
 extern __shared__ __align__(16) unsigned char shared_raw[];
 
@@ -512,14 +515,16 @@ segopt_refine_f64(const unsigned char* data, u64 n, u32 swap, u32 k, const u32* 
 
 // ---- keys of any encoding (selection, minimum) --------------------------------------------------
 
-// An integer element as Java reads it (org.segopt.engine.KeyReader): unsigned u8/u16, signed i32.
+// An integer element as Java reads it (org.segopt.engine.KeyReader): unsigned u8/u16, signed i16/i32.
 __device__ __forceinline__ i64 int_at(const unsigned char* __restrict__ d, u32 type, int swap, u64 i) {
     switch (type) {
         case T_U8:
             return d[i];
-        case T_U16: {
+        case T_U16:
+        case T_I16: {
             u32 x = reinterpret_cast<const unsigned short*>(d)[i];
-            return swap ? bswap16(x) : x;
+            x = swap ? bswap16(x) : x;
+            return type == T_I16 ? (i64)(short)x : (i64)x;
         }
         default: {
             u32 x = reinterpret_cast<const u32*>(d)[i];
@@ -541,6 +546,11 @@ __device__ __forceinline__ i64 key_at(const unsigned char* __restrict__ d, u32 t
         u32 b = reinterpret_cast<const u32*>(d)[i];
         if (swap) b = bswap32(b);
         return b == 0x80000000u ? 0 : (i64)b;
+    }
+    if (type == T_H16) {
+        u32 b = reinterpret_cast<const unsigned short*>(d)[i];
+        if (swap) b = bswap16(b);
+        return b == HALF_NEGATIVE_ZERO ? 0 : (i64)b;
     }
     if (type == T_F64) {
         u64 b = reinterpret_cast<const u64*>(d)[i];

@@ -14,12 +14,21 @@ public enum ElementType {
     UINT8(1),
     /** Unsigned 16-bit integer. */
     UINT16(2),
+    /**
+     * Signed 16-bit integer (vote counts; negative values are invalid). NumPy, which has no
+     * bfloat16 dtype, also stores bfloat16 bit patterns this way.
+     */
+    INT16(2),
     /** Signed 32-bit integer (vote counts; negative values are invalid). */
     INT32(4),
     /** IEEE-754 binary32. */
     FLOAT32(4),
     /** IEEE-754 binary64. */
-    FLOAT64(8);
+    FLOAT64(8),
+    /** IEEE-754 binary16 (half precision). */
+    FLOAT16(2),
+    /** bfloat16: the sign, exponent and top 7 significand bits of a binary32. */
+    BFLOAT16(2);
 
     private final int byteSize;
 
@@ -34,7 +43,10 @@ public enum ElementType {
 
     /** Whether the type holds integers (and so can carry votes or rater masks). */
     public boolean isInteger() {
-        return this != FLOAT32 && this != FLOAT64;
+        return switch (this) {
+            case BOOL, UINT8, UINT16, INT16, INT32 -> true;
+            case FLOAT16, BFLOAT16, FLOAT32, FLOAT64 -> false;
+        };
     }
 
     /**
@@ -47,7 +59,11 @@ public enum ElementType {
             case BOOL, UINT8 -> Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, offset));
             case UINT16 -> Short.toUnsignedInt(
                     segment.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset));
+            case INT16 -> segment.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset);
             case INT32 -> segment.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), offset);
+            case FLOAT16 -> Float.float16ToFloat(segment.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset));
+            case BFLOAT16 -> Float.intBitsToFloat(
+                    segment.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset) << 16);
             case FLOAT32 -> segment.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(order), offset);
             case FLOAT64 -> segment.get(ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order), offset);
         };

@@ -9,7 +9,11 @@ public enum Encoding {
     /** IEEE-754 binary32 values in [0, 1]. */
     FLOAT32,
     /** IEEE-754 binary64 values in [0, 1]. */
-    FLOAT64;
+    FLOAT64,
+    /** IEEE-754 binary16 (half precision) values in [0, 1]. */
+    FLOAT16,
+    /** bfloat16 values in [0, 1]: the top 16 bits of a binary32, what mixed-precision training emits. */
+    BFLOAT16;
 
     /** Whether m takes values c / R for integer votes c (so every result is a small exact fraction). */
     public boolean isVoteType() {

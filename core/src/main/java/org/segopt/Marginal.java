@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -141,6 +142,36 @@ public final class Marginal {
     /** float64 probabilities in [0, 1] stored in {@code segment} in byte order {@code order}. */
     public static Marginal ofDoubles(MemorySegment segment, ByteOrder order) {
         return new Marginal(Encoding.FLOAT64, 0, ElementType.FLOAT64, order, List.of(segment), null);
+    }
+
+    /** float16 (IEEE-754 binary16) probabilities in [0, 1], as bit patterns (e.g. from {@link Float#floatToFloat16}). */
+    public static Marginal ofFloat16(short[] bits) {
+        return ofFloat16(MemorySegment.ofArray(bits), ByteOrder.nativeOrder());
+    }
+
+    /** float16 probabilities in [0, 1], as bit patterns from position to limit of {@code buffer}. */
+    public static Marginal ofFloat16(ShortBuffer buffer) {
+        return ofFloat16(MemorySegment.ofBuffer(buffer), buffer.order());
+    }
+
+    /** float16 probabilities in [0, 1] stored in {@code segment} in byte order {@code order}. */
+    public static Marginal ofFloat16(MemorySegment segment, ByteOrder order) {
+        return new Marginal(Encoding.FLOAT16, 0, ElementType.FLOAT16, order, List.of(segment), null);
+    }
+
+    /** bfloat16 probabilities in [0, 1], as bit patterns (the top 16 bits of a float32's). */
+    public static Marginal ofBFloat16(short[] bits) {
+        return ofBFloat16(MemorySegment.ofArray(bits), ByteOrder.nativeOrder());
+    }
+
+    /** bfloat16 probabilities in [0, 1], as bit patterns from position to limit of {@code buffer}. */
+    public static Marginal ofBFloat16(ShortBuffer buffer) {
+        return ofBFloat16(MemorySegment.ofBuffer(buffer), buffer.order());
+    }
+
+    /** bfloat16 probabilities in [0, 1] stored in {@code segment} in byte order {@code order}. */
+    public static Marginal ofBFloat16(MemorySegment segment, ByteOrder order) {
+        return new Marginal(Encoding.BFLOAT16, 0, ElementType.BFLOAT16, order, List.of(segment), null);
     }
 
     /**

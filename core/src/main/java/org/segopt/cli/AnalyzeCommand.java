@@ -13,26 +13,28 @@ import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.io.InputException;
 
-/** {@code segopt analyze [--json] [--votes R] [--volume V] FILE...}: the exact optima of one marginal. */
+/** {@code segopt analyze [--json] [--votes R | --bfloat16] [--volume V] FILE...}: the exact optima of one marginal. */
 final class AnalyzeCommand {
     static final String USAGE = """
-            Usage: segopt analyze [--json] [--votes R] [--volume V] [--backend B] FILE...
+            Usage: segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--backend B] FILE...
 
             Computes, exactly, the Accuracy- and Dice-optimal segmentations of a marginal m:
             sup of each metric, its threshold (1/2 and tau* = sup D / 2), the least and greatest
             optimal volumes and their ratio to the expected volume M, the volume-constrained
             optimum of Theorem 4 and the volume bounds of Theorems 1-3.
 
-              FILE          one file: a marginal, float32/float64 values in [0, 1];
+              FILE          one file: a marginal, float16/32/64 values in [0, 1];
                             several files: binary rater masks of one shape (bool or integer 0/1),
                             m = their mean (a single bool file is one rater mask)
               --votes R     the one FILE holds integer vote counts 0..R (m = votes / R)
+              --bfloat16    the one FILE holds bfloat16 bit patterns as uint16/int16 (NumPy has
+                            no bfloat16 dtype)
               --volume V    volume (voxels) of the Theorem 4 optimum; default floor(M + 1/2)
               --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
                             scalar; every backend gives identical results
               --json        print one JSON object instead of a table
 
-            Formats: NumPy .npy/.npz (bool, uint8, uint16, int32, float32, float64; C or Fortran
+            Formats: NumPy .npy/.npz (bool, uint8, uint16, int16, int32, float16, float32, float64; C or Fortran
             order; either byte order), NRRD .nrrd/.nhdr (raw or gzip), NIfTI-1/2 .nii/.nii.gz.
             Rater masks may mix formats if their shapes agree.
             Exit codes: 0 success, 2 usage error, 3 invalid input or unreadable file,

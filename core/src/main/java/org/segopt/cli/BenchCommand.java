@@ -16,7 +16,7 @@ import org.segopt.io.InputException;
  */
 final class BenchCommand {
     static final String USAGE = """
-            Usage: segopt bench [--json] [--votes R] [--repeat K] [--backend B] [--threads T] FILE...
+            Usage: segopt bench [--json] [--votes R | --bfloat16] [--repeat K] [--backend B] [--threads T] FILE...
 
             Times the full analysis (Accuracy + Dice + volumes) of the input after warm-up, and
             one read pass of the same memory (a Vector API sum: the physical limit) on the same
@@ -28,6 +28,8 @@ final class BenchCommand {
 
               FILE...       as for 'segopt analyze'
               --votes R     the one FILE holds vote counts 0..R
+              --bfloat16    the one FILE holds bfloat16 bit patterns as uint16/int16 (NumPy has
+                            no bfloat16 dtype)
               --repeat K    timed runs of each (default 21)
               --backend B   auto (default), cpu, gpu, scalar (one thread)
               --threads T   CPU threads (default: all processors)

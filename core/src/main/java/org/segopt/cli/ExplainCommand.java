@@ -13,19 +13,21 @@ import org.segopt.engine.Engine;
 import org.segopt.explain.ExplainFigure;
 import org.segopt.io.InputException;
 
-/** {@code segopt explain [--votes R] --out FILE.png FILE...}: the paper's Figures 2-4 for one marginal. */
+/** {@code segopt explain [--votes R | --bfloat16] --out FILE.png FILE...}: the paper's Figures 2-4 for one marginal. */
 final class ExplainCommand {
     static final String USAGE = """
-            Usage: segopt explain [--votes R] --out FILE.png FILE...
+            Usage: segopt explain [--votes R | --bfloat16] --out FILE.png FILE...
 
             Draws one PNG with four panels, as in the paper's Figures 2-4: F_m(t), the quantile
             function F_m^-1(v), a_m(v) (best Accuracy at volume v) and d_m(v) (best Dice at volume
             v), with the optimal volume intervals V^A and V^D shaded (a line where one volume) and
             sup A, sup D and tau* in the title. Volumes are fractions of the n voxels.
 
-              FILE          as for 'segopt analyze': one marginal (float32/float64 in [0, 1]), or
+              FILE          as for 'segopt analyze': one marginal (float16/32/64 in [0, 1]), or
                             several binary rater masks (m = their mean)
               --votes R     the one FILE holds integer vote counts 0..R
+              --bfloat16    the one FILE holds bfloat16 bit patterns as uint16/int16 (NumPy has
+                            no bfloat16 dtype)
               --out FILE    the PNG to write
 
             Exit codes: 0 success, 2 usage error, 3 invalid input or unreadable file.

@@ -19,8 +19,9 @@ import org.segopt.io.NdArray;
 
 /**
  * Turns the FILE arguments of a command into one {@link Marginal}: one float file is a marginal,
- * one integer file with {@code --votes R} holds vote counts, several files (or one boolean file)
- * are binary rater masks whose mean is m.
+ * one integer file with {@code --votes R} holds vote counts, one 16-bit integer file with
+ * {@code --bfloat16} holds bfloat16 bit patterns, several files (or one boolean file) are binary
+ * rater masks whose mean is m.
  */
 final class Inputs {
     private final List<Path> files;
@@ -38,14 +39,20 @@ final class Inputs {
      * {@code arena}. Values
      * are checked by the engine as it reads them: see {@link #check}.
      *
-     * @param votes R for {@code --votes R}, or null
+     * @param votes    R for {@code --votes R}, or null
+     * @param bfloat16 whether {@code --bfloat16} was given: the one FILE holds bfloat16 bit
+     *                 patterns as 16-bit integers (NumPy has no bfloat16 dtype)
      */
-    static Inputs load(List<Path> files, Integer votes, Arena arena) throws InputException, UsageException {
+    static Inputs load(List<Path> files, Integer votes, boolean bfloat16, Arena arena)
+            throws InputException, UsageException {
         if (files.isEmpty()) {
             throw new UsageException("no input FILE given");
         }
         if (votes != null && files.size() > 1) {
             throw new UsageException("--votes takes one FILE of vote counts; several FILEs are rater masks");
+        }
+        if (bfloat16 && (votes != null || files.size() > 1)) {
+            throw new UsageException("--bfloat16 takes one FILE of bfloat16 bit patterns, without --votes");
         }
         List<NdArray> arrays = new ArrayList<>();
         for (Path file : files) {
@@ -53,17 +60,28 @@ final class Inputs {
         }
         NdArray first = arrays.getFirst();
         Marginal m;
-        if (votes != null) {
+        if (bfloat16) {
+            if (first.type() != ElementType.UINT16 && first.type() != ElementType.INT16) {
+                throw new InputException(first.source(), "--bfloat16 needs bit patterns stored as 16-bit integers "
+                        + "(uint16 or int16), but the data is " + name(first.type()));
+            }
+            m = Marginal.ofBFloat16(first.data(), first.order());
+        } else if (votes != null) {
             if (!first.type().isInteger()) {
                 throw new InputException(first.source(), "--votes needs integer vote counts, but the data is " + name(first.type()));
             }
             m = Marginal.ofVotes(first.data(), first.type(), first.order(), votes);
         } else if (files.size() == 1 && !first.type().isInteger()) {
-            m = first.type() == ElementType.FLOAT32 ? Marginal.ofFloats(first.data(), first.order())
-                    : Marginal.ofDoubles(first.data(), first.order());
+            m = switch (first.type()) {
+                case FLOAT16 -> Marginal.ofFloat16(first.data(), first.order());
+                case FLOAT32 -> Marginal.ofFloats(first.data(), first.order());
+                case FLOAT64 -> Marginal.ofDoubles(first.data(), first.order());
+                default -> throw new IllegalStateException("no reader yields " + first.type());
+            };
         } else if (files.size() == 1 && first.type() != ElementType.BOOL) {
             throw new UsageException(first.source() + " holds " + name(first.type())
-                    + " data: give --votes R for vote counts, or several FILEs of rater masks");
+                    + " data: give --votes R for vote counts, or several FILEs of rater masks"
+                    + (first.type().byteSize() == 2 ? ", or --bfloat16 for bfloat16 bit patterns" : ""));
         } else {
             for (NdArray a : arrays) {
                 if (!a.type().isInteger()) {

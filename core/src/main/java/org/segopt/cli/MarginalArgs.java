@@ -12,12 +12,13 @@ import org.segopt.io.InputException;
 
 /**
  * The arguments that name one marginal and where it is analysed, shared by the commands that take
- * them: FILE..., {@code --votes R} and (where the command offers it) {@code --backend B}.
+ * them: FILE..., {@code --votes R}, {@code --bfloat16} and (where the command offers it) {@code --backend B}.
  */
 final class MarginalArgs {
     private final boolean backends;
     private final List<Path> files = new ArrayList<>();
     private Integer votes;
+    private boolean bfloat16;
     private String backend = "auto";
 
     /** @param backends whether {@code --backend} is one of the command's options */
@@ -32,6 +33,8 @@ final class MarginalArgs {
     void take(String a, Options options) throws UsageException {
         if (a.equals("--votes")) {
             votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
+        } else if (a.equals("--bfloat16")) {
+            bfloat16 = true;
         } else if (backends && a.equals("--backend")) {
             backend = options.backend(a);
         } else {
@@ -51,7 +54,7 @@ final class MarginalArgs {
 
     /** Reads the FILEs into one marginal (see {@link Inputs#load}). */
     Inputs load(Arena arena) throws InputException, UsageException {
-        return Inputs.load(files, votes, arena);
+        return Inputs.load(files, votes, bfloat16, arena);
     }
 
     /** The engine {@code --backend} picks for a marginal of this many voxels. */

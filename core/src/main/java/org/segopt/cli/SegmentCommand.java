@@ -16,12 +16,12 @@ import org.segopt.io.ArrayWriters;
 import org.segopt.io.InputException;
 
 /**
- * {@code segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R] --out OUT
+ * {@code segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R | --bfloat16] --out OUT
  * FILE...}: writes an optimal segmentation of one marginal as an image.
  */
 final class SegmentCommand {
     static final String USAGE = """
-            Usage: segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R]
+            Usage: segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R | --bfloat16]
                                   --out OUT FILE...
 
             Writes an optimal segmentation of a marginal m, decided exactly, as a 0/1 uint8 image with
@@ -37,6 +37,8 @@ final class SegmentCommand {
               --least       the least optimal segmentation instead of the greatest
               --volume V    the volume (voxels) of the volume-constrained optimum
               --votes R     the one FILE holds integer vote counts 0..R (m = votes / R)
+              --bfloat16    the one FILE holds bfloat16 bit patterns as uint16/int16 (NumPy has
+                            no bfloat16 dtype)
               --out OUT     the mask to write: .npy, .nrrd, .nhdr (with data in OUT's .raw), .nii, .nii.gz
 
             Input formats: .npy, .npz, .nrrd, .nhdr, .nii, .nii.gz.

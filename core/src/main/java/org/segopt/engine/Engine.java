@@ -12,8 +12,9 @@ import org.segopt.Segmentation;
 /**
  * The exact optimal-segmentation engine: analyses a {@link Marginal} without sorting its voxels.
  *
- * <p>One pass builds the histogram of m (exact for votes; on the top 16 bits of the IEEE pattern
- * for floats); the solver finds sup D over the histogram's boundaries by exact rational
+ * <p>One pass builds the histogram of m (exact for votes, float16 and bfloat16, whose at most
+ * 2^16 bit patterns are counted like votes; on the top 16 bits of the IEEE pattern for float32
+ * and float64); the solver finds sup D over the histogram's boundaries by exact rational
  * comparisons, and only the few float bins a decision falls into (τ*, ½, the Theorem 4 cut, or a
  * bin that might hide a better Dice boundary) are refined by further passes on the next 16 bits.
  * Typical float32 input needs two passes, vote input one. The float32 bins one call refined are

@@ -1,6 +1,7 @@
 package org.segopt.engine;
 
 import java.util.Arrays;
+import org.segopt.ElementType;
 import org.segopt.Encoding;
 import org.segopt.Marginal;
 
@@ -32,6 +33,9 @@ final class Histogrammer {
     /** Top-level float32 bins refined during the current call: the next call's guesses. */
     private final long[] refinedBins = new long[LevelTable.MAX_REFINED_PER_PASS];
     private int refinedCount;
+    /** The last float16 / bfloat16 marginal histogrammed and its u16 view. */
+    private Marginal halves;
+    private Marginal patterns;
 
     Histogrammer(PassBackend passes) {
         this.passes = passes;
@@ -57,6 +61,10 @@ final class Histogrammer {
             Arrays.fill(votes, 0, levels, 0);
             return;
         }
+        if (m.encoding() == Encoding.FLOAT16 || m.encoding() == Encoding.BFLOAT16) {
+            histogramHalves(m, table);
+            return;
+        }
         refinement.clearBins();
         if (m.encoding() == Encoding.FLOAT32 && previous > 0 && passes.refinesWhileCounting()) {
             guessCount = previous;
@@ -72,6 +80,45 @@ final class Histogrammer {
             throw Validation.invalid(m, bad);
         }
         table.loadFloats(m, top);
+    }
+
+    /**
+     * float16 / bfloat16: at most 2^16 bit patterns, so one exact pass, the vote histogram of the
+     * patterns read as u16 counts with R = 65535 (so every backend's vote pass serves). −0.0 is
+     * counted at 0; any other pattern above 1.0's is a negative value, a value above 1 or NaN,
+     * and only then is the data scanned again for the first such voxel.
+     */
+    private void histogramHalves(Marginal m, LevelTable table) {
+        passes.countVotes(patterns(m), votes); // every u16 is a valid count of R = 65535
+        votes[0] += votes[KeyReader.HALF_NEGATIVE_ZERO];
+        votes[KeyReader.HALF_NEGATIVE_ZERO] = 0;
+        long maxKey = Keys.format(m).maxKey;
+        for (int p = (int) maxKey + 1; p < PassBackend.DIGITS; p++) {
+            if (votes[p] != 0) {
+                Arrays.fill(votes, 0);
+                throw Validation.invalid(m, firstKeyAbove(m, maxKey));
+            }
+        }
+        table.loadHalves(m, votes);
+    }
+
+    /** The u16 vote view of a float16 / bfloat16 marginal's bit patterns (the last one kept: calls repeat). */
+    private Marginal patterns(Marginal m) {
+        if (m != halves) {
+            patterns = Marginal.ofVotes(m.segments().getFirst(), ElementType.UINT16, m.byteOrder(), Marginal.MAX_RATERS);
+            halves = m;
+        }
+        return patterns;
+    }
+
+    /** The first voxel whose key exceeds {@code maxKey}: a cold scan, after a histogram showed one. */
+    private static long firstKeyAbove(Marginal m, long maxKey) {
+        KeyReader keys = KeyReader.of(m);
+        long i = 0;
+        while (keys.key(i) <= maxKey) {
+            i++;
+        }
+        return i;
     }
 
     /** Forgets the bins the last call refined: the next first pass guesses none. */

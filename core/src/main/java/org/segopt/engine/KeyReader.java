@@ -12,6 +12,9 @@ import org.segopt.Marginal;
 interface KeyReader {
     long key(long voxel);
 
+    /** The bit pattern of −0.0 in both 16-bit formats; its key is 0. */
+    int HALF_NEGATIVE_ZERO = 0x8000;
+
     /** The key reader of a marginal whose values are already validated. */
     static KeyReader of(Marginal m) {
         MemorySegment s = m.segments().getFirst();
@@ -44,13 +47,23 @@ interface KeyReader {
                     return bits == Long.MIN_VALUE ? 0 : bits;
                 };
             }
+            case FLOAT16, BFLOAT16 -> {
+                KeyReader bits = integer(s, ElementType.UINT16, m.byteOrder());
+                yield i -> {
+                    long b = bits.key(i);
+                    return b == HALF_NEGATIVE_ZERO ? 0 : b;
+                };
+            }
         };
     }
 
-    /** Reads integers of an integer element type (unsigned for 8/16 bits, signed for 32). */
+    /** Reads integers of an integer element type (unsigned for u8/u16, signed for i16/i32). */
     static KeyReader integer(MemorySegment s, ElementType type, ByteOrder order) {
         return switch (type) {
             case BOOL, UINT8 -> i -> Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, i));
+            case INT16 -> order.equals(ByteOrder.nativeOrder())
+                    ? i -> s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i)
+                    : i -> Short.reverseBytes(s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i));
             case UINT16 -> order.equals(ByteOrder.nativeOrder())
                     ? i -> Short.toUnsignedInt(s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i))
                     : i -> Short.toUnsignedInt(Short.reverseBytes(s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i)));

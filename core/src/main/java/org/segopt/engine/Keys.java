@@ -13,6 +13,8 @@ final class Keys {
         return switch (m.encoding()) {
             case FLOAT32 -> FloatFormat.F32;
             case FLOAT64 -> FloatFormat.F64;
+            case FLOAT16 -> FloatFormat.F16;
+            case BFLOAT16 -> FloatFormat.BF16;
             case VOTES, RATER_MASKS -> null;
         };
     }

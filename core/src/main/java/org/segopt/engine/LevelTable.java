@@ -2,7 +2,6 @@ package org.segopt.engine;
 
 import java.math.BigInteger;
 import java.util.Arrays;
-import org.segopt.Encoding;
 import org.segopt.Marginal;
 
 /**
@@ -10,12 +9,14 @@ import org.segopt.Marginal;
  *
  * <p>A level is a run of keys [keyLo, keyHi] (see {@link Kernels}) holding {@code count} voxels;
  * it is exact when keyLo = keyHi, i.e. it holds a single value. Vote levels are exact from the
- * first pass (key c, value c / R). Float levels start as the bins of the top 16 bits of the IEEE
- * pattern and are refined 16 bits at a time where a decision needs it. All keys of a float bin
+ * first pass (key c, value c / R), and so are float16 and bfloat16 levels (key = bit pattern, at
+ * most 2^16 of them). float32 and float64 levels start as the bins of the top 16 bits of the
+ * IEEE pattern and are refined 16 bits at a time where a decision needs it. All keys of a float bin
  * share one exponent e, so its exact sum is (count · significand(keyLo) + Σ rest) · 2^e, where
  * "rest" is each key minus keyLo, summed in two longs as the kernels produce it.
  *
- * <p>Exact values are numerators over {@link #denominator()}: R for votes, 2^unit for floats.
+ * <p>Exact values are numerators over {@link #denominator()}: R for votes, 2^unit for floats,
+ * where 2^−unit is the least ulp present (at most 2^24 for float16, 2^133 for bfloat16).
  * Doubles ({@link #lo}, {@link #hi}, {@link #sum}) serve as fast approximations; for floats lo
  * and hi are exact.
  */
@@ -61,28 +62,55 @@ final class LevelTable {
         double r = m.raters();
         for (int c = m.raters(); c >= 0; c--) {
             if (hist[c] > 0) {
-                int i = append();
-                rangeSum[i] = null;
-                count[i] = hist[c];
-                keyLo[i] = c;
-                keyHi[i] = c;
-                restHigh[i] = 0;
-                restLow[i] = 0;
-                depth[i] = 0;
-                lo[i] = c / r;
-                hi[i] = lo[i];
-                sum[i] = hist[c] * (double) c / r;
+                appendExact(hist[c], c, c / r, hist[c] * (double) c / r);
             }
         }
     }
 
-    /** The levels of a top-level float histogram (bins of the top 16 key bits); zeroes the tables. */
+    /**
+     * The levels of a float16 or bfloat16 histogram ({@code counts[p]} voxels with bit pattern p,
+     * p = 0 .. {@link FloatFormat#maxKey}, −0.0 already counted at 0): every level is one exact
+     * value, so no refinement follows. Zeroes those entries.
+     */
+    void loadHalves(Marginal m, long[] counts) {
+        marginal = m;
+        format = Keys.format(m);
+        fromSummary = false;
+        size = 0;
+        long smallest = 0; // the least non-zero key present fixes the common denominator
+        for (int p = (int) format.maxKey; p >= 0; p--) {
+            if (counts[p] > 0) {
+                double value = format.approximate(p);
+                appendExact(counts[p], p, value, counts[p] * value);
+                counts[p] = 0;
+                smallest = p > 0 ? p : smallest;
+            }
+        }
+        unit = smallest == 0 ? 0 : Math.max(0, -format.exponent(smallest));
+    }
+
+    /** Appends a level of {@code n} voxels at one key, whose value is about {@code value}, their sum about {@code levelSum}. */
+    private void appendExact(long n, long key, double value, double levelSum) {
+        int i = append();
+        count[i] = n;
+        rangeSum[i] = null;
+        keyLo[i] = key;
+        keyHi[i] = key;
+        restHigh[i] = 0;
+        restLow[i] = 0;
+        depth[i] = 0;
+        lo[i] = value;
+        hi[i] = value;
+        sum[i] = levelSum;
+    }
+
+    /** The levels of a top-level float32 / float64 histogram (bins of the top 16 key bits); zeroes the tables. */
     void loadFloats(Marginal m, FloatHistogram top) {
         long[] counts = top.counts();
         long[] sumHigh = top.sumHigh();
         long[] sumLow = top.sumLow();
         marginal = m;
-        format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
+        format = Keys.format(m);
         fromSummary = false;
         size = 0;
         // Valid keys end at 1.0, so no bin above its prefix can be occupied.
@@ -111,7 +139,7 @@ final class LevelTable {
     void loadSummary(Marginal m, LevelSummary s) {
         requireNoCutInside(s);
         marginal = m;
-        format = m.encoding() == Encoding.FLOAT32 ? FloatFormat.F32 : FloatFormat.F64;
+        format = Keys.format(m);
         fromSummary = true;
         size = 0;
         int pooled = 0;
@@ -249,19 +277,10 @@ final class LevelTable {
 
     /** Appends the exact level of {@code n} voxels at {@code key}, adding their mass to {@code known}. */
     private void addExact(long key, long n, ExactSum known) {
-        int i = append();
-        count[i] = n;
-        rangeSum[i] = null;
-        keyLo[i] = key;
-        keyHi[i] = key;
-        restHigh[i] = 0;
-        restLow[i] = 0;
-        depth[i] = 0;
-        lo[i] = format.approximate(key);
-        hi[i] = lo[i];
-        sum[i] = n * lo[i];
+        double value = format.approximate(key);
+        appendExact(n, key, value, n * value);
         for (long q = 0; q < n; q++) {
-            known.add(lo[i]);
+            known.add(value);
         }
     }
 

@@ -18,8 +18,8 @@ import org.segopt.Encoding;
 import org.segopt.Marginal;
 
 /**
- * Vector API kernels, species chosen at runtime. Where a layout has no vector path (u16/i32
- * votes, many raters, float64 refinement) they delegate to {@link ScalarKernels}, whose integers
+ * Vector API kernels, species chosen at runtime. Where a layout has no vector path (i32 votes,
+ * many raters, float64 refinement) they delegate to {@link ScalarKernels}, whose integers
  * they reproduce exactly.
  *
  * <ul>
@@ -34,8 +34,10 @@ import org.segopt.Marginal;
  *       uniform value are counted in one step, others scattered.</li>
  *   <li>Refinement: a vector is tested against the key range of the refined bins at once and
  *       only its lanes inside go to the scalar refinement.</li>
- *   <li>Selection: one vector compare per lane group, its mask bits written straight into the
- *       bit mask words.</li>
+ *   <li>Votes (u16/i16, and so float16 / bfloat16 bit patterns, see {@link Histogrammer}): groups
+ *       of 64 voxels equal to the voxel before them are counted in one step, others scattered.</li>
+ *   <li>Selection (u8 votes, float32, float16, bfloat16): one vector compare per lane group, its
+ *       mask bits written straight into the bit mask words.</li>
  * </ul>
  */
 final class PanamaKernels implements Kernels {
@@ -45,6 +47,7 @@ final class PanamaKernels implements Kernels {
     private static final int FLUSH = 255;
 
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
@@ -74,6 +77,9 @@ final class PanamaKernels implements Kernels {
     @Override
     public long countVotes(Marginal m, long from, long to, long[] hist) {
         ElementType t = m.elementType();
+        if (m.encoding() == Encoding.VOTES && (t == ElementType.UINT16 || t == ElementType.INT16)) {
+            return countVotes16(m, from, to, hist);
+        }
         if (m.encoding() != Encoding.VOTES || (t != ElementType.UINT8 && t != ElementType.BOOL)) {
             return scalar.countVotes(m, from, to, hist);
         }
@@ -168,6 +174,57 @@ final class PanamaKernels implements Kernels {
         hist[0] += zeros;
         return -1;
     }
+
+    /**
+     * u16 / i16 votes (also the bit patterns of float16 and bfloat16, see {@link Histogrammer}),
+     * whole groups of {@link #GROUP16} voxels of [from, to): a group equal throughout to the voxel
+     * before it (background, interior, a float16 volume's underflowed zeros) is only counted;
+     * another is checked against R with one vector compare and scattered voxel by voxel.
+     */
+    private long countVotes16(Marginal m, long from, long to, long[] hist) {
+        MemorySegment s = m.segments().getFirst();
+        ByteOrder order = m.byteOrder();
+        boolean swap = ScalarKernels.swap(m);
+        short limit = (short) ScalarKernels.votes16Limit(m);
+        int lanes = SHORTS.length();
+        long upper = from + (to - from) / GROUP16 * GROUP16;
+        int uniform = 0;
+        ShortVector same = ShortVector.zero(SHORTS);
+        long run = 0;
+        for (long i = from; i < upper; i += GROUP16) {
+            ShortVector differs = ShortVector.zero(SHORTS);
+            ShortVector highest = differs;
+            for (int k = 0; k < GROUP16; k += lanes) {
+                ShortVector v = ShortVector.fromMemorySegment(SHORTS, s, 2 * (i + k), order);
+                differs = differs.or(v.lanewise(VectorOperators.XOR, same));
+                highest = highest.lanewise(VectorOperators.UMAX, v);
+            }
+            if (!differs.compare(VectorOperators.NE, (short) 0).anyTrue()) {
+                run += GROUP16;
+                continue;
+            }
+            if (highest.compare(VectorOperators.UGT, limit).anyTrue()) {
+                return scalar.countVotes(m, i, i + GROUP16, hist); // finds the bad voxel
+            }
+            int c = 0;
+            for (int k = 0; k < GROUP16; k++) {
+                short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i + k);
+                c = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
+                hist[c]++;
+            }
+            if (c != uniform) {
+                hist[uniform] += run;
+                run = 0;
+                uniform = c;
+                same = ShortVector.broadcast(SHORTS, (short) c);
+            }
+        }
+        hist[uniform] += run;
+        return upper < to ? scalar.countVotes(m, upper, to, hist) : -1;
+    }
+
+    /** Voxels a 16-bit vote group tests at once (a whole number of vectors). */
+    private static final int GROUP16 = 64;
 
     // ---- float histograms ----------------------------------------------------------------------
 
@@ -522,6 +579,26 @@ final class PanamaKernels implements Kernels {
     }
 
     /**
+     * {@code key ≥ level} for the whole words of float16 / bfloat16 from voxel {@code from}: the
+     * bit pattern, unsigned, is at least {@code level} and is not −0.0 (key 0), exact for every
+     * pattern (also those an analysis would reject) when level ≥ 1; level 0 takes every voxel.
+     */
+    private static void selectHalves(MemorySegment s, long from, long words, long level, ByteOrder order, BitMask out) {
+        int lanes = SHORTS.length();
+        short threshold = (short) Math.min(level, 0xFFFF);
+        for (long w = 0; w < words; w++) {
+            long bits = level <= 0 ? -1L : 0;
+            long base = from + w * 64;
+            for (int k = 0; k < 64 && level > 0 && level <= 0xFFFF; k += lanes) {
+                ShortVector v = ShortVector.fromMemorySegment(SHORTS, s, 2 * (base + k), order);
+                bits |= v.compare(VectorOperators.UGE, threshold)
+                        .andNot(v.compare(VectorOperators.EQ, (short) KeyReader.HALF_NEGATIVE_ZERO)).toLong() << k;
+            }
+            out.setWord((int) (from / 64 + w), bits);
+        }
+    }
+
+    /**
      * The bit patterns of the floats from voxel {@code index}: loaded as floats and reinterpreted,
      * because an int load from a {@code float[]}-backed segment takes a slow path (JMH, 2026-11-26,
      * with int loads: the engine took 51.7 ms on a heap {@code float[]} against 22.2 ms off-heap;
@@ -561,7 +638,8 @@ final class PanamaKernels implements Kernels {
     public void select(Marginal m, long from, long to, long level, long quota, BitMask out) {
         boolean u8Votes = m.encoding() == Encoding.VOTES
                 && (m.elementType() == ElementType.UINT8 || m.elementType() == ElementType.BOOL);
-        if (quota != Long.MAX_VALUE || !(u8Votes || m.encoding() == Encoding.FLOAT32)) {
+        boolean halves = m.encoding() == Encoding.FLOAT16 || m.encoding() == Encoding.BFLOAT16;
+        if (quota != Long.MAX_VALUE || !(u8Votes || halves || m.encoding() == Encoding.FLOAT32)) {
             scalar.select(m, from, to, level, quota, out);
             return;
         }
@@ -580,6 +658,8 @@ final class PanamaKernels implements Kernels {
                 }
                 out.setWord((int) (firstWord + w), level > 255 ? 0 : bits);
             }
+        } else if (halves) {
+            selectHalves(s, from, words, level, m.byteOrder(), out);
         } else {
             int lanes = INTS.length();
             ByteOrder order = m.byteOrder();

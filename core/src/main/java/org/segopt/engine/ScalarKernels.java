@@ -32,12 +32,13 @@ final class ScalarKernels implements Kernels {
                     hist[c]++;
                 }
             }
-            case UINT16 -> {
+            case UINT16, INT16 -> {
                 boolean swap = swap(m);
+                int limit = votes16Limit(m);
                 for (long i = from; i < to; i++) {
                     short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
                     int c = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
-                    if (c > max) {
+                    if (c > limit) {
                         return i;
                     }
                     hist[c]++;
@@ -57,6 +58,14 @@ final class ScalarKernels implements Kernels {
             default -> throw new IllegalStateException("not a vote type: " + m.elementType());
         }
         return -1;
+    }
+
+    /**
+     * The largest valid u16 / i16 vote count read unsigned: R, and for i16 at most 32767, since
+     * read unsigned an int16 count is above 32767 exactly when it is negative.
+     */
+    static int votes16Limit(Marginal m) {
+        return m.elementType() == ElementType.INT16 ? Math.min(m.raters(), Short.MAX_VALUE) : m.raters();
     }
 
     /** Sums the masks block by block (each mask read sequentially), then histograms the block. */

@@ -13,9 +13,9 @@ final class Validation {
     static InvalidMarginalException invalid(Marginal m, long voxel) {
         ElementType type = m.elementType();
         switch (m.encoding()) {
-            case FLOAT32, FLOAT64 -> {
+            case FLOAT32, FLOAT64, FLOAT16, BFLOAT16 -> {
                 double v = type.valueAt(m.segments().getFirst(), m.byteOrder(), voxel);
-                String text = type == ElementType.FLOAT32 ? Float.toString((float) v) : Double.toString(v);
+                String text = type == ElementType.FLOAT64 ? Double.toString(v) : Float.toString((float) v);
                 return new InvalidMarginalException(voxel, -1, text, "not in [0, 1]");
             }
             case VOTES -> {

@@ -29,7 +29,7 @@ public final class NpyReader implements ArrayReader {
     /** Real headers are about 128 bytes; the cap stops a corrupt length from allocating much. */
     static final int MAX_HEADER_BYTES = 1 << 20;
     static final String SUPPORTED_DTYPES =
-            "|b1, |u1, <u2, >u2, <i4, >i4, <f4, >f4, <f8, >f8; '=' for native byte order";
+            "|b1, |u1, <u2, >u2, <i2, >i2, <i4, >i4, <f2, >f2, <f4, >f4, <f8, >f8; '=' for native byte order";
 
     /** Accepts names ending in {@code .npy}, ignoring case. */
     @Override
@@ -164,7 +164,9 @@ public final class NpyReader implements ArrayReader {
                 case "b1" -> ElementType.BOOL;
                 case "u1" -> ElementType.UINT8;
                 case "u2" -> ElementType.UINT16;
+                case "i2" -> ElementType.INT16;
                 case "i4" -> ElementType.INT32;
+                case "f2" -> ElementType.FLOAT16;
                 case "f4" -> ElementType.FLOAT32;
                 case "f8" -> ElementType.FLOAT64;
                 default -> null;

@@ -58,6 +58,10 @@ class NpyReaderTest {
                 Arguments.of("<u2", ElementType.UINT16, le),
                 Arguments.of(">u2", ElementType.UINT16, be),
                 Arguments.of("=u2", ElementType.UINT16, nat),
+                Arguments.of("<i2", ElementType.INT16, le),
+                Arguments.of(">i2", ElementType.INT16, be),
+                Arguments.of("<f2", ElementType.FLOAT16, le),
+                Arguments.of(">f2", ElementType.FLOAT16, be),
                 Arguments.of("<i4", ElementType.INT32, le),
                 Arguments.of(">i4", ElementType.INT32, be),
                 Arguments.of("<f4", ElementType.FLOAT32, le),
@@ -75,6 +79,7 @@ class NpyReaderTest {
             case INT32 -> new double[] {0, -1, 0x12345678, 7, Integer.MIN_VALUE, Integer.MAX_VALUE};
             case FLOAT32 -> new double[] {0, -1.5, 0.1f, Float.MAX_VALUE, Float.NaN, Float.NEGATIVE_INFINITY};
             case FLOAT64 -> new double[] {0, -1.5, Math.PI, Double.MIN_VALUE, Double.NaN, 1e300};
+            case INT16, FLOAT16, BFLOAT16 -> NrrdReaderTest.sample(type);
         };
     }
 

@@ -83,7 +83,10 @@ final class NpyTestFiles {
             switch (type) {
                 case BOOL, UINT8 -> buffer.put((byte) (int) v);
                 case UINT16 -> buffer.putShort((short) (int) v);
+                case INT16 -> buffer.putShort((short) (int) v);
                 case INT32 -> buffer.putInt((int) v);
+                case FLOAT16 -> buffer.putShort(Float.floatToFloat16((float) v));
+                case BFLOAT16 -> buffer.putShort((short) (Float.floatToRawIntBits((float) v) >>> 16));
                 case FLOAT32 -> buffer.putFloat((float) v);
                 case FLOAT64 -> buffer.putDouble(v);
             }

@@ -51,7 +51,7 @@ class NpzReaderTest {
 
     @Test
     void readsOneStoredOrDeflatedMember() throws Exception {
-        for (String descr : List.of("<f4", ">f8", "|u1", ">u2", "<i4")) {
+        for (String descr : List.of("<f4", ">f8", "|u1", ">u2", "<i4", ">f2", "<i2")) {
             ElementType type = NpyReader.dtype(dir, descr).type();
             ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             byte[] member = npy(descr, true, new long[] {2, 3}, encode(type, order, sample(type)));

@@ -49,6 +49,9 @@ class NrrdReaderTest {
             case INT32 -> new double[] {0, -1, 0x12345678, 7, Integer.MIN_VALUE, Integer.MAX_VALUE};
             case FLOAT32 -> new double[] {0, -1.5, 0.1f, Float.MAX_VALUE, Float.NaN, 0.5};
             case FLOAT64 -> new double[] {0, -1.5, Math.PI, Double.MIN_VALUE, Double.NaN, 1e300};
+            case INT16 -> new double[] {0, -1, 0x1234, 7, Short.MIN_VALUE, Short.MAX_VALUE};
+            case FLOAT16 -> new double[] {0, -1.5, Float.float16ToFloat((short) 0x2E66), 65504, Float.NaN, 0x1p-24};
+            case BFLOAT16 -> new double[] {0, -1.5, Float.intBitsToFloat(0x3DCD << 16), 0x1p-133, Float.NaN, 1e38f};
         };
     }
 

@@ -22,6 +22,9 @@ import org.segopt.engine.Refinement;
  * loaded from PTX, called through the driver API with java.lang.foreign. Every histogram is
  * accumulated with integer atomics, so the results are bit-identical to {@link Engine#scalar()}.
  *
+ * <p>float16 and bfloat16 marginals reach it as the engine sends them: their histogram as the u16
+ * vote histogram of the bit patterns, their selection with the half-precision key (−0.0 is 0).
+ *
  * <p>Host input is copied to the device at the start of each histogram, selection and read pass
  * (a refinement pass reuses the copy of the histogram pass that preceded it, and the per-4096-voxel
  * key bounds it recorded on the device, so it reads only tiles that may hold a refined bin). Device
@@ -198,7 +201,8 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         boolean masks = m.encoding() == Encoding.RATER_MASKS;
         ElementType t = m.elementType();
         int r = m.raters();
-        int max = masks ? r : t == ElementType.BOOL ? Math.min(1, r) : r;
+        // int16 counts go through the u16 kernel: read unsigned, one is above 32767 exactly when negative.
+        int max = masks ? r : t == ElementType.BOOL ? Math.min(1, r) : t == ElementType.INT16 ? Math.min(Short.MAX_VALUE, r) : r;
         int bins = max + 1;
         if (hist.length < bins) {
             throw new IllegalArgumentException("a vote histogram of R = " + r + " needs " + bins + " entries, got " + hist.length);
@@ -210,7 +214,7 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         long p = dataOf(m, stream);
         Kernel k = switch (t) {
             case BOOL, UINT8 -> Kernel.VOTES_U8;
-            case UINT16 -> Kernel.VOTES_U16;
+            case UINT16, INT16 -> Kernel.VOTES_U16;
             case INT32 -> Kernel.VOTES_I32;
             default -> throw new IllegalArgumentException("votes need an integer element type, not " + t);
         };
@@ -544,9 +548,11 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         return switch (t) {
             case BOOL, UINT8 -> Kernel.T_U8;
             case UINT16 -> Kernel.T_U16;
+            case INT16 -> Kernel.T_I16;
             case INT32 -> Kernel.T_I32;
             case FLOAT32 -> Kernel.T_F32;
             case FLOAT64 -> Kernel.T_F64;
+            case FLOAT16, BFLOAT16 -> Kernel.T_H16;
         };
     }
 

@@ -50,6 +50,8 @@ public record DeviceArray(long pointer, long voxels, Encoding encoding, ElementT
                             + ", got " + raters);
                 }
             }
+            case FLOAT16, BFLOAT16 -> throw new IllegalArgumentException(
+                    encoding + " device arrays are not supported; analyse a host copy with Engine.of(CudaBackend)");
             case RATER_MASKS -> throw new IllegalArgumentException(
                     "rater masks on the device are not supported; sum them into vote counts first");
         }

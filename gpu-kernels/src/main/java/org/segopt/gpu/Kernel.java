@@ -25,6 +25,9 @@ enum Kernel {
     static final int T_I32 = 2;
     static final int T_F32 = 3;
     static final int T_F64 = 4;
+    static final int T_I16 = 5;
+    /** float16 or bfloat16: the bit pattern, −0.0 read as 0 (both order like their unsigned patterns). */
+    static final int T_H16 = 6;
 
     /** Threads per block the histogram kernels are compiled for ({@code __launch_bounds__(1024)}). */
     static final int HISTOGRAM_THREADS = 1024;

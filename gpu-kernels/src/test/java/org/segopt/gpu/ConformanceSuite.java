@@ -174,10 +174,15 @@ abstract class ConformanceSuite {
 
     // ---- device-resident input ---------------------------------------------------------------------
 
-    /** The cases a {@link DeviceArray} can describe: one little-endian array of floats or votes. */
+    /** The cases a {@link DeviceArray} can describe: one little-endian array of float32/float64 or votes. */
     Stream<Inputs.Case> residentCases() {
-        return validCases().filter(c -> c.marginal().encoding() != Encoding.RATER_MASKS
-                && c.marginal().byteOrder().equals(ByteOrder.LITTLE_ENDIAN));
+        return validCases().filter(ConformanceSuite::describable);
+    }
+
+    private static boolean describable(Inputs.Case c) {
+        Encoding e = c.marginal().encoding();
+        return e != Encoding.RATER_MASKS && e != Encoding.FLOAT16 && e != Encoding.BFLOAT16
+                && c.marginal().byteOrder().equals(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Copies m to device memory allocated through the backend's device. */
@@ -244,8 +249,7 @@ abstract class ConformanceSuite {
     }
 
     Stream<Inputs.Case> residentInvalidCases() {
-        return invalidCases().filter(c -> c.marginal().encoding() != Encoding.RATER_MASKS
-                && c.marginal().byteOrder().equals(ByteOrder.LITTLE_ENDIAN));
+        return invalidCases().filter(ConformanceSuite::describable);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -46,6 +46,8 @@ class DeviceArrayTest {
         rejects("raters must be in 1..65535", () -> DeviceArray.votes(0x1000, 10, 0));
         rejects("raters must be in 1..65535", () -> DeviceArray.votes(0x1000, 10, 65536));
         rejects("rater masks", () -> new DeviceArray(0x1000, 10, Encoding.RATER_MASKS, ElementType.UINT8, 3));
+        rejects("FLOAT16 device arrays are not supported", () -> new DeviceArray(0x1000, 10, Encoding.FLOAT16, ElementType.FLOAT16, 0));
+        rejects("BFLOAT16 device arrays are not supported", () -> new DeviceArray(0x1000, 10, Encoding.BFLOAT16, ElementType.BFLOAT16, 0));
         rejects("overflow", () -> DeviceArray.float64(0x1000, Long.MAX_VALUE / 4));
         rejects("required", () -> new DeviceArray(0x1000, 10, null, ElementType.UINT8, 3));
     }

@@ -212,7 +212,7 @@ final class EmulatedDevice implements Device {
     private static int size(int type) {
         return switch (type) {
             case Kernel.T_U8 -> 1;
-            case Kernel.T_U16 -> 2;
+            case Kernel.T_U16, Kernel.T_I16, Kernel.T_H16 -> 2;
             case Kernel.T_I32, Kernel.T_F32 -> 4;
             default -> 8;
         };
@@ -228,7 +228,7 @@ final class EmulatedDevice implements Device {
     private static long unsigned(MemorySegment d, int type, boolean swap, long offset, long i) {
         return switch (type) {
             case Kernel.T_U8 -> Byte.toUnsignedLong(d.get(ValueLayout.JAVA_BYTE, offset + i));
-            case Kernel.T_U16 -> {
+            case Kernel.T_U16, Kernel.T_I16, Kernel.T_H16 -> {
                 short s = d.get(U16, offset + 2 * i);
                 yield Short.toUnsignedLong(swap ? Short.reverseBytes(s) : s);
             }
@@ -412,13 +412,17 @@ final class EmulatedDevice implements Device {
         return switch (type) {
             case Kernel.T_F32 -> floatKey(d, true, swap, i);
             case Kernel.T_F64 -> floatKey(d, false, swap, i);
+            case Kernel.T_H16 -> {
+                long bits = unsigned(d, type, swap, 0, i);
+                yield bits == 0x8000 ? 0 : bits;
+            }
             default -> signedInt(d, type, swap, 0, i);
         };
     }
 
     private static long signedInt(MemorySegment d, int type, boolean swap, long offset, long i) {
         long u = unsigned(d, type, swap, offset, i);
-        return type == Kernel.T_I32 ? (int) u : u;
+        return type == Kernel.T_I32 ? (int) u : type == Kernel.T_I16 ? (short) u : u;
     }
 
     // (data, n, type, swap, masks, stride, level, inclusive, words, eqWords)

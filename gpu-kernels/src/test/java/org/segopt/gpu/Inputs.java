@@ -13,7 +13,8 @@ import org.segopt.Marginal;
 /**
  * Small generators of marginals in every encoding, element type and byte order, shaped like real
  * data: long runs of one value (background 0, interior R or 1.0, which the kernels take warp-wise)
- * broken by stretches of varied values, ties at ½ and near τ*, −0.0, and float64 values that agree
+ * broken by stretches of varied values, ties at ½ and near τ*, −0.0 (also in float16 and bfloat16),
+ * subnormals, and float64 values that agree
  * in their top 32 or 48 bits so that refinement goes three passes deep.
  */
 final class Inputs {
@@ -59,7 +60,7 @@ final class Inputs {
     static void putInt(MemorySegment s, ElementType type, ByteOrder order, long i, int c) {
         switch (type) {
             case BOOL, UINT8 -> s.set(ValueLayout.JAVA_BYTE, i, (byte) c);
-            case UINT16 -> s.set(U16_LE.withOrder(order), 2 * i, (short) c);
+            case UINT16, INT16 -> s.set(U16_LE.withOrder(order), 2 * i, (short) c);
             case INT32 -> s.set(I32_LE.withOrder(order), 4 * i, c);
             default -> throw new IllegalArgumentException(type.toString());
         }
@@ -132,6 +133,23 @@ final class Inputs {
         return v;
     }
 
+    /**
+     * float16 (or bfloat16) bit patterns of {@link #floats} values (ties at ½ and near τ*, −0.0),
+     * every 97th a subnormal, in {@code order} after {@code offset} bytes of padding.
+     */
+    static MemorySegment halves(SplittableRandom rnd, int n, boolean bfloat16, ByteOrder order, int offset) {
+        float[] f = floats(rnd, n);
+        MemorySegment s = MemorySegment.ofArray(new byte[2 * n + offset]).asSlice(offset);
+        for (int i = 0; i < n; i++) {
+            int bits = bfloat16 ? Float.floatToRawIntBits(f[i]) >>> 16 : Float.floatToFloat16(f[i]);
+            if (i % 97 == 0) {
+                bits = 1 + rnd.nextInt(bfloat16 ? 0x7F : 0x3FF);
+            }
+            s.set(U16_LE.withOrder(order), 2L * i, (short) bits);
+        }
+        return s;
+    }
+
     static MemorySegment floatBytes(float[] v, ByteOrder order, int offset) {
         MemorySegment s = MemorySegment.ofArray(new byte[v.length * 4 + offset]).asSlice(offset);
         for (int i = 0; i < v.length; i++) {
@@ -197,6 +215,14 @@ final class Inputs {
         cases.add(new Case("f32 off-heap", Marginal.ofFloats(offHeap, ByteOrder.nativeOrder())));
         cases.add(new Case("f64", Marginal.ofDoubles(doubles(rnd, n))));
         cases.add(new Case("f64 big-endian", Marginal.ofDoubles(doubleBytes(doubles(rnd, n), be, 0), be)));
+        cases.add(new Case("f16", Marginal.ofFloat16(halves(rnd, n, false, le, 0), le)));
+        cases.add(new Case("f16 big-endian unaligned", Marginal.ofFloat16(halves(rnd, n, false, be, 1), be)));
+        cases.add(new Case("f16 n=65", Marginal.ofFloat16(halves(rnd, 65, false, le, 0), le)));
+        cases.add(new Case("bf16", Marginal.ofBFloat16(halves(rnd, n, true, le, 2), le)));
+        cases.add(new Case("bf16 big-endian", Marginal.ofBFloat16(halves(rnd, n, true, be, 0), be)));
+        cases.add(new Case("i16 votes R=1000", Marginal.ofVotes(votes(rnd, n, 1000, ElementType.INT16, le, 0), ElementType.INT16, le, 1000)));
+        cases.add(new Case("i16 votes 0..32767 of R=65535 big-endian",
+                Marginal.ofVotes(votes(rnd, n, Short.MAX_VALUE, ElementType.INT16, be, 0), ElementType.INT16, be, 65535)));
         cases.add(new Case("f32 all zero", Marginal.ofFloats(new float[n])));
         float[] ones = new float[n];
         java.util.Arrays.fill(ones, 1f);
@@ -245,6 +271,20 @@ final class Inputs {
         MemorySegment u16 = votes(rnd, n, 300, ElementType.UINT16, le, 0);
         putInt(u16, ElementType.UINT16, le, first, 301);
         cases.add(new Case("u16 above R", Marginal.ofVotes(u16, ElementType.UINT16, le, 300)));
+        MemorySegment f16 = halves(rnd, n, false, le, 0);
+        f16.set(U16_LE, 2L * first, (short) 0x7E00); // NaN
+        f16.set(U16_LE, 2L * later, (short) 0xB400); // -0.25
+        cases.add(new Case("f16 NaN", Marginal.ofFloat16(f16, le)));
+        MemorySegment negative16 = halves(rnd, n, false, be, 0);
+        negative16.set(U16_LE.withOrder(be), 2L * first, (short) 0x8001); // the least negative subnormal
+        cases.add(new Case("f16 negative subnormal, big-endian", Marginal.ofFloat16(negative16, be)));
+        MemorySegment bf16 = halves(rnd, n, true, be, 0);
+        bf16.set(U16_LE.withOrder(be), 2L * first, (short) 0x3F81); // just above 1
+        bf16.set(U16_LE.withOrder(be), 2L * later, (short) 0x7F80); // +inf
+        cases.add(new Case("bf16 above 1, big-endian", Marginal.ofBFloat16(bf16, be)));
+        MemorySegment i16 = votes(rnd, n, 9, ElementType.INT16, le, 0);
+        putInt(i16, ElementType.INT16, le, first, -1); // 65535 read unsigned: a valid count of R = 65535
+        cases.add(new Case("i16 negative with R=65535", Marginal.ofVotes(i16, ElementType.INT16, le, 65535)));
         List<MemorySegment> masks = masks(rnd, n, 4, ElementType.UINT8, le);
         masks.get(2).set(ValueLayout.JAVA_BYTE, first, (byte) 2);
         masks.get(0).set(ValueLayout.JAVA_BYTE, later, (byte) 7);
