@@ -27,6 +27,9 @@ final class AnalyzeCommand {
                             several files: binary rater masks of one shape (bool or integer 0/1),
                             m = their mean (a single bool file is one rater mask)
               --votes R     the one FILE holds integer vote counts 0..R (m = votes / R)
+              --max-decompressed BYTES
+                            the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
+                            to in memory; default 1073741824 (1 GiB)
               --volume V    volume (voxels) of the Theorem 4 optimum; default floor(M + 1/2)
               --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
                             scalar; every backend gives identical results

@@ -27,6 +27,9 @@ final class BenchCommand {
 
               FILE...       as for 'segopt analyze'
               --votes R     the one FILE holds vote counts 0..R
+              --max-decompressed BYTES
+                            the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
+                            to in memory; default 1073741824 (1 GiB)
               --repeat K    timed runs of each (default 21)
               --backend B   auto (default), cpu, gpu, scalar (one thread)
               --threads T   CPU threads (default: all processors)

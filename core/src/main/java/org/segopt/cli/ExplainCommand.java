@@ -26,6 +26,9 @@ final class ExplainCommand {
               FILE          as for 'segopt analyze': one marginal (float32/float64 in [0, 1]), or
                             several binary rater masks (m = their mean)
               --votes R     the one FILE holds integer vote counts 0..R
+              --max-decompressed BYTES
+                            the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
+                            to in memory; default 1073741824 (1 GiB)
               --out FILE    the PNG to write
 
             Exit codes: 0 success, 2 usage error, 3 invalid input or unreadable file.

@@ -16,6 +16,7 @@ import org.segopt.io.ArrayReaders;
 import org.segopt.io.Geometry;
 import org.segopt.io.InputException;
 import org.segopt.io.NdArray;
+import org.segopt.io.ReadLimits;
 
 /**
  * Turns the FILE arguments of a command into one {@link Marginal}: one float file is a marginal,
@@ -38,9 +39,11 @@ final class Inputs {
      * {@code arena}. Values
      * are checked by the engine as it reads them: see {@link #check}.
      *
-     * @param votes R for {@code --votes R}, or null
+     * @param votes  R for {@code --votes R}, or null
+     * @param limits how much compressed data the files may hold in memory
      */
-    static Inputs load(List<Path> files, Integer votes, Arena arena) throws InputException, UsageException {
+    static Inputs load(List<Path> files, Integer votes, ReadLimits limits, Arena arena)
+            throws InputException, UsageException {
         if (files.isEmpty()) {
             throw new UsageException("no input FILE given");
         }
@@ -49,7 +52,7 @@ final class Inputs {
         }
         List<NdArray> arrays = new ArrayList<>();
         for (Path file : files) {
-            arrays.add(ArrayReaders.read(file, arena));
+            arrays.add(ArrayReaders.read(file, arena, limits));
         }
         NdArray first = arrays.getFirst();
         Marginal m;
@@ -97,6 +100,11 @@ final class Inputs {
 
     Marginal marginal() {
         return marginal;
+    }
+
+    /** Every file read: each FILE, and the data file of a detached header. */
+    List<Path> files() {
+        return arrays.stream().flatMap(a -> java.util.stream.Stream.of(a.source(), a.dataFile())).distinct().toList();
     }
 
     /** The file names, comma-separated. */

@@ -9,15 +9,18 @@ import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Backends;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
+import org.segopt.io.ReadLimits;
 
 /**
  * The arguments that name one marginal and where it is analysed, shared by the commands that take
- * them: FILE..., {@code --votes R} and (where the command offers it) {@code --backend B}.
+ * them: FILE..., {@code --votes R}, {@code --max-decompressed BYTES} and (where the command offers
+ * it) {@code --backend B}.
  */
 final class MarginalArgs {
     private final boolean backends;
     private final List<Path> files = new ArrayList<>();
     private Integer votes;
+    private ReadLimits limits = ReadLimits.DEFAULT;
     private String backend = "auto";
 
     /** @param backends whether {@code --backend} is one of the command's options */
@@ -32,6 +35,8 @@ final class MarginalArgs {
     void take(String a, Options options) throws UsageException {
         if (a.equals("--votes")) {
             votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
+        } else if (a.equals(ReadLimits.OPTION)) {
+            limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
         } else if (backends && a.equals("--backend")) {
             backend = options.backend(a);
         } else {
@@ -51,7 +56,7 @@ final class MarginalArgs {
 
     /** Reads the FILEs into one marginal (see {@link Inputs#load}). */
     Inputs load(Arena arena) throws InputException, UsageException {
-        return Inputs.load(files, votes, arena);
+        return Inputs.load(files, votes, limits, arena);
     }
 
     /** The engine {@code --backend} picks for a marginal of this many voxels. */

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -42,13 +43,34 @@ final class IoSupport {
      * {@code read} on it; every I/O failure becomes one {@link #failure}.
      */
     static <T> T read(Path file, String format, ChannelRead<T> read) throws InputException {
-        if (Files.isDirectory(file)) {
-            throw new InputException(file, "is a directory, not a " + format + " file");
-        }
+        requireRegularFile(file, file, "", format + " file");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return read.read(channel);
         } catch (IOException e) {
             throw failure(file, "", e);
+        }
+    }
+
+    /**
+     * Refuses {@code target}, read for {@code file} (named {@code what} in the message, "" when it is
+     * {@code file} itself), unless it is a regular file or a link to one, before it is opened:
+     * opening a FIFO blocks until a writer comes, and a device never ends. {@code kind} names what a
+     * directory is not.
+     */
+    static void requireRegularFile(Path file, Path target, String what, String kind) throws InputException {
+        String prefix = what.isEmpty() ? "" : what + ": ";
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(target, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw failure(file, what, e);
+        }
+        if (attributes.isDirectory()) {
+            throw new InputException(file, prefix + "is a directory, not a " + kind);
+        }
+        if (!attributes.isRegularFile()) {
+            throw new InputException(file, prefix + "not a regular file (a FIFO, device or socket); segopt reads "
+                    + "only regular files");
         }
     }
 
