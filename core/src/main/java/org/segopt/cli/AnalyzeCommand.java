@@ -12,6 +12,7 @@ import org.segopt.Fraction;
 import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.io.InputException;
+import org.segopt.io.OneLine;
 
 /** {@code segopt analyze [--json] [--votes R] [--volume V] FILE...}: the exact optima of one marginal. */
 final class AnalyzeCommand {
@@ -69,7 +70,7 @@ final class AnalyzeCommand {
             out.println(json ? toJson(a, m) : table(a, m, inputs));
             return 0;
         } catch (InputException e) {
-            err.println(e.getMessage());
+            err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
     }

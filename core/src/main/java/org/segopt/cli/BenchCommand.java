@@ -9,6 +9,7 @@ import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
+import org.segopt.io.OneLine;
 
 /**
  * {@code segopt bench}: times the full analysis of one input inside this process after warm-up,
@@ -121,7 +122,7 @@ final class BenchCommand {
             }
             return 0;
         } catch (InputException e) {
-            err.println(e.getMessage());
+            err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
     }

@@ -13,6 +13,7 @@ import org.segopt.report.Progress;
 import org.segopt.report.Report;
 import org.segopt.report.Stats;
 import org.segopt.report.Table1;
+import org.segopt.io.OneLine;
 
 /**
  * {@code segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json]}: the
@@ -39,7 +40,8 @@ final class ReportCommand {
             A case that cannot be used (unreadable file, shapes differ, values not 0/1) is reported on
             stderr and skipped; the others finish and the exit code is 3. Cases with M = 0 have
             undefined ratios: they are listed and left out of the statistics.
-            Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used.
+            Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used, or the
+            --out DIR not written.
             """;
 
     private ReportCommand() {
@@ -81,33 +83,33 @@ final class ReportCommand {
         try {
             listing = layoutDir != null ? Datasets.plastimatch(layoutDir) : Datasets.manifest(manifest);
         } catch (DatasetException e) {
-            err.println("segopt report: " + e.getMessage());
+            err.println(OneLine.of("segopt report: " + e.getMessage()));
             return Main.EXIT_INPUT;
         }
         if (listing.cases().isEmpty() && listing.errors().isEmpty()) {
-            err.println("segopt report: " + (layoutDir != null ? layoutDir : manifest) + ": no cases found"
-                    + (layoutDir != null ? " (expected DIR/<patient>/<ROI> (User<k>).nrrd)" : ""));
+            err.println(OneLine.of("segopt report: " + (layoutDir != null ? layoutDir : manifest) + ": no cases found"
+                    + (layoutDir != null ? " (expected DIR/<patient>/<ROI> (User<k>).nrrd)" : "")));
             return Main.EXIT_INPUT;
         }
         if (!listing.ignored().isEmpty()) {
-            err.println("segopt report: ignored " + listing.ignored().size() + " file(s) not named '<ROI> (User<k>).<ext>', e.g. "
-                    + listing.ignored().getFirst());
+            err.println(OneLine.of("segopt report: ignored " + listing.ignored().size() + " file(s) not named '<ROI> (User<k>).<ext>', e.g. "
+                    + listing.ignored().getFirst()));
         }
         for (String e : listing.errors()) {
-            err.println("segopt report: " + e + " (case skipped)");
+            err.println(OneLine.of("segopt report: " + e + " (case skipped)"));
         }
         Report.Result result;
         try {
             result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(),
                     Progress.forConsole(err, "report", listing.cases().size()));
         } catch (IOException e) {
-            err.println("segopt report: cannot write the results to " + outDir + ": " + e.getMessage());
-            return Main.EXIT_INTERNAL;
+            err.println(OneLine.of("segopt report: cannot write the results to " + outDir + ": " + Main.reason(e)));
+            return Main.EXIT_INPUT;
         }
         for (Table1.Row row : result.rows()) {
             for (String c : row.undefined()) {
-                err.println("segopt report: " + row.name() + "/" + c + ": M = 0 (no rater marked a voxel): ratios undefined, "
-                        + "left out of the statistics");
+                err.println(OneLine.of("segopt report: " + row.name() + "/" + c + ": M = 0 (no rater marked a voxel): ratios undefined, "
+                        + "left out of the statistics"));
             }
         }
         if (json) {
@@ -116,12 +118,12 @@ final class ReportCommand {
             try {
                 out.print(Files.readString(outDir.resolve("table.md")));
             } catch (IOException e) {
-                err.println("segopt report: cannot read back " + outDir.resolve("table.md") + ": " + e.getMessage());
-                return Main.EXIT_INTERNAL;
+                err.println(OneLine.of("segopt report: cannot read back " + outDir.resolve("table.md") + ": " + Main.reason(e)));
+                return Main.EXIT_INPUT;
             }
         }
         if (!result.errors().isEmpty()) {
-            err.println("segopt report: " + result.errors().size() + " case(s) skipped because of errors");
+            err.println(OneLine.of("segopt report: " + result.errors().size() + " case(s) skipped because of errors"));
             return Main.EXIT_INPUT;
         }
         return 0;

@@ -14,6 +14,7 @@ import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Engine;
 import org.segopt.io.ArrayWriters;
 import org.segopt.io.InputException;
+import org.segopt.io.OneLine;
 
 /**
  * {@code segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R] --out OUT
@@ -85,8 +86,8 @@ final class SegmentCommand {
             checkNotInput(output, inputs.files());
             Marginal m = inputs.marginal();
             if (m.voxels() > MAX_VOXELS) { // Inputs has already rejected 0 voxels
-                err.println(inputs.label() + ": the array has " + m.voxels() + " voxels; segment writes masks of at most "
-                        + MAX_VOXELS + " voxels");
+                err.println(OneLine.of(inputs.label() + ": the array has " + m.voxels() + " voxels; segment writes masks of at most "
+                        + MAX_VOXELS + " voxels"));
                 return Main.EXIT_INPUT;
             }
             Engine engine = input.engine(m.voxels());
@@ -96,7 +97,7 @@ final class SegmentCommand {
             out.println("written " + output + ": " + mask.cardinality() + " of " + m.voxels() + " voxels");
             return 0;
         } catch (InputException e) {
-            err.println(e.getMessage());
+            err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
     }

@@ -15,8 +15,11 @@ import java.util.Locale;
 import java.util.zip.ZipException;
 import org.segopt.ElementType;
 
-/** What the readers share: one-line reports of I/O failures, and shape arithmetic. */
-final class IoSupport {
+/**
+ * What the readers and writers share: one-line reports of I/O failures ({@link #message} is public,
+ * for the commands that write outputs), and shape arithmetic.
+ */
+public final class IoSupport {
     private IoSupport() {
     }
 
@@ -103,10 +106,17 @@ final class IoSupport {
         }
     }
 
-    static String message(IOException e) {
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    /**
+     * What went wrong in {@code e}, in the operating system's words ("Not a directory") where it
+     * gives them, without the file name that {@link FileSystemException#getMessage} repeats.
+     */
+    public static String message(IOException e) {
+        return switch (e) {
+            case NoSuchFileException _ -> "no such file or directory";
+            case AccessDeniedException _ -> "permission denied";
+            case java.nio.file.FileAlreadyExistsException _ -> "a file of that name is in the way";
+            case FileSystemException fse when fse.getReason() != null -> fse.getReason();
+            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        };
     }
 }

@@ -1,0 +1,191 @@
+package org.segopt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.segopt.lidc.LidcTestXml.characteristics;
+import static org.segopt.lidc.LidcTestXml.ct;
+import static org.segopt.lidc.LidcTestXml.nodule;
+import static org.segopt.lidc.LidcTestXml.rectangle;
+import static org.segopt.lidc.LidcTestXml.roi;
+import static org.segopt.lidc.LidcTestXml.session;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.segopt.report.ReportTestFiles;
+
+/**
+ * The commands' side of issue 11: no command overwrites what it reads, unwritable outputs are exit
+ * 3 with the system's reason, folder walks report bad entries and keep the good files, and every
+ * message is one line naming the file.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HardeningCommandTest {
+    private static final String GOOD = ct("S9", session(nodule("n", characteristics(), roi("1", true, rectangle(0, 0, 4, 4)))));
+
+    @TempDir
+    Path dir;
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Every line of {@code err} is a message of the command (or its progress), none a continuation. */
+    private static void assertOneLineMessages(String err, String command) {
+        for (String line : err.split("\n")) {
+            assertTrue(line.startsWith("segopt " + command + ": ") || line.startsWith(command + ": "), "stray line: " + line);
+        }
+    }
+
+    @Test
+    void segmentRefusesToOverwriteTheInputsDataFile() throws Exception {
+        byte[] data = {0, 1, 1, 0};
+        Files.write(dir.resolve("out.raw"), data);
+        Path in = Files.writeString(dir.resolve("in.nhdr"), "NRRD0004\ntype: uint8\ndimension: 1\nsizes: 4\n"
+                + "encoding: raw\ndata file: out.raw\n\n");
+        CliRun r = CliRun.of("segment", "--metric", "accuracy", "--out", dir.resolve("out.nhdr"), in, in);
+        assertEquals(Main.EXIT_USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("would overwrite the input " + dir.resolve("out.raw").toAbsolutePath()), r.err());
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve("out.raw")));
+        assertFalse(Files.exists(dir.resolve("out.nhdr")));
+    }
+
+    @Test
+    void unwritableOutputsAreExitThreeWithTheReason() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("file"), "x");
+        Files.createDirectories(dir.resolve("xml"));
+        Files.writeString(dir.resolve("xml/good.xml"), GOOD);
+        Path manifest = manifest("r", "c");
+        CliRun lidc = CliRun.of("lidc", dir.resolve("xml"), "--out", notAFolder.resolve("sub"));
+        assertEquals(Main.EXIT_INPUT, lidc.code(), lidc.err());
+        assertTrue(lidc.err().contains("Not a directory"), lidc.err());
+        CliRun report = CliRun.of("report", "--manifest", manifest, "--out", notAFolder.resolve("sub"));
+        assertEquals(Main.EXIT_INPUT, report.code(), report.err());
+        assertTrue(report.err().contains("Not a directory"), report.err());
+    }
+
+    @Test
+    void explainDoesNotCreateTheOutputsFolder() {
+        Path png = dir.resolve("missing").resolve("e.png");
+        CliRun r = CliRun.of("explain", "--out", png, Path.of("..", "test-data", "fig2_m2.npy"));
+        assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+        assertFalse(Files.exists(png.getParent()));
+        assertTrue(r.err().startsWith("segopt explain: cannot write " + png), r.err());
+    }
+
+    @Test
+    void lidcWalksPastALinkLoopAndALinkLeavingTheFolder() throws Exception {
+        Path xml = Files.createDirectories(dir.resolve("xml/a"));
+        Files.writeString(xml.resolve("good.xml"), GOOD);
+        Files.createSymbolicLink(xml.resolve("up"), Path.of(".."));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("other.xml"), GOOD.replace("S9", "S8"));
+        Files.createSymbolicLink(xml.resolve("away"), outside);
+        Files.createSymbolicLink(xml.resolve("dangling.xml"), Path.of("nothing-here.xml"));
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("lidc", dir.resolve("xml"), "--out", out, "--json");
+        assertEquals(Main.EXIT_INPUT, r.code(), r.err()); // the dangling link is an error
+        assertTrue(r.out().contains("\"scans\":1") || r.out().contains("\"scans\": 1"), r.out());
+        String skipped = Files.readString(out.resolve("skipped.csv"));
+        assertTrue(skipped.contains("a link loop"), skipped);
+        assertTrue(skipped.contains("a link leaving"), skipped);
+        assertTrue(r.err().contains("segopt lidc: a/dangling.xml: a dangling link (skipped)"), r.err());
+        assertOneLineMessages(r.err(), "lidc");
+    }
+
+    @Test
+    void lidcKeepsGoodFilesNextToAnUnreadableFolder() throws Exception {
+        assumeTrue(!isRoot(), "root reads every folder");
+        Files.createDirectories(dir.resolve("xml"));
+        Files.writeString(dir.resolve("xml/good.xml"), GOOD);
+        Path locked = Files.createDirectories(dir.resolve("xml/locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        try {
+            CliRun r = CliRun.of("lidc", dir.resolve("xml"), "--out", dir.resolve("out"));
+            assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+            assertTrue(r.err().contains("locked: cannot read: permission denied"), r.err());
+            assertTrue(Files.exists(dir.resolve("out/table.md")));
+        } finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void lidcNamesAMalformedFileOnStderrAndTheParserPrintsNothing() throws Exception {
+        Files.createDirectories(dir.resolve("xml"));
+        Files.writeString(dir.resolve("xml/good.xml"), GOOD);
+        byte[] bad = GOOD.getBytes(StandardCharsets.UTF_8);
+        bad[bad.length / 2] = (byte) 0xff;
+        Files.write(dir.resolve("xml/bad.xml"), bad);
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        CliRun r;
+        try {
+            System.setErr(new PrintStream(direct, true, StandardCharsets.UTF_8));
+            r = CliRun.of("lidc", dir.resolve("xml"), "--out", dir.resolve("out"));
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+        assertEquals("", direct.toString(StandardCharsets.UTF_8));
+        assertTrue(r.err().contains("segopt lidc: bad.xml: "), r.err());
+        assertOneLineMessages(r.err(), "lidc");
+    }
+
+    @Test
+    void reportMessagesStayOneLineForNamesWithLineBreaks() throws Exception {
+        Path manifest = manifest("roi\nwith break", "case\u001b[2J");
+        Files.write(dir.resolve("m/r2.npy"), new byte[] {1, 2, 3}); // a broken second rater
+        Files.writeString(manifest, Files.readString(manifest) + "\"roi\nwith break\",\"case\u001b[2J\",r2.npy\n");
+        CliRun r = CliRun.of("report", "--manifest", manifest, "--out", dir.resolve("out"));
+        assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("roi\\x0awith break/case\\x1b[2J: "), r.err());
+        assertFalse(r.err().contains("\u001b"), r.err());
+        assertOneLineMessages(r.err(), "report");
+    }
+
+    @Test
+    void aFileNameWithALineBreakGivesOneLine() {
+        CliRun r = CliRun.of("analyze", dir.resolve("a\nb.npy"));
+        assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("a\\x0ab.npy: no such file"), r.err());
+    }
+
+    @Test
+    void reportKeepsTheOtherPatientsNextToAnUnreadableOne() throws Exception {
+        assumeTrue(!isRoot(), "root reads every folder");
+        Path layout = Files.createDirectories(dir.resolve("layout/p1"));
+        ReportTestFiles.npy(layout.resolve("Body (User1).npy"), new long[] {2}, new byte[] {1, 0});
+        Path locked = Files.createDirectories(dir.resolve("layout/p2"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        try {
+            CliRun r = CliRun.of("report", "--layout", "plastimatch", dir.resolve("layout"), "--out", dir.resolve("out"));
+            assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+            assertTrue(r.err().contains("p2: cannot list the folder"), r.err());
+            assertTrue(Files.exists(dir.resolve("out/table.md")));
+        } finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** A manifest of one case {@code roi}/{@code name} with one rater mask. */
+    private Path manifest(String roi, String name) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("m"));
+        ReportTestFiles.npy(folder.resolve("r1.npy"), new long[] {2}, new byte[] {1, 0});
+        Path csv = folder.resolve("masks.csv");
+        Files.write(csv, List.of("roi,case,file", "\"" + roi + "\",\"" + name + "\",r1.npy"));
+        return csv;
+    }
+}
