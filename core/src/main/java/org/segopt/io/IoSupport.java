@@ -2,6 +2,8 @@ package org.segopt.io;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -20,6 +22,9 @@ import org.segopt.ElementType;
  * for the commands that write outputs), and shape arithmetic.
  */
 public final class IoSupport {
+    /** Data of at most this many bytes is read into memory instead of mapped. */
+    static final long COPIED_BYTES = 1 << 16;
+
     private IoSupport() {
     }
 
@@ -74,6 +79,26 @@ public final class IoSupport {
         if (!attributes.isRegularFile()) {
             throw new InputException(file, prefix + "not a regular file (a FIFO, device or socket); segopt reads "
                     + "only regular files");
+        }
+    }
+
+    /**
+     * The {@code bytes} bytes at {@code offset} of {@code channel}: mapped read-only, without
+     * copying, or read into {@code arena} when they are at most {@link #COPIED_BYTES} (a process may
+     * hold only so many mappings, and many small rater masks would use them up).
+     */
+    static MemorySegment data(Path file, FileChannel channel, long offset, long bytes, Arena arena)
+            throws IOException, InputException {
+        if (bytes <= COPIED_BYTES) {
+            MemorySegment data = arena.allocate(bytes, 64);
+            data.copyFrom(MemorySegment.ofArray(NpyReader.readFully(channel, offset, (int) bytes)));
+            return data;
+        }
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes, arena);
+        } catch (IOException e) {
+            throw new InputException(file, "cannot map its " + bytes + " bytes of data into memory (" + message(e)
+                    + "; the system limits the mappings of a process, see vm.max_map_count)", e);
         }
     }
 

@@ -72,7 +72,7 @@ public final class NiftiReader implements ArrayReader {
         if (bytes < available) {
             throw new InputException(file, "trailing bytes: " + declared + " but " + available + " bytes follow vox_offset");
         }
-        return channel.map(FileChannel.MapMode.READ_ONLY, header.voxOffset(), bytes, arena);
+        return IoSupport.data(file, channel, header.voxOffset(), bytes, arena);
     }
 
     private static long byteCount(Path file, NiftiHeader header) throws InputException {

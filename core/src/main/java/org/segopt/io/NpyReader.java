@@ -48,7 +48,7 @@ public final class NpyReader implements ArrayReader {
     private static NdArray read(Path file, FileChannel channel, Arena arena)
             throws IOException, InputException {
         Layout layout = layout(file, channel.size(), (position, length) -> readFully(channel, position, length));
-        MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, layout.dataOffset(), layout.bytes(), arena);
+        MemorySegment data = IoSupport.data(file, channel, layout.dataOffset(), layout.bytes(), arena);
         return layout.array(file, data);
     }
 

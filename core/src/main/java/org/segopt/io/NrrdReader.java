@@ -165,6 +165,6 @@ public final class NrrdReader implements ArrayReader {
         if (bytes < available) {
             throw new InputException(file, what + "trailing bytes: " + declared + " but " + available + " bytes follow");
         }
-        return channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes, arena);
+        return IoSupport.data(file, channel, offset, bytes, arena);
     }
 }

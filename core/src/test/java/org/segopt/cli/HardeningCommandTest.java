@@ -180,6 +180,43 @@ class HardeningCommandTest {
         }
     }
 
+    @Test
+    void oneMaskGivenAsManyTimesAsRatersAllowIsReadOnce() throws Exception {
+        Path mask = ReportTestFiles.npy(dir.resolve("mask.npy"), new long[] {4}, new byte[] {1, 0, 1, 1});
+        List<Object> args = new java.util.ArrayList<>(List.of("analyze", "--json"));
+        for (int i = 0; i < org.segopt.Marginal.MAX_RATERS; i++) {
+            args.add(i % 2 == 0 ? mask : dir.resolve(".").resolve("mask.npy"));
+        }
+        CliRun r = CliRun.of(args.toArray());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"massExact\": \"3\"") && r.out().contains("\"raters\": 65535"), r.out());
+        args.add(mask);
+        CliRun tooMany = CliRun.of(args.toArray());
+        assertEquals(Main.EXIT_USAGE, tooMany.code());
+        assertTrue(tooMany.err().contains("at most " + org.segopt.Marginal.MAX_RATERS + " rater masks"), tooMany.err());
+    }
+
+    @Test
+    void masksOfOtherByteOrdersAreNamedByTheirOrder() throws Exception {
+        Path little = Files.write(dir.resolve("l.npy"), npyInt32("<i4", new byte[] {1, 0, 0, 0}));
+        Path big = Files.write(dir.resolve("b.npy"), npyInt32(">i4", new byte[] {0, 0, 0, 1}));
+        CliRun r = CliRun.of("analyze", little, big);
+        assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("element type int32 big-endian differs from int32 little-endian"), r.err());
+    }
+
+    private static byte[] npyInt32(String descr, byte[] data) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (1,), }";
+        String header = dict + " ".repeat(128 - 10 - dict.length() - 1) + "\n";
+        byte[] prefix = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0};
+        byte[] text = header.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[prefix.length + text.length + data.length];
+        System.arraycopy(prefix, 0, all, 0, prefix.length);
+        System.arraycopy(text, 0, all, prefix.length, text.length);
+        System.arraycopy(data, 0, all, prefix.length + text.length, data.length);
+        return all;
+    }
+
     /** A manifest of one case {@code roi}/{@code name} with one rater mask. */
     private Path manifest(String roi, String name) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("m"));

@@ -237,6 +237,20 @@ class InputSafetyTest {
     }
 
     @Test
+    void readsSmallDataIntoMemoryAndMapsLargeData() throws Exception {
+        int small = (int) IoSupport.COPIED_BYTES;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int n : new int[] {small, small + 1}) {
+                Path file = Files.write(dir.resolve("d" + n + ".nrrd"), nrrd("type: uint8\ndimension: 1\nsizes: " + n
+                        + "\nencoding: raw\n", new byte[n]));
+                NdArray a = ArrayReaders.read(file, arena);
+                assertEquals(n > small, a.data().isMapped(), "data of " + n + " bytes");
+                assertEquals(n, a.data().byteSize());
+            }
+        }
+    }
+
+    @Test
     void decimalSyntaxIsPlainDecimal() {
         for (String ok : new String[] {"1", "-1.5", "+.5", "2.", "1e3", "1.5E-7", "007"}) {
             assertTrue(DecimalSyntax.isDecimal(ok), ok);
