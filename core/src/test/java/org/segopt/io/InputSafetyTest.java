@@ -12,7 +12,6 @@ import static org.segopt.io.NpyTestFiles.concat;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,7 +129,7 @@ class InputSafetyTest {
         byte[] padding = new byte[(int) (declared / GzipInput.MAX_RATIO) + 1024];
         Path file = Files.write(dir.resolve("liar.nrrd"), nrrd("type: uint8\ndimension: 1\nsizes: " + declared
                 + "\nencoding: gzip\n", concat(gzip(new byte[1000]), padding)));
-        try (CountingArena arena = new CountingArena()) {
+        try (ReaderFuzzTest.CountingArena arena = new ReaderFuzzTest.CountingArena()) {
             InputException e = assertThrows(InputException.class, () -> new NrrdReader().read(file, arena));
             assertContains("trailing bytes after the gzip stream", e);
             assertTrue(arena.largest < 1 << 20, "allocated " + arena.largest + " bytes");
@@ -288,27 +287,5 @@ class InputSafetyTest {
             }
         }
         return r;
-    }
-
-    /** An arena that records its largest allocation. */
-    private static final class CountingArena implements Arena {
-        private final Arena arena = Arena.ofConfined();
-        long largest;
-
-        @Override
-        public MemorySegment allocate(long byteSize, long byteAlignment) {
-            largest = Math.max(largest, byteSize);
-            return arena.allocate(byteSize, byteAlignment);
-        }
-
-        @Override
-        public MemorySegment.Scope scope() {
-            return arena.scope();
-        }
-
-        @Override
-        public void close() {
-            arena.close();
-        }
     }
 }
