@@ -96,12 +96,29 @@ class HardeningCommandTest {
         Path out = dir.resolve("out");
         CliRun r = CliRun.of("lidc", dir.resolve("xml"), "--out", out, "--json");
         assertEquals(Main.EXIT_INPUT, r.code(), r.err()); // the dangling link is an error
-        assertTrue(r.out().contains("\"scans\":1") || r.out().contains("\"scans\": 1"), r.out());
+        assertTrue(r.out().contains("\"scans\": 1"), r.out());
         String skipped = Files.readString(out.resolve("skipped.csv"));
         assertTrue(skipped.contains("a link loop"), skipped);
         assertTrue(skipped.contains("a link leaving"), skipped);
         assertTrue(r.err().contains("segopt lidc: a/dangling.xml: a dangling link (skipped)"), r.err());
         assertOneLineMessages(r.err(), "lidc");
+    }
+
+    @Test
+    void lidcRefusesAScanBeyondTheVoxelLimitAndKeepsTheOthers() throws Exception {
+        Files.createDirectories(dir.resolve("xml"));
+        Files.writeString(dir.resolve("xml/good.xml"), GOOD);
+        List<int[]> triangle = List.of(new int[] {0, 0}, new int[] {511, 0}, new int[] {511, 511});
+        String[] rois = new String[(int) (org.segopt.lidc.ScanVotes.MAX_VOXELS / (512 * 512)) + 1];
+        for (int i = 0; i < rois.length; i++) {
+            rois[i] = roi(Integer.toString(i), true, triangle);
+        }
+        Files.writeString(dir.resolve("xml/huge.xml"), ct("S7", session(nodule("n", characteristics(), rois))));
+        CliRun r = CliRun.of("lidc", dir.resolve("xml"), "--out", dir.resolve("out"), "--jobs", "2", "--json");
+        assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("segopt lidc: huge.xml: the annotations' boxes hold"), r.err());
+        assertTrue(r.err().contains("more than the limit of " + org.segopt.lidc.ScanVotes.MAX_VOXELS), r.err());
+        assertTrue(r.out().contains("\"scans\": 1"), r.out());
     }
 
     @Test
