@@ -14,6 +14,7 @@ import org.segopt.report.Report;
 import org.segopt.report.Stats;
 import org.segopt.report.Table1;
 import org.segopt.io.OneLine;
+import org.segopt.io.ReadLimits;
 
 /**
  * {@code segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json]}: the
@@ -35,6 +36,8 @@ final class ReportCommand {
                                         paths relative to the CSV
               --out DIR                 writes cases.csv, table.md, table.csv, scatter.png, scatter.svg
               --jobs N                  cases analysed at once (default: min(4, processors))
+              --max-decompressed BYTES  the most a compressed mask may decompress to in memory;
+                                        default 1073741824 (1 GiB)
               --json                    print one JSON object with the table instead of Markdown
 
             A case that cannot be used (unreadable file, shapes differ, values not 0/1) is reported on
@@ -53,6 +56,7 @@ final class ReportCommand {
         Path manifest = null;
         Path outDir = null;
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
+        ReadLimits limits = ReadLimits.DEFAULT;
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
@@ -68,6 +72,7 @@ final class ReportCommand {
                 case "--manifest" -> manifest = options.path(a);
                 case "--out" -> outDir = options.path(a);
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
+                case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -100,7 +105,7 @@ final class ReportCommand {
         }
         Report.Result result;
         try {
-            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(),
+            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), limits,
                     Progress.forConsole(err, "report", listing.cases().size()));
         } catch (IOException e) {
             err.println(OneLine.of("segopt report: cannot write the results to " + outDir + ": " + Main.reason(e)));

@@ -234,6 +234,20 @@ class HardeningCommandTest {
         return all;
     }
 
+    @Test
+    void reportAppliesTheDecompressionLimitPerMask() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("gz"));
+        ReportTestFiles.nrrd(folder.resolve("r1.nrrd"), new long[] {4, 4, 4}, new byte[64]);
+        ReportTestFiles.nrrd(folder.resolve("r2.nrrd"), new long[] {4, 4, 4}, new byte[64]);
+        Path csv = Files.write(folder.resolve("m.csv"), List.of("roi,case,file", "r,c,r1.nrrd", "r,c,r2.nrrd"));
+        CliRun limited = CliRun.of("report", "--manifest", csv, "--out", dir.resolve("o1"), "--max-decompressed", "63");
+        assertEquals(Main.EXIT_INPUT, limited.code(), limited.err());
+        assertTrue(limited.err().contains("more than the limit of 63 bytes") && limited.err().contains("--max-decompressed"),
+                limited.err());
+        CliRun enough = CliRun.of("report", "--manifest", csv, "--out", dir.resolve("o2"), "--max-decompressed", "64");
+        assertEquals(0, enough.code(), enough.err());
+    }
+
     /** A manifest of one case {@code roi}/{@code name} with one rater mask. */
     private Path manifest(String roi, String name) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("m"));
