@@ -83,7 +83,7 @@ public final class IoSupport {
     }
 
     /**
-     * The {@code bytes} bytes at {@code offset} of {@code channel}: mapped read-only, without
+     * The {@code bytes} bytes at {@code offset} of {@code channel}, read-only: mapped, without
      * copying, or read into {@code arena} when they are at most {@link #COPIED_BYTES} (a process may
      * hold only so many mappings, and many small rater masks would use them up).
      */
@@ -92,7 +92,7 @@ public final class IoSupport {
         if (bytes <= COPIED_BYTES) {
             MemorySegment data = arena.allocate(bytes, 64);
             data.copyFrom(MemorySegment.ofArray(NpyReader.readFully(channel, offset, (int) bytes)));
-            return data;
+            return data.asReadOnly();
         }
         try {
             return channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes, arena);

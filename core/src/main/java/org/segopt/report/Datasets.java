@@ -104,6 +104,9 @@ public final class Datasets {
      * ROIs and cases keep the order of their first row; raters the order of their rows.
      */
     public static Listing manifest(Path csv) throws DatasetException {
+        if (Files.exists(csv) && !Files.isRegularFile(csv)) { // a FIFO would block the read forever
+            throw new DatasetException(csv + ": not a regular file; the manifest must be a CSV file");
+        }
         String text;
         try {
             text = Files.readString(csv, StandardCharsets.UTF_8);

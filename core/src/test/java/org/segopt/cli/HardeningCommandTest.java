@@ -248,6 +248,22 @@ class HardeningCommandTest {
         assertEquals(0, enough.code(), enough.err());
     }
 
+    @Test
+    void reportRefusesAManifestOrAMaskThatIsAFifo() throws Exception {
+        Path manifest = manifest("r", "c");
+        Path fifo = dir.resolve("m/fifo.npy");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString(), dir.resolve("fifo.csv").toString()).start();
+        assumeTrue(p.waitFor() == 0, "mkfifo failed");
+        Files.writeString(manifest, Files.readString(manifest) + "r,d,fifo.npy\n");
+        CliRun masks = CliRun.of("report", "--manifest", manifest, "--out", dir.resolve("o1"));
+        assertEquals(Main.EXIT_INPUT, masks.code(), masks.err());
+        assertTrue(masks.err().contains("fifo.npy: not a regular file"), masks.err());
+        assertTrue(Files.readString(dir.resolve("o1/cases.csv")).contains("r,c,1"), "the good case is kept");
+        CliRun csv = CliRun.of("report", "--manifest", dir.resolve("fifo.csv"), "--out", dir.resolve("o2"));
+        assertEquals(Main.EXIT_INPUT, csv.code(), csv.err());
+        assertTrue(csv.err().contains("fifo.csv: not a regular file"), csv.err());
+    }
+
     /** A manifest of one case {@code roi}/{@code name} with one rater mask. */
     private Path manifest(String roi, String name) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("m"));
