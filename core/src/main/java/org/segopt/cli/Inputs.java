@@ -1,8 +1,9 @@
 package org.segopt.cli;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.segopt.Analysis;
 import org.segopt.ElementType;
 import org.segopt.InvalidMarginalException;
@@ -137,7 +139,7 @@ final class Inputs {
 
     /** Every file read: each FILE, and the data file of a detached header. */
     List<Path> files() {
-        return arrays.stream().flatMap(a -> java.util.stream.Stream.of(a.source(), a.dataFile())).distinct().toList();
+        return arrays.stream().flatMap(a -> Stream.of(a.source(), a.dataFile())).distinct().toList();
     }
 
     /** The file names, comma-separated. */
@@ -195,7 +197,7 @@ final class Inputs {
     /** The element type with its byte order where it has one, e.g. "int32 big-endian". */
     private static String stored(NdArray a) {
         return name(a.type()) + (a.type().byteSize() > 1
-                ? a.order().equals(java.nio.ByteOrder.BIG_ENDIAN) ? " big-endian" : " little-endian" : "");
+                ? a.order().equals(ByteOrder.BIG_ENDIAN) ? " big-endian" : " little-endian" : "");
     }
 
     private static String name(ElementType t) {

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.segopt.io.OneLine;
 import org.segopt.lidc.LidcExperiment;
 import org.segopt.report.Progress;
-import org.segopt.io.OneLine;
 
 /** {@code segopt lidc DIR --out OUTDIR [--json] [--skip-empty]}: Table 1 (L) and Figure 6 from LIDC-IDRI XML. */
 final class LidcCommand {

@@ -73,7 +73,8 @@ public final class Main {
             err.println(OneLine.of("segopt: the GPU backend cannot run here: " + e.getMessage()));
             return EXIT_BACKEND;
         } catch (OutOfMemoryError e) {
-            err.println(OneLine.of("segopt: out of memory (" + e.getMessage() + "); give the JVM more with JAVA_OPTS=-Xmx..."));
+            err.println(OneLine.of("segopt: out of memory (" + e.getMessage() + "); the JVM heap is set with "
+                    + "JAVA_OPTS=-Xmx...; decompressed inputs are held off the heap, at most --max-decompressed bytes each"));
             return EXIT_INTERNAL;
         } catch (RuntimeException e) {
             err.println(OneLine.of("segopt: internal error: " + e));

@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.segopt.engine.Engine;
+import org.segopt.io.OneLine;
+import org.segopt.io.ReadLimits;
 import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 import org.segopt.report.Report;
 import org.segopt.report.Stats;
 import org.segopt.report.Table1;
-import org.segopt.io.OneLine;
-import org.segopt.io.ReadLimits;
 
 /**
  * {@code segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json]}: the

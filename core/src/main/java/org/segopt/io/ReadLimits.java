@@ -1,5 +1,7 @@
 package org.segopt.io;
 
+import java.nio.file.Path;
+
 /**
  * What a reader may hold in memory for a file, so that a small compressed file cannot make the
  * process allocate gigabytes (a decompression bomb). Raw data is mapped and needs no limit; the
@@ -24,7 +26,7 @@ public record ReadLimits(long maxDecompressedBytes) {
     }
 
     /** Refuses {@code bytes} of decompressed data for {@code file} when they exceed the limit. */
-    void checkDecompressed(java.nio.file.Path file, long bytes) throws InputException {
+    void checkDecompressed(Path file, long bytes) throws InputException {
         if (bytes > maxDecompressedBytes) {
             throw new InputException(file, "decompresses to " + bytes + " bytes, more than the limit of "
                     + maxDecompressedBytes + " bytes for compressed data held in memory; if the file is trusted, "
