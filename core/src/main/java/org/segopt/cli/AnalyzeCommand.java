@@ -5,13 +5,14 @@ import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.segopt.Analysis;
 import org.segopt.Analysis.Interval;
 import org.segopt.Analysis.Optimum;
+import org.segopt.Analysis;
 import org.segopt.Fraction;
 import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.io.InputException;
+import org.segopt.io.OneLine;
 
 /** {@code segopt analyze [--json] [--votes R | --bfloat16] [--volume V] FILE...}: the exact optima of one marginal. */
 final class AnalyzeCommand {
@@ -29,6 +30,9 @@ final class AnalyzeCommand {
               --votes R     the one FILE holds integer vote counts 0..R (m = votes / R)
               --bfloat16    the one FILE holds bfloat16 bit patterns as uint16/int16 (NumPy has
                             no bfloat16 dtype)
+              --max-decompressed BYTES
+                            the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
+                            to in memory; default 1073741824 (1 GiB)
               --volume V    volume (voxels) of the Theorem 4 optimum; default floor(M + 1/2)
               --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
                             scalar; every backend gives identical results
@@ -68,7 +72,7 @@ final class AnalyzeCommand {
             out.println(json ? toJson(a, m) : table(a, m, inputs));
             return 0;
         } catch (InputException e) {
-            err.println(e.getMessage());
+            err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
     }

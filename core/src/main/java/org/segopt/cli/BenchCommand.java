@@ -9,6 +9,7 @@ import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
+import org.segopt.io.OneLine;
 
 /**
  * {@code segopt bench}: times the full analysis of one input inside this process after warm-up,
@@ -30,6 +31,9 @@ final class BenchCommand {
               --votes R     the one FILE holds vote counts 0..R
               --bfloat16    the one FILE holds bfloat16 bit patterns as uint16/int16 (NumPy has
                             no bfloat16 dtype)
+              --max-decompressed BYTES
+                            the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
+                            to in memory; default 1073741824 (1 GiB)
               --repeat K    timed runs of each (default 21)
               --backend B   auto (default), cpu, gpu, scalar (one thread)
               --threads T   CPU threads (default: all processors)
@@ -125,7 +129,7 @@ final class BenchCommand {
             }
             return 0;
         } catch (InputException e) {
-            err.println(e.getMessage());
+            err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
     }

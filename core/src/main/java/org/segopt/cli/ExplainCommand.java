@@ -12,6 +12,7 @@ import org.segopt.Marginal;
 import org.segopt.engine.Engine;
 import org.segopt.explain.ExplainFigure;
 import org.segopt.io.InputException;
+import org.segopt.io.OneLine;
 
 /** {@code segopt explain [--votes R | --bfloat16] --out FILE.png FILE...}: the paper's Figures 2-4 for one marginal. */
 final class ExplainCommand {
@@ -28,9 +29,12 @@ final class ExplainCommand {
               --votes R     the one FILE holds integer vote counts 0..R
               --bfloat16    the one FILE holds bfloat16 bit patterns as uint16/int16 (NumPy has
                             no bfloat16 dtype)
+              --max-decompressed BYTES
+                            the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
+                            to in memory; default 1073741824 (1 GiB)
               --out FILE    the PNG to write
 
-            Exit codes: 0 success, 2 usage error, 3 invalid input or unreadable file.
+            Exit codes: 0 success, 2 usage error, 3 invalid input, unreadable file or unwritable --out.
             """;
 
     private ExplainCommand() {
@@ -64,19 +68,15 @@ final class ExplainCommand {
             Analysis a = inputs.check(() -> engine.analyze(m));
             Curves c = engine.curves(m); // m is valid now
             try {
-                Path parent = png.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
                 new ExplainFigure(c, a, inputs.label()).writePng(png);
             } catch (IOException e) {
-                err.println("segopt explain: cannot write " + png + ": " + e.getMessage());
-                return Main.EXIT_INTERNAL;
+                err.println(OneLine.of("segopt explain: cannot write " + png + ": " + Main.reason(e)));
+                return Main.EXIT_INPUT;
             }
             out.println("wrote " + png);
             return 0;
         } catch (InputException e) {
-            err.println(e.getMessage());
+            err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
     }

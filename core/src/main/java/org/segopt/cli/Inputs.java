@@ -1,12 +1,17 @@
 package org.segopt.cli;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.segopt.Analysis;
 import org.segopt.ElementType;
 import org.segopt.InvalidMarginalException;
@@ -16,6 +21,7 @@ import org.segopt.io.ArrayReaders;
 import org.segopt.io.Geometry;
 import org.segopt.io.InputException;
 import org.segopt.io.NdArray;
+import org.segopt.io.ReadLimits;
 
 /**
  * Turns the FILE arguments of a command into one {@link Marginal}: one float file is a marginal,
@@ -24,6 +30,13 @@ import org.segopt.io.NdArray;
  * rater masks whose mean is m.
  */
 final class Inputs {
+    /**
+     * The most distinct files whose data is mapped at once: each mapping counts against the
+     * system's limit ({@code vm.max_map_count}, 65530 by default), which the JVM needs too. Small
+     * files are read into memory and do not count.
+     */
+    static final int MAX_MAPPED_FILES = 30_000;
+
     private final List<Path> files;
     private final List<NdArray> arrays;
     private final Marginal marginal;
@@ -42,8 +55,9 @@ final class Inputs {
      * @param votes    R for {@code --votes R}, or null
      * @param bfloat16 whether {@code --bfloat16} was given: the one FILE holds bfloat16 bit
      *                 patterns as 16-bit integers (NumPy has no bfloat16 dtype)
+     * @param limits   how much compressed data the files may hold in memory
      */
-    static Inputs load(List<Path> files, Integer votes, boolean bfloat16, Arena arena)
+    static Inputs load(List<Path> files, Integer votes, boolean bfloat16, ReadLimits limits, Arena arena)
             throws InputException, UsageException {
         if (files.isEmpty()) {
             throw new UsageException("no input FILE given");
@@ -54,9 +68,26 @@ final class Inputs {
         if (bfloat16 && (votes != null || files.size() > 1)) {
             throw new UsageException("--bfloat16 takes one FILE of bfloat16 bit patterns, without --votes");
         }
+        if (files.size() > Marginal.MAX_RATERS) {
+            throw new UsageException("at most " + Marginal.MAX_RATERS + " rater masks");
+        }
         List<NdArray> arrays = new ArrayList<>();
+        Map<Path, NdArray> read = new HashMap<>();
+        int mapped = 0;
         for (Path file : files) {
-            arrays.add(ArrayReaders.read(file, arena));
+            NdArray a = read.get(identity(file));
+            if (a == null) {
+                if (mapped == MAX_MAPPED_FILES) {
+                    throw new InputException(file, "more than " + MAX_MAPPED_FILES + " distinct large files at once: the "
+                            + "system limits the memory mappings of a process (vm.max_map_count)");
+                }
+                a = ArrayReaders.read(file, arena, limits);
+                read.put(identity(file), a);
+                mapped += a.data().isMapped() ? 1 : 0;
+            } else {
+                a = new NdArray(file, a.data(), a.type(), a.order(), a.shape(), a.fortranOrder(), a.geometry(), a.dataFile());
+            }
+            arrays.add(a);
         }
         NdArray first = arrays.getFirst();
         Marginal m;
@@ -95,12 +126,9 @@ final class Inputs {
                     throw new InputException(a.source(), "memory order (C/Fortran) differs from " + first.source());
                 }
                 if (!sameStorage(a, first)) {
-                    throw new InputException(a.source(), "element type " + name(a.type()) + " differs from "
-                            + name(first.type()) + " of " + first.source() + " (rater masks must share one type)");
+                    throw new InputException(a.source(), "element type " + stored(a) + " differs from "
+                            + stored(first) + " of " + first.source() + " (rater masks must share one type)");
                 }
-            }
-            if (arrays.size() > Marginal.MAX_RATERS) {
-                throw new UsageException("at most " + Marginal.MAX_RATERS + " rater masks");
             }
             List<MemorySegment> masks = arrays.stream().map(NdArray::data).toList();
             // bool and uint8 masks are the same bytes (checked to be 0/1 as they are read).
@@ -113,8 +141,22 @@ final class Inputs {
         return new Inputs(List.copyOf(files), List.copyOf(arrays), m.withShape(first.shape()));
     }
 
+    /** The file itself, links resolved, so that a file given many times is read (and mapped) once. */
+    private static Path identity(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            return file.toAbsolutePath().normalize(); // the reader will report what is wrong with it
+        }
+    }
+
     Marginal marginal() {
         return marginal;
+    }
+
+    /** Every file read: each FILE, and the data file of a detached header. */
+    List<Path> files() {
+        return arrays.stream().flatMap(a -> Stream.of(a.source(), a.dataFile())).distinct().toList();
     }
 
     /** The file names, comma-separated. */
@@ -167,6 +209,12 @@ final class Inputs {
             return true;
         }
         return a.type() == b.type() && a.order().equals(b.order());
+    }
+
+    /** The element type with its byte order where it has one, e.g. "int32 big-endian". */
+    private static String stored(NdArray a) {
+        return name(a.type()) + (a.type().byteSize() > 1
+                ? a.order().equals(ByteOrder.BIG_ENDIAN) ? " big-endian" : " little-endian" : "");
     }
 
     private static String name(ElementType t) {

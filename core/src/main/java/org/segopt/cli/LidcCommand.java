@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.segopt.io.OneLine;
 import org.segopt.lidc.LidcExperiment;
 import org.segopt.report.Progress;
 
@@ -31,7 +32,7 @@ final class LidcCommand {
 
             A malformed file, a missing element or a point outside the 512 x 512 image is reported
             on stderr and in skipped.csv; the other files finish and the exit code is 3.
-            Exit codes: 0 success, 2 usage error, 3 some file could not be used.
+            Exit codes: 0 success, 2 usage error, 3 some file could not be used or OUTDIR not written.
             """;
 
     private LidcCommand() {
@@ -69,7 +70,7 @@ final class LidcCommand {
         }
         outDir = Options.outputFolder(outDir, "OUTDIR");
         if (!Files.isDirectory(dir)) {
-            err.println("segopt lidc: " + dir + ": not a directory");
+            err.println(OneLine.of("segopt lidc: " + dir + ": not a directory"));
             return Main.EXIT_INPUT;
         }
         LidcExperiment.Result result;
@@ -77,16 +78,17 @@ final class LidcCommand {
             result = LidcExperiment.run(dir, outDir, new LidcExperiment.Options(skipEmpty, jobs),
                     total -> Progress.forConsole(err, "lidc", total));
         } catch (IOException e) {
-            err.println("segopt lidc: " + e.getMessage());
-            return Main.EXIT_INTERNAL;
+            err.println(OneLine.of("segopt lidc: cannot read " + dir + " or write the results to " + outDir + ": "
+                    + Main.reason(e)));
+            return Main.EXIT_INPUT;
         }
         for (String uid : result.row().undefined()) {
-            err.println("segopt lidc: series " + uid + ": M = 0 (every annotation mask is empty): ratios undefined, "
-                    + "left out of the statistics");
+            err.println(OneLine.of("segopt lidc: series " + uid + ": M = 0 (every annotation mask is empty): ratios undefined, "
+                    + "left out of the statistics"));
         }
         if (!result.readerDeduplicated().isEmpty()) {
-            err.println("segopt lidc: annotations overlap more than 4 deep, each reader counted once, in series "
-                    + String.join(", ", result.readerDeduplicated()));
+            err.println(OneLine.of("segopt lidc: annotations overlap more than 4 deep, each reader counted once, in series "
+                    + String.join(", ", result.readerDeduplicated())));
         }
         if (json) {
             out.println(toJson(result));
@@ -94,17 +96,17 @@ final class LidcCommand {
             try {
                 out.print(Files.readString(outDir.resolve("table.md")));
             } catch (IOException e) {
-                err.println("segopt lidc: cannot read back " + outDir.resolve("table.md") + ": " + e.getMessage());
-                return Main.EXIT_INTERNAL;
+                err.println(OneLine.of("segopt lidc: cannot read back " + outDir.resolve("table.md") + ": " + Main.reason(e)));
+                return Main.EXIT_INPUT;
             }
         }
         if (result.files() == 0) {
-            err.println("segopt lidc: " + dir + ": no *.xml files found");
+            err.println(OneLine.of("segopt lidc: " + dir + ": no *.xml files found"));
             return Main.EXIT_INPUT;
         }
         if (result.errors() > 0) {
-            err.println("segopt lidc: " + result.errors() + " file(s) skipped because of errors (see "
-                    + outDir.resolve("skipped.csv") + ")");
+            err.println(OneLine.of("segopt lidc: " + result.errors() + " file(s) skipped because of errors (see "
+                    + outDir.resolve("skipped.csv") + ")"));
             return Main.EXIT_INPUT;
         }
         return 0;

@@ -1,9 +1,13 @@
 package org.segopt.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import java.util.List;
 import org.segopt.engine.BackendUnavailableException;
+import org.segopt.io.IoSupport;
+import org.segopt.io.OneLine;
 
 /** The {@code segopt} command line: dispatches to a command and maps failures to exit codes. */
 public final class Main {
@@ -35,6 +39,12 @@ public final class Main {
     private Main() {
     }
 
+    /** The reason of an I/O failure, with the path it names when that is not the one the message already names. */
+    static String reason(IOException e) {
+        String file = e instanceof FileSystemException fse ? fse.getFile() : null;
+        return (file != null ? file + ": " : "") + IoSupport.message(e);
+    }
+
     public static void main(String[] args) {
         System.exit(run(Arrays.asList(args), System.out, System.err));
     }
@@ -57,16 +67,17 @@ public final class Main {
                 default -> throw new UsageException("unknown command '" + args.getFirst() + "'");
             };
         } catch (UsageException e) {
-            err.println("segopt: " + e.getMessage() + " (see 'segopt --help')");
+            err.println(OneLine.of("segopt: " + e.getMessage() + " (see 'segopt --help')"));
             return EXIT_USAGE;
         } catch (BackendUnavailableException e) {
-            err.println("segopt: the GPU backend cannot run here: " + e.getMessage());
+            err.println(OneLine.of("segopt: the GPU backend cannot run here: " + e.getMessage()));
             return EXIT_BACKEND;
         } catch (OutOfMemoryError e) {
-            err.println("segopt: out of memory (" + e.getMessage() + "); give the JVM more with JAVA_OPTS=-Xmx...");
+            err.println(OneLine.of("segopt: out of memory (" + e.getMessage() + "); the JVM heap is set with "
+                    + "JAVA_OPTS=-Xmx...; decompressed inputs are held off the heap, at most --max-decompressed bytes each"));
             return EXIT_INTERNAL;
         } catch (RuntimeException e) {
-            err.println("segopt: internal error: " + e);
+            err.println(OneLine.of("segopt: internal error: " + e));
             return EXIT_INTERNAL;
         }
     }

@@ -9,16 +9,19 @@ import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Backends;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
+import org.segopt.io.ReadLimits;
 
 /**
  * The arguments that name one marginal and where it is analysed, shared by the commands that take
- * them: FILE..., {@code --votes R}, {@code --bfloat16} and (where the command offers it) {@code --backend B}.
+ * them: FILE..., {@code --votes R}, {@code --bfloat16}, {@code --max-decompressed BYTES} and (where
+ * the command offers it) {@code --backend B}.
  */
 final class MarginalArgs {
     private final boolean backends;
     private final List<Path> files = new ArrayList<>();
     private Integer votes;
     private boolean bfloat16;
+    private ReadLimits limits = ReadLimits.DEFAULT;
     private String backend = "auto";
 
     /** @param backends whether {@code --backend} is one of the command's options */
@@ -35,6 +38,8 @@ final class MarginalArgs {
             votes = (int) options.integer(a, 1, Marginal.MAX_RATERS);
         } else if (a.equals("--bfloat16")) {
             bfloat16 = true;
+        } else if (a.equals(ReadLimits.OPTION)) {
+            limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
         } else if (backends && a.equals("--backend")) {
             backend = options.backend(a);
         } else {
@@ -54,7 +59,7 @@ final class MarginalArgs {
 
     /** Reads the FILEs into one marginal (see {@link Inputs#load}). */
     Inputs load(Arena arena) throws InputException, UsageException {
-        return Inputs.load(files, votes, bfloat16, arena);
+        return Inputs.load(files, votes, bfloat16, limits, arena);
     }
 
     /** The engine {@code --backend} picks for a marginal of this many voxels. */

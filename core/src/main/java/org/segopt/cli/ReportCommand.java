@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.segopt.engine.Engine;
+import org.segopt.io.OneLine;
+import org.segopt.io.ReadLimits;
 import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
@@ -34,12 +36,15 @@ final class ReportCommand {
                                         paths relative to the CSV
               --out DIR                 writes cases.csv, table.md, table.csv, scatter.png, scatter.svg
               --jobs N                  cases analysed at once (default: min(4, processors))
+              --max-decompressed BYTES  the most a compressed mask may decompress to in memory;
+                                        default 1073741824 (1 GiB)
               --json                    print one JSON object with the table instead of Markdown
 
             A case that cannot be used (unreadable file, shapes differ, values not 0/1) is reported on
             stderr and skipped; the others finish and the exit code is 3. Cases with M = 0 have
             undefined ratios: they are listed and left out of the statistics.
-            Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used.
+            Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used, or the
+            --out DIR not written.
             """;
 
     private ReportCommand() {
@@ -51,6 +56,7 @@ final class ReportCommand {
         Path manifest = null;
         Path outDir = null;
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
+        ReadLimits limits = ReadLimits.DEFAULT;
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
@@ -66,6 +72,7 @@ final class ReportCommand {
                 case "--manifest" -> manifest = options.path(a);
                 case "--out" -> outDir = options.path(a);
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
+                case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -81,33 +88,33 @@ final class ReportCommand {
         try {
             listing = layoutDir != null ? Datasets.plastimatch(layoutDir) : Datasets.manifest(manifest);
         } catch (DatasetException e) {
-            err.println("segopt report: " + e.getMessage());
+            err.println(OneLine.of("segopt report: " + e.getMessage()));
             return Main.EXIT_INPUT;
         }
         if (listing.cases().isEmpty() && listing.errors().isEmpty()) {
-            err.println("segopt report: " + (layoutDir != null ? layoutDir : manifest) + ": no cases found"
-                    + (layoutDir != null ? " (expected DIR/<patient>/<ROI> (User<k>).nrrd)" : ""));
+            err.println(OneLine.of("segopt report: " + (layoutDir != null ? layoutDir : manifest) + ": no cases found"
+                    + (layoutDir != null ? " (expected DIR/<patient>/<ROI> (User<k>).nrrd)" : "")));
             return Main.EXIT_INPUT;
         }
         if (!listing.ignored().isEmpty()) {
-            err.println("segopt report: ignored " + listing.ignored().size() + " file(s) not named '<ROI> (User<k>).<ext>', e.g. "
-                    + listing.ignored().getFirst());
+            err.println(OneLine.of("segopt report: ignored " + listing.ignored().size() + " file(s) not named '<ROI> (User<k>).<ext>', e.g. "
+                    + listing.ignored().getFirst()));
         }
         for (String e : listing.errors()) {
-            err.println("segopt report: " + e + " (case skipped)");
+            err.println(OneLine.of("segopt report: " + e + " (case skipped)"));
         }
         Report.Result result;
         try {
-            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(),
+            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), limits,
                     Progress.forConsole(err, "report", listing.cases().size()));
         } catch (IOException e) {
-            err.println("segopt report: cannot write the results to " + outDir + ": " + e.getMessage());
-            return Main.EXIT_INTERNAL;
+            err.println(OneLine.of("segopt report: cannot write the results to " + outDir + ": " + Main.reason(e)));
+            return Main.EXIT_INPUT;
         }
         for (Table1.Row row : result.rows()) {
             for (String c : row.undefined()) {
-                err.println("segopt report: " + row.name() + "/" + c + ": M = 0 (no rater marked a voxel): ratios undefined, "
-                        + "left out of the statistics");
+                err.println(OneLine.of("segopt report: " + row.name() + "/" + c + ": M = 0 (no rater marked a voxel): ratios undefined, "
+                        + "left out of the statistics"));
             }
         }
         if (json) {
@@ -116,12 +123,12 @@ final class ReportCommand {
             try {
                 out.print(Files.readString(outDir.resolve("table.md")));
             } catch (IOException e) {
-                err.println("segopt report: cannot read back " + outDir.resolve("table.md") + ": " + e.getMessage());
-                return Main.EXIT_INTERNAL;
+                err.println(OneLine.of("segopt report: cannot read back " + outDir.resolve("table.md") + ": " + Main.reason(e)));
+                return Main.EXIT_INPUT;
             }
         }
         if (!result.errors().isEmpty()) {
-            err.println("segopt report: " + result.errors().size() + " case(s) skipped because of errors");
+            err.println(OneLine.of("segopt report: " + result.errors().size() + " case(s) skipped because of errors"));
             return Main.EXIT_INPUT;
         }
         return 0;

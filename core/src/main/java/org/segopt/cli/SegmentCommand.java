@@ -14,6 +14,7 @@ import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Engine;
 import org.segopt.io.ArrayWriters;
 import org.segopt.io.InputException;
+import org.segopt.io.OneLine;
 
 /**
  * {@code segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R | --bfloat16] --out OUT
@@ -39,6 +40,9 @@ final class SegmentCommand {
               --votes R     the one FILE holds integer vote counts 0..R (m = votes / R)
               --bfloat16    the one FILE holds bfloat16 bit patterns as uint16/int16 (NumPy has
                             no bfloat16 dtype)
+              --max-decompressed BYTES
+                            the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
+                            to in memory; default 1073741824 (1 GiB)
               --out OUT     the mask to write: .npy, .nrrd, .nhdr (with data in OUT's .raw), .nii, .nii.gz
 
             Input formats: .npy, .npz, .nrrd, .nhdr, .nii, .nii.gz.
@@ -81,11 +85,11 @@ final class SegmentCommand {
         }
         try (Arena arena = Arena.ofShared()) {
             Inputs inputs = input.load(arena);
-            checkNotInput(output, input.files());
+            checkNotInput(output, inputs.files());
             Marginal m = inputs.marginal();
             if (m.voxels() > MAX_VOXELS) { // Inputs has already rejected 0 voxels
-                err.println(inputs.label() + ": the array has " + m.voxels() + " voxels; segment writes masks of at most "
-                        + MAX_VOXELS + " voxels");
+                err.println(OneLine.of(inputs.label() + ": the array has " + m.voxels() + " voxels; segment writes masks of at most "
+                        + MAX_VOXELS + " voxels"));
                 return Main.EXIT_INPUT;
             }
             Engine engine = input.engine(m.voxels());
@@ -95,7 +99,7 @@ final class SegmentCommand {
             out.println("written " + output + ": " + mask.cardinality() + " of " + m.voxels() + " voxels");
             return 0;
         } catch (InputException e) {
-            err.println(e.getMessage());
+            err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
     }
@@ -119,15 +123,17 @@ final class SegmentCommand {
         return which;
     }
 
-    /** Refuses to overwrite an input: its data may still be mapped. */
-    private static void checkNotInput(Path output, List<Path> files) throws UsageException {
-        for (Path f : files) {
-            try {
-                if (Files.exists(output) && Files.isSameFile(output, f)) {
-                    throw new UsageException("--out " + output + " would overwrite the input " + f);
+    /** Refuses to overwrite a file read, detached data files included: its data may still be mapped. */
+    private static void checkNotInput(Path output, List<Path> read) throws UsageException {
+        for (Path written : ArrayWriters.files(output)) {
+            for (Path f : read) {
+                try {
+                    if (Files.exists(written) && Files.isSameFile(written, f)) {
+                        throw new UsageException("--out " + output + " would overwrite the input " + f);
+                    }
+                } catch (IOException e) {
+                    // A file that cannot be compared is not one we read; writing it will tell.
                 }
-            } catch (IOException e) {
-                // An output that cannot be compared is not an input we read; writing it will tell.
             }
         }
     }

@@ -14,9 +14,16 @@ public interface ArrayReader {
     boolean accepts(Path file);
 
     /**
-     * Reads {@code file}; the returned data lives as long as {@code arena}.
+     * Reads {@code file}; the returned data lives as long as {@code arena}. Compressed data is held
+     * in memory only within {@code limits}.
      *
-     * @throws InputException if the file is missing, unreadable, truncated or malformed
+     * @throws InputException if the file is missing, not a regular file, unreadable, truncated,
+     *                        malformed, or beyond {@code limits}
      */
-    NdArray read(Path file, Arena arena) throws InputException;
+    NdArray read(Path file, Arena arena, ReadLimits limits) throws InputException;
+
+    /** {@link #read(Path, Arena, ReadLimits)} with the {@link ReadLimits#DEFAULT default limits}. */
+    default NdArray read(Path file, Arena arena) throws InputException {
+        return read(file, arena, ReadLimits.DEFAULT);
+    }
 }

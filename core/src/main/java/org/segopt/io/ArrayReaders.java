@@ -25,9 +25,14 @@ public final class ArrayReaders {
      * @throws InputException if no reader accepts the name, or the chosen reader rejects the file
      */
     public static NdArray read(Path file, Arena arena) throws InputException {
+        return read(file, arena, ReadLimits.DEFAULT);
+    }
+
+    /** As {@link #read(Path, Arena)}, holding compressed data in memory only within {@code limits}. */
+    public static NdArray read(Path file, Arena arena, ReadLimits limits) throws InputException {
         for (ArrayReader reader : READERS) {
             if (reader.accepts(file)) {
-                return reader.read(file, arena);
+                return reader.read(file, arena, limits);
             }
         }
         throw new InputException(file, "unsupported file format (expected " + EXPECTED + ")");

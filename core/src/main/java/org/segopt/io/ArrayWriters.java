@@ -28,6 +28,11 @@ public final class ArrayWriters {
         return SUFFIXES.stream().anyMatch(s -> IoSupport.hasSuffix(out, s));
     }
 
+    /** The files {@link #write} writes for {@code out}: {@code out}, and for {@code .nhdr} its data file. */
+    public static List<Path> files(Path out) {
+        return IoSupport.hasSuffix(out, ".nhdr") ? List.of(out, out.resolveSibling(NrrdWriter.dataFile(out))) : List.of(out);
+    }
+
     /**
      * Writes {@code mask01} to {@code out}, replacing any file there.
      *
@@ -51,6 +56,7 @@ public final class ArrayWriters {
                     NpyWriter.write(o, mask01, shape, fortranOrder);
                 }
             } else if (IoSupport.hasSuffix(out, ".nrrd") || IoSupport.hasSuffix(out, ".nhdr")) {
+                NrrdWriter.check(out, dims);
                 NrrdWriter.write(out, mask01, dims, geometry);
             } else if (IoSupport.hasSuffix(out, ".nii") || IoSupport.hasSuffix(out, ".nii.gz")) {
                 NiftiWriter.check(out, dims);

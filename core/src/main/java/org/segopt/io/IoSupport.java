@@ -2,20 +2,30 @@ package org.segopt.io;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.ZipException;
 import org.segopt.ElementType;
 
-/** What the readers share: one-line reports of I/O failures, and shape arithmetic. */
-final class IoSupport {
+/**
+ * What the readers and writers share: one-line reports of I/O failures ({@link #message} is public,
+ * for the commands that write outputs), and shape arithmetic.
+ */
+public final class IoSupport {
+    /** Data of at most this many bytes is read into memory instead of mapped. */
+    static final long COPIED_BYTES = 1 << 16;
+
     private IoSupport() {
     }
 
@@ -42,13 +52,54 @@ final class IoSupport {
      * {@code read} on it; every I/O failure becomes one {@link #failure}.
      */
     static <T> T read(Path file, String format, ChannelRead<T> read) throws InputException {
-        if (Files.isDirectory(file)) {
-            throw new InputException(file, "is a directory, not a " + format + " file");
-        }
+        requireRegularFile(file, file, "", format + " file");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return read.read(channel);
         } catch (IOException e) {
             throw failure(file, "", e);
+        }
+    }
+
+    /**
+     * Refuses {@code target}, read for {@code file} (named {@code what} in the message, "" when it is
+     * {@code file} itself), unless it is a regular file or a link to one, before it is opened:
+     * opening a FIFO blocks until a writer comes, and a device never ends. {@code kind} names what a
+     * directory is not.
+     */
+    static void requireRegularFile(Path file, Path target, String what, String kind) throws InputException {
+        String prefix = what.isEmpty() ? "" : what + ": ";
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(target, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw failure(file, what, e);
+        }
+        if (attributes.isDirectory()) {
+            throw new InputException(file, prefix + "is a directory, not a " + kind);
+        }
+        if (!attributes.isRegularFile()) {
+            throw new InputException(file, prefix + "not a regular file (a FIFO, device or socket); segopt reads "
+                    + "only regular files");
+        }
+    }
+
+    /**
+     * The {@code bytes} bytes at {@code offset} of {@code channel}, read-only: mapped, without
+     * copying, or read into {@code arena} when they are at most {@link #COPIED_BYTES} (a process may
+     * hold only so many mappings, and many small rater masks would use them up).
+     */
+    static MemorySegment data(Path file, FileChannel channel, long offset, long bytes, Arena arena)
+            throws IOException, InputException {
+        if (bytes <= COPIED_BYTES) {
+            MemorySegment data = arena.allocate(bytes, 64);
+            data.copyFrom(MemorySegment.ofArray(NpyReader.readFully(channel, offset, (int) bytes)));
+            return data.asReadOnly();
+        }
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes, arena);
+        } catch (IOException e) {
+            throw new InputException(file, "cannot map its " + bytes + " bytes of data into memory (" + message(e)
+                    + "; the system limits the mappings of a process, see vm.max_map_count)", e);
         }
     }
 
@@ -81,10 +132,17 @@ final class IoSupport {
         }
     }
 
-    static String message(IOException e) {
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    /**
+     * What went wrong in {@code e}, in the operating system's words ("Not a directory") where it
+     * gives them, without the file name that {@link FileSystemException#getMessage} repeats.
+     */
+    public static String message(IOException e) {
+        return switch (e) {
+            case NoSuchFileException _ -> "no such file or directory";
+            case AccessDeniedException _ -> "permission denied";
+            case FileAlreadyExistsException _ -> "a file of that name is in the way";
+            case FileSystemException fse when fse.getReason() != null -> fse.getReason();
+            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        };
     }
 }

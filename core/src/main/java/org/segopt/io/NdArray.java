@@ -22,12 +22,19 @@ import org.segopt.ElementType;
  * @param fortranOrder whether the first index varies fastest in {@code data} (NumPy
  *                     {@code fortran_order})
  * @param geometry     where the voxels lie in the world, or null when the format has no such notion
+ * @param dataFile     the file the data was read from: {@code source}, or a detached header's data file
  */
 public record NdArray(Path source, MemorySegment data, ElementType type, ByteOrder order,
-                      long[] shape, boolean fortranOrder, Geometry geometry) {
+                      long[] shape, boolean fortranOrder, Geometry geometry, Path dataFile) {
 
     public NdArray {
         shape = shape.clone();
+    }
+
+    /** An array whose data was read from {@code source} itself. */
+    public NdArray(Path source, MemorySegment data, ElementType type, ByteOrder order, long[] shape,
+                   boolean fortranOrder, Geometry geometry) {
+        this(source, data, type, order, shape, fortranOrder, geometry, source);
     }
 
     /** An array without geometry. */
@@ -66,7 +73,7 @@ public record NdArray(Path source, MemorySegment data, ElementType type, ByteOrd
     public boolean equals(Object o) {
         return o instanceof NdArray a && source.equals(a.source) && data.equals(a.data)
                 && type == a.type && order.equals(a.order) && Arrays.equals(shape, a.shape)
-                && fortranOrder == a.fortranOrder && Objects.equals(geometry, a.geometry);
+                && fortranOrder == a.fortranOrder && Objects.equals(geometry, a.geometry) && dataFile.equals(a.dataFile);
     }
 
     @Override

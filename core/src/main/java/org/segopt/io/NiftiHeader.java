@@ -82,7 +82,30 @@ record NiftiHeader(ByteOrder order, ElementType type, long[] dims, long voxOffse
         NiftiTransforms t = new NiftiTransforms(two ? b.getInt(344) : b.getShort(252), two ? b.getInt(348) : b.getShort(254),
                 pixdim, reals(b, two, 256, 352, 3), reals(b, two, 268, 376, 3), reals(b, two, 280, 400, 12),
                 two ? b.getInt(500) : Byte.toUnsignedInt(b.get(123)));
+        checkFinite(file, t, dims.length);
         return new NiftiHeader(b.order(), type, dims, voxOffset, geometry(t, dims.length));
+    }
+
+    /**
+     * Refuses geometry that is not finite where it is used: the sform when {@code sform_code > 0},
+     * the qform when {@code qform_code > 0}, and the spacings {@code pixdim[1..axes]} (NaN there
+     * means "not given"; infinity is an error). A mask written with such geometry could not be read.
+     */
+    private static void checkFinite(Path file, NiftiTransforms t, int axes) throws InputException {
+        List<Double> used = new ArrayList<>();
+        if (t.sformCode() > 0) {
+            used.addAll(t.srow());
+        }
+        if (t.qformCode() > 0) {
+            used.addAll(t.quatern());
+            used.addAll(t.qoffset());
+            used.addAll(t.pixdim().subList(0, 4));
+        }
+        if (used.stream().anyMatch(v -> !Double.isFinite(v))
+                || t.pixdim().subList(1, 1 + axes).stream().anyMatch(v -> Double.isInfinite(v))) {
+            throw new InputException(file, "the orientation (sform, qform or pixdim) holds a value that is not finite: "
+                    + "sform " + t.srow() + ", quatern " + t.quatern() + ", qoffset " + t.qoffset() + ", pixdim " + t.pixdim());
+        }
     }
 
     @Override

@@ -10,7 +10,8 @@ import java.util.Arrays;
 
 /**
  * Reads single-file NIfTI-1 and NIfTI-2 images, {@code .nii} (data mapped read-only, without
- * copying) and {@code .nii.gz} (decompressed into the arena after the declared size is checked),
+ * copying) and {@code .nii.gz} (decompressed into the arena after the declared size is checked against the
+ * compressed size and {@link ReadLimits}),
  * in either byte order. NIfTI lists axes fastest-varying first; the array's shape is presented
  * slowest first (reversed) in C order, so its linear order is the file's. See {@link NiftiHeader}
  * for the fields checked.
@@ -24,20 +25,21 @@ public final class NiftiReader implements ArrayReader {
     }
 
     @Override
-    public NdArray read(Path file, Arena arena) throws InputException {
+    public NdArray read(Path file, Arena arena, ReadLimits limits) throws InputException {
         return IoSupport.read(file, "NIfTI", channel -> {
             long size = channel.size();
             NiftiHeader header;
             MemorySegment data;
             if (IoSupport.hasSuffix(file, ".gz")) {
-                try (GzipInput in = new GzipInput(file, Channels.newInputStream(channel), size)) {
+                GzipInput.Compressed whole = () -> Channels.newInputStream(channel.position(0));
+                try (GzipInput in = new GzipInput(file, whole.open())) {
                     byte[] first = in.read(4, "header");
                     int headerBytes = NiftiHeader.headerBytes(file, first);
                     byte[] bytes = Arrays.copyOf(first, headerBytes);
                     System.arraycopy(in.read(headerBytes - 4, "header"), 0, bytes, 4, headerBytes - 4);
                     header = NiftiHeader.parse(file, bytes);
-                    data = in.readData(header.voxOffset(), byteCount(file, header), arena);
                 }
+                data = GzipInput.data(file, whole, size, header.voxOffset(), byteCount(file, header), limits, arena);
             } else {
                 if (size < 4) {
                     throw new InputException(file, "not a NIfTI file (too short: " + size + " bytes)");
@@ -70,7 +72,7 @@ public final class NiftiReader implements ArrayReader {
         if (bytes < available) {
             throw new InputException(file, "trailing bytes: " + declared + " but " + available + " bytes follow vox_offset");
         }
-        return channel.map(FileChannel.MapMode.READ_ONLY, header.voxOffset(), bytes, arena);
+        return IoSupport.data(file, channel, header.voxOffset(), bytes, arena);
     }
 
     private static long byteCount(Path file, NiftiHeader header) throws InputException {

@@ -28,6 +28,8 @@ public final class NpyReader implements ArrayReader {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** Real headers are about 128 bytes; the cap stops a corrupt length from allocating much. */
     static final int MAX_HEADER_BYTES = 1 << 20;
+    /** NumPy's own limit on the number of dimensions ({@code NPY_MAXDIMS}). */
+    static final int MAX_DIMENSIONS = 64;
     static final String SUPPORTED_DTYPES =
             "|b1, |u1, <u2, >u2, <i2, >i2, <i4, >i4, <f2, >f2, <f4, >f4, <f8, >f8; '=' for native byte order";
 
@@ -39,14 +41,14 @@ public final class NpyReader implements ArrayReader {
     }
 
     @Override
-    public NdArray read(Path file, Arena arena) throws InputException {
+    public NdArray read(Path file, Arena arena, ReadLimits limits) throws InputException {
         return IoSupport.read(file, ".npy", channel -> read(file, channel, arena));
     }
 
     private static NdArray read(Path file, FileChannel channel, Arena arena)
             throws IOException, InputException {
         Layout layout = layout(file, channel.size(), (position, length) -> readFully(channel, position, length));
-        MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, layout.dataOffset(), layout.bytes(), arena);
+        MemorySegment data = IoSupport.data(file, channel, layout.dataOffset(), layout.bytes(), arena);
         return layout.array(file, data);
     }
 
@@ -302,6 +304,9 @@ public final class NpyReader implements ArrayReader {
             skipSpace();
             long[] dims = new long[0];
             while (peek() != ')') {
+                if (dims.length == MAX_DIMENSIONS) {
+                    throw malformed("'shape' has more than " + MAX_DIMENSIONS + " dimensions (NumPy's limit)");
+                }
                 dims = Arrays.copyOf(dims, dims.length + 1);
                 dims[dims.length - 1] = dimension();
                 skipSpace();

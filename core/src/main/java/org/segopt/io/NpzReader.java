@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -18,8 +20,10 @@ import java.util.zip.ZipFile;
 /**
  * Reads NumPy {@code .npz} archives holding exactly one {@code .npy} member, stored or deflated.
  * The member's header is checked as {@link NpyReader} checks a file, against the size the archive
- * declares for it, which in turn must fit what its compressed bytes can hold; only then is the
- * data read into the arena, and it must end exactly where declared.
+ * declares for it, which in turn must fit what its compressed bytes can hold and, deflated,
+ * {@link ReadLimits}; only then is the data read into the arena (a large deflated member is read
+ * once without being stored first), and it must end exactly where declared, with the CRC-32 the
+ * archive records.
  */
 public final class NpzReader implements ArrayReader {
     private static final int CHUNK = 1 << 16;
@@ -31,26 +35,40 @@ public final class NpzReader implements ArrayReader {
     }
 
     @Override
-    public NdArray read(Path file, Arena arena) throws InputException {
-        if (Files.isDirectory(file)) {
-            throw new InputException(file, "is a directory, not a .npz file");
-        }
-        if (!Files.exists(file)) {
-            throw new InputException(file, "no such file");
-        }
+    public NdArray read(Path file, Arena arena, ReadLimits limits) throws InputException {
+        IoSupport.requireRegularFile(file, file, "", ".npz file");
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry entry = member(file, zip.stream().toList());
             Path member = Path.of(file + "/" + shown(entry.getName()));
             checkSizes(member, entry, Files.size(file));
-            try (InputStream in = zip.getInputStream(entry)) {
-                Sequential source = new Sequential(in);
-                NpyReader.Layout layout = NpyReader.layout(member, entry.getSize(), source);
-                return layout.array(file, source.data(member, layout, arena));
+            if (entry.getMethod() != ZipEntry.STORED) {
+                limits.checkDecompressed(member, entry.getSize());
+                if (entry.getSize() > GzipInput.VERIFIED_BEFORE_ALLOCATION) {
+                    read(zip, entry, file, member, null);
+                }
             }
+            return read(zip, entry, file, member, arena);
         } catch (ZipException e) {
             throw new InputException(file, "not a valid .npz (zip) archive: " + IoSupport.message(e), e);
         } catch (IOException e) {
             throw IoSupport.failure(file, "", e);
+        }
+    }
+
+    /**
+     * Reads {@code entry} into {@code arena} and checks its CRC-32; with a null arena, only checks
+     * that it holds what it declares (the first pass over a large deflated member).
+     */
+    private static NdArray read(ZipFile zip, ZipEntry entry, Path file, Path member, Arena arena)
+            throws IOException, InputException {
+        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
+            Sequential source = new Sequential(in);
+            NpyReader.Layout layout = NpyReader.layout(member, entry.getSize(), source);
+            MemorySegment data = source.data(member, layout, arena);
+            if (in.getChecksum().getValue() != entry.getCrc()) {
+                throw new InputException(member, "CRC-32 mismatch: the member's data is damaged");
+            }
+            return arena == null ? null : layout.array(file, data);
         }
     }
 
@@ -116,14 +134,14 @@ public final class NpzReader implements ArrayReader {
         }
 
         /**
-         * The data {@code layout} describes, which must end the member. The header read so far ends
-         * exactly at the data: NumPy's dict is longer than the two bytes by which the 12-byte prefix
-         * could overrun it.
+         * The data {@code layout} describes, which must end the member, in {@code arena} (or read and
+         * discarded when it is null). The header read so far ends exactly at the data: NumPy's dict
+         * is longer than the two bytes by which the 12-byte prefix could overrun it.
          */
         MemorySegment data(Path member, NpyReader.Layout layout, Arena arena) throws IOException, InputException {
             long offset = layout.dataOffset();
             long total = offset + layout.bytes();
-            MemorySegment data = arena.allocate(layout.bytes(), 64);
+            MemorySegment data = arena == null ? null : arena.allocate(layout.bytes(), 64);
             long at = 0;
             byte[] chunk = new byte[CHUNK];
             while (at < layout.bytes()) {
@@ -132,7 +150,9 @@ public final class NpzReader implements ArrayReader {
                     throw new InputException(member, "truncated: the member ends after " + (offset + at)
                             + " of its declared " + total + " bytes");
                 }
-                MemorySegment.copy(chunk, 0, data, ValueLayout.JAVA_BYTE, at, n);
+                if (data != null) {
+                    MemorySegment.copy(chunk, 0, data, ValueLayout.JAVA_BYTE, at, n);
+                }
                 at += n;
             }
             if (in.read() >= 0) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.segopt.ElementType;
 
 /**
@@ -65,8 +64,6 @@ record NrrdHeader(ElementType type, ByteOrder order, long[] sizes, boolean gzip,
             "scanner-xyz: scanner-xyz", "scanner-xyz-time: scanner-xyz-time",
             "3D-right-handed: 3d-right-handed", "3D-left-handed: 3d-left-handed",
             "3D-right-handed-time: 3d-right-handed-time", "3D-left-handed-time: 3d-left-handed-time");
-    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
-    private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
 
     static NrrdHeader parse(Path file, List<String> lines) throws InputException {
         Map<String, String> fields = fields(file, lines);
@@ -272,15 +269,19 @@ record NrrdHeader(ElementType type, ByteOrder order, long[] sizes, boolean gzip,
     }
 
     private static double number(Path file, String field, String text) throws InputException {
-        if (!NUMBER.matcher(text).matches()) {
+        if (!DecimalSyntax.isDecimal(text)) {
             throw new InputException(file, "malformed number '" + shorten(text) + "' in '" + field + "'");
         }
-        return Double.parseDouble(text);
+        double v = Double.parseDouble(text);
+        if (!Double.isFinite(v)) {
+            throw new InputException(file, "number '" + shorten(text) + "' in '" + field + "' is not finite");
+        }
+        return v;
     }
 
     /** {@code text} as an integer in [min, max]. */
     private static long integer(Path file, String field, String text, long min, long max) throws InputException {
-        if (!INTEGER.matcher(text).matches()) {
+        if (!DecimalSyntax.isInteger(text)) {
             throw new InputException(file, "malformed integer '" + shorten(text) + "' in '" + field + "'");
         }
         long v;

@@ -8,7 +8,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,6 +25,8 @@ import java.util.List;
 public final class NrrdReader implements ArrayReader {
     /** Real headers are a few kilobytes; the cap bounds the search for the blank line. */
     static final int MAX_HEADER_BYTES = 1 << 20;
+    /** The longest header line: real ones are under a hundred bytes, and the cap bounds parsing work. */
+    static final int MAX_LINE_BYTES = 1 << 16;
 
     /** Accepts names ending in {@code .nrrd} or {@code .nhdr}, ignoring case. */
     @Override
@@ -34,7 +35,7 @@ public final class NrrdReader implements ArrayReader {
     }
 
     @Override
-    public NdArray read(Path file, Arena arena) throws InputException {
+    public NdArray read(Path file, Arena arena, ReadLimits limits) throws InputException {
         return IoSupport.read(file, "NRRD", channel -> {
             long size = channel.size();
             byte[] head = NpyReader.readFully(channel, 0, (int) Math.min(size, MAX_HEADER_BYTES));
@@ -43,17 +44,22 @@ public final class NrrdReader implements ArrayReader {
             NrrdHeader header = NrrdHeader.parse(file, lines.subList(1, lines.size()));
             long bytes = IoSupport.byteCount(file, header.type(), header.sizes());
             MemorySegment data;
-            if (header.dataFile() != null) {
-                data = detached(file, header, bytes, arena);
+            Path dataFile = file;
+            if (header.dataFile() != null && dataOffset >= 0 && dataOffset < size) {
+                throw new InputException(file, "the header names a data file but " + (size - dataOffset)
+                        + " bytes of data follow it too; a header has either attached data or a data file");
+            } else if (header.dataFile() != null) {
+                dataFile = dataFile(file, header.dataFile());
+                data = detached(file, header, dataFile, bytes, limits, arena);
             } else if (IoSupport.hasSuffix(file, ".nhdr")) {
                 throw new InputException(file, "detached header has no 'data file' field");
             } else if (dataOffset < 0) {
                 throw new InputException(file, "truncated: no blank line ends the header, so no data follows");
             } else {
-                data = data(file, channel, dataOffset, bytes, header.gzip(), arena, "");
+                data = data(file, channel, dataOffset, bytes, header.gzip(), limits, arena, "");
             }
             return new NdArray(file, data, header.type(), header.order(), IoSupport.reversed(header.sizes()), false,
-                    header.geometry());
+                    header.geometry(), dataFile);
         });
     }
 
@@ -78,6 +84,10 @@ public final class NrrdReader implements ArrayReader {
                 break;
             }
             int end = newline > start && head[newline - 1] == '\r' ? newline - 1 : newline;
+            if (end - start > MAX_LINE_BYTES) {
+                throw new InputException(file, "header line " + (lines.size() + 1) + " is longer than the limit of "
+                        + MAX_LINE_BYTES + " bytes");
+            }
             String line = decode(file, head, start, end, lines.size() + 1);
             if (lines.isEmpty() && !line.matches("NRRD000[1-5]")) {
                 throw new InputException(file, "unsupported NRRD magic '" + line.substring(0, Math.min(line.length(), 16))
@@ -109,19 +119,32 @@ public final class NrrdReader implements ArrayReader {
         return line;
     }
 
-    private static MemorySegment detached(Path file, NrrdHeader header, long bytes, Arena arena) throws InputException {
-        String what = "data file " + header.dataFile();
+    /**
+     * The data file of a detached header: it must lie in the header's folder or below it, so that a
+     * header cannot make segopt read (and reveal through its messages and masks) any other file.
+     */
+    private static Path dataFile(Path file, String name) throws InputException {
+        String what = "data file " + name;
+        Path folder = file.toAbsolutePath().normalize().getParent();
         Path dataFile;
         try {
-            dataFile = file.toAbsolutePath().resolveSibling(header.dataFile());
+            dataFile = folder.resolve(name).normalize();
         } catch (InvalidPathException e) {
             throw new InputException(file, what + ": not a valid file name", e);
         }
-        if (Files.isDirectory(dataFile)) {
-            throw new InputException(file, what + ": is a directory");
+        if (!dataFile.startsWith(folder) || dataFile.equals(folder)) {
+            throw new InputException(file, what + ": lies outside the header's folder " + folder
+                    + "; segopt reads detached data only from the header's folder or below it");
         }
+        return dataFile;
+    }
+
+    private static MemorySegment detached(Path file, NrrdHeader header, Path dataFile, long bytes, ReadLimits limits,
+                                          Arena arena) throws InputException {
+        String what = "data file " + header.dataFile();
+        IoSupport.requireRegularFile(file, dataFile, what, "data file");
         try (FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.READ)) {
-            return data(file, channel, 0, bytes, header.gzip(), arena, what + ": ");
+            return data(file, channel, 0, bytes, header.gzip(), limits, arena, what + ": ");
         } catch (IOException e) {
             throw IoSupport.failure(file, what, e);
         }
@@ -129,12 +152,11 @@ public final class NrrdReader implements ArrayReader {
 
     /** The {@code bytes} bytes of data stored from {@code offset} to the end of {@code channel}. */
     private static MemorySegment data(Path file, FileChannel channel, long offset, long bytes, boolean gzip,
-                                      Arena arena, String what) throws IOException, InputException {
+                                      ReadLimits limits, Arena arena, String what) throws IOException, InputException {
         long available = channel.size() - offset;
         if (gzip) {
-            try (GzipInput in = new GzipInput(file, Channels.newInputStream(channel.position(offset)), available)) {
-                return in.readData(0, bytes, arena);
-            }
+            return GzipInput.data(file, () -> Channels.newInputStream(channel.position(offset)), available, 0, bytes,
+                    limits, arena);
         }
         String declared = "header declares " + bytes + " bytes of data";
         if (bytes > available) {
@@ -143,6 +165,6 @@ public final class NrrdReader implements ArrayReader {
         if (bytes < available) {
             throw new InputException(file, what + "trailing bytes: " + declared + " but " + available + " bytes follow");
         }
-        return channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes, arena);
+        return IoSupport.data(file, channel, offset, bytes, arena);
     }
 }

@@ -19,11 +19,24 @@ final class NrrdWriter {
     private NrrdWriter() {
     }
 
+    /** Refuses a shape NRRD cannot hold: more axes than {@link NrrdHeader#MAX_DIMENSION}, as its readers allow. */
+    static void check(Path out, long[] dims) throws InputException {
+        if (dims.length > NrrdHeader.MAX_DIMENSION) {
+            throw new InputException(out, "NRRD holds at most " + NrrdHeader.MAX_DIMENSION + " dimensions, the array has "
+                    + dims.length);
+        }
+    }
+
+    /** The name of the raw data file of the detached header {@code out}: its name with {@code .raw} for {@code .nhdr}. */
+    static String dataFile(Path out) {
+        String name = out.getFileName().toString();
+        return name.substring(0, name.length() - ".nhdr".length()) + ".raw";
+    }
+
     /** Writes {@code mask01}, whose axes {@code dims} are listed fastest first. */
     static void write(Path out, byte[] mask01, long[] dims, Geometry g) throws IOException {
         boolean detached = IoSupport.hasSuffix(out, ".nhdr");
-        String name = out.getFileName().toString();
-        String dataFile = detached ? name.substring(0, name.length() - ".nhdr".length()) + ".raw" : null;
+        String dataFile = detached ? dataFile(out) : null;
         try (OutputStream o = ArrayWriters.open(out, false)) {
             o.write(header(dims, g, dataFile).getBytes(StandardCharsets.UTF_8));
             if (!detached) {

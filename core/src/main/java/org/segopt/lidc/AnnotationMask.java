@@ -31,8 +31,16 @@ public final class AnnotationMask {
         this.pixels = pixels;
     }
 
-    /** Rasterizes {@code a}. */
-    public static AnnotationMask of(Annotation a) {
+    /** The bounding box of an annotation's points: first row and column, rows, columns, and its slices. */
+    record Box(int row0, int col0, int height, int width, double[] zs) {
+        /** Its voxels: what {@link #of} rasterizes. */
+        long voxels() {
+            return (long) zs.length * height * width;
+        }
+    }
+
+    /** The bounding box of {@code a}, found from its points without rasterizing. */
+    static Box box(Annotation a) {
         int r0 = Integer.MAX_VALUE;
         int r1 = Integer.MIN_VALUE;
         int c0 = Integer.MAX_VALUE;
@@ -47,9 +55,17 @@ public final class AnnotationMask {
             }
             zset.add(c.z());
         }
-        int height = r1 - r0 + 1;
-        int width = c1 - c0 + 1;
-        double[] zs = zset.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Box(r0, c0, r1 - r0 + 1, c1 - c0 + 1, zset.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** Rasterizes {@code a}. */
+    public static AnnotationMask of(Annotation a) {
+        Box box = box(a);
+        int r0 = box.row0();
+        int c0 = box.col0();
+        int height = box.height();
+        int width = box.width();
+        double[] zs = box.zs();
         boolean[][] pixels = new boolean[zs.length][];
         boolean[] inside = new boolean[height * width];
         for (int s = 0; s < zs.length; s++) {

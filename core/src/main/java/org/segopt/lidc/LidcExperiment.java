@@ -1,7 +1,6 @@
 package org.segopt.lidc;
 
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,12 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 import org.segopt.Analysis;
 import org.segopt.engine.Engine;
 import org.segopt.report.AnalysisColumns;
-import org.segopt.report.Jobs;
 import org.segopt.report.Csv;
+import org.segopt.report.Jobs;
 import org.segopt.report.Progress;
 import org.segopt.report.Scatter;
 import org.segopt.report.Table1;
@@ -110,14 +108,13 @@ public final class LidcExperiment {
      * @throws IOException if {@code dir} cannot be listed or {@code out} cannot be written
      */
     public static Result run(Path dir, Path out, Options options, IntFunction<Progress> progress) throws IOException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-            files = walk.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml"))
-                    .sorted().toList();
-        }
+        XmlFiles found = XmlFiles.under(dir);
+        List<Path> files = found.files();
         Files.createDirectories(out);
         List<Skipped> skipped = new ArrayList<>();
+        for (XmlFiles.Problem problem : found.problems()) {
+            skipped.add(new Skipped(relative(dir, problem.path()), "", "path", problem.reason(), problem.error()));
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.jobs()), r -> {
             Thread t = new Thread(r, "segopt-lidc");
             t.setDaemon(true);
@@ -160,6 +157,11 @@ public final class LidcExperiment {
             }
             // 2. each series: parse, rasterize, analyse
             Progress p = progress.apply(ct.size());
+            for (Skipped s : skipped) {
+                if (s.error()) {
+                    p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
+                }
+            }
             List<Future<Object>> results = new ArrayList<>();
             for (Path f : ct) {
                 Callable<Object> task = () -> {

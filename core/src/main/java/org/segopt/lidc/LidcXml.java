@@ -1,7 +1,11 @@
 package org.segopt.lidc;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.segopt.io.DecimalSyntax;
 
 /**
  * Streaming (StAX) reader of the LIDC-IDRI annotation XML, with pylidc's conventions, which the
@@ -118,7 +123,7 @@ public final class LidcXml {
 
     /** Opens {@code file}, runs {@code read} on its stream, and turns XML and I/O failures into one-line errors. */
     private static <T> T parse(Path file, XmlRead<T> read) throws LidcException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (java.io.Reader in = utf8(Files.newInputStream(file))) {
             XMLStreamReader x = FACTORY.createXMLStreamReader(in);
             try {
                 return read.read(x);
@@ -126,10 +131,30 @@ public final class LidcXml {
                 x.close();
             }
         } catch (XMLStreamException e) {
+            if (e.getNestedException() instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException) {
+                throw new LidcException("not valid UTF-8 text" + where(e.getLocation()), e);
+            }
             throw new LidcException("malformed XML" + where(e.getLocation()) + ": " + message(e), e);
+        } catch (CharacterCodingException e) {
+            throw new LidcException("not valid UTF-8 text", e);
         } catch (IOException e) {
             throw new LidcException("cannot read the file: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code in} decoded strictly as UTF-8 (LIDC's encoding), a byte order mark skipped. The parser
+     * is given characters, not bytes: on a byte it cannot decode, the JDK's parser prints
+     * "[Fatal Error] ..." on System.err, naming no file, before it throws.
+     */
+    private static java.io.Reader utf8(InputStream in) throws IOException {
+        BufferedInputStream b = new BufferedInputStream(in);
+        b.mark(3);
+        byte[] bom = b.readNBytes(3);
+        if (!(bom.length == 3 && (bom[0] & 0xff) == 0xef && (bom[1] & 0xff) == 0xbb && (bom[2] & 0xff) == 0xbf)) {
+            b.reset();
+        }
+        return new InputStreamReader(b, StandardCharsets.UTF_8.newDecoder());
     }
 
     private static Kind root(XMLStreamReader x) throws XMLStreamException, LidcException {
@@ -317,12 +342,10 @@ public final class LidcXml {
             if (r.z() == null || r.z().isEmpty()) {
                 throw new LidcException(at + ": missing imageZposition");
             }
-            double z;
-            try {
-                z = Double.parseDouble(r.z());
-            } catch (NumberFormatException e) {
-                throw new LidcException(at + ": imageZposition '" + r.z() + "' is not a number");
+            if (!DecimalSyntax.isDecimal(r.z().strip())) {
+                throw new LidcException(at + ": imageZposition '" + r.z() + "' is not a decimal number");
             }
+            double z = Double.parseDouble(r.z().strip());
             if (!Double.isFinite(z)) {
                 throw new LidcException(at + ": imageZposition '" + r.z() + "' is not finite");
             }
@@ -349,6 +372,9 @@ public final class LidcXml {
         private static int coordinate(String at, String name, String text) throws LidcException {
             int v;
             try {
+                if (!DecimalSyntax.isInteger(text)) {
+                    throw new NumberFormatException(text);
+                }
                 v = Integer.parseInt(text);
             } catch (NumberFormatException e) {
                 throw new LidcException(at + ": " + name + " '" + text + "' is not an integer");

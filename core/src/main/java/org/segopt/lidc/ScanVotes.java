@@ -26,6 +26,12 @@ import org.segopt.Marginal;
 public final class ScanVotes {
     /** R: the paper divides by the four LIDC readers. */
     public static final int RATERS = 4;
+    /**
+     * The most voxels one scan may rasterize, over its annotations' boxes and over their union
+     * (2^27, 128 MiB of votes: a real scan's nodules need a few million at most). The limit is per
+     * file, so that one hostile file is refused with one line while the others run.
+     */
+    public static final long MAX_VOXELS = 1L << 27;
 
     private final byte[] votes;
     private final int slices;
@@ -59,20 +65,20 @@ public final class ScanVotes {
         if (annotations.isEmpty()) {
             throw new IllegalArgumentException("no annotations");
         }
-        List<AnnotationMask> masks = new ArrayList<>();
         int r0 = Integer.MAX_VALUE;
         int r1 = Integer.MIN_VALUE;
         int c0 = Integer.MAX_VALUE;
         int c1 = Integer.MIN_VALUE;
         TreeSet<Double> zset = new TreeSet<>();
+        long rasterized = 0;
         for (Annotation a : annotations) {
-            AnnotationMask m = AnnotationMask.of(a);
-            masks.add(m);
-            r0 = Math.min(r0, m.row0);
-            r1 = Math.max(r1, m.row0 + m.height - 1);
-            c0 = Math.min(c0, m.col0);
-            c1 = Math.max(c1, m.col0 + m.width - 1);
-            for (double z : m.zs) {
+            AnnotationMask.Box m = AnnotationMask.box(a);
+            rasterized += m.voxels();
+            r0 = Math.min(r0, m.row0());
+            r1 = Math.max(r1, m.row0() + m.height() - 1);
+            c0 = Math.min(c0, m.col0());
+            c1 = Math.max(c1, m.col0() + m.width() - 1);
+            for (double z : m.zs()) {
                 zset.add(z);
             }
         }
@@ -80,8 +86,14 @@ public final class ScanVotes {
         int width = c1 - c0 + 1;
         double[] zs = zset.stream().mapToDouble(Double::doubleValue).toArray();
         long size = (long) zs.length * height * width;
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new LidcException("the annotations' bounding box has " + size + " voxels, too many");
+        if (Math.max(size, rasterized) > MAX_VOXELS) {
+            throw new LidcException("the annotations' boxes hold " + rasterized + " voxels and their union " + size
+                    + " (" + zs.length + " slices of " + height + " x " + width + "), more than the limit of " + MAX_VOXELS
+                    + " voxels per scan");
+        }
+        List<AnnotationMask> masks = new ArrayList<>();
+        for (Annotation a : annotations) {
+            masks.add(AnnotationMask.of(a));
         }
         byte[] votes = new byte[(int) size];
         boolean over = false;

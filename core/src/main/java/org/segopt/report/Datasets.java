@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.segopt.io.IoSupport;
 
 /** Enumerates the cases of a dataset from a directory layout or a manifest. */
 public final class Datasets {
@@ -52,33 +53,38 @@ public final class Datasets {
                     continue;
                 }
                 String patientName = patient.getFileName().toString();
+                List<Path> listed;
                 try (Stream<Path> files = Files.list(patient)) {
-                    for (Path file : files.sorted().toList()) {
-                        Matcher match = PLASTIMATCH_FILE.matcher(file.getFileName().toString());
-                        if (!Files.isRegularFile(file) || !match.matches()) {
-                            ignored.add(file);
-                            continue;
-                        }
-                        String roi = match.group(1);
-                        int user;
-                        try {
-                            user = Integer.parseInt(match.group(2));
-                        } catch (NumberFormatException e) {
-                            ignored.add(file);
-                            continue;
-                        }
-                        TreeMap<Integer, Path> users = byRoi.computeIfAbsent(roi, r -> new TreeMap<>())
-                                .computeIfAbsent(patientName, p -> new TreeMap<>());
-                        Path previous = users.putIfAbsent(user, file);
-                        if (previous != null) {
-                            errors.add(roi + "/" + patientName + ": two files for User" + user + ": "
-                                    + previous.getFileName() + " and " + file.getFileName());
-                        }
+                    listed = files.sorted().toList();
+                } catch (IOException e) {
+                    errors.add(patientName + ": cannot list the folder " + patient + " (" + IoSupport.message(e) + ")");
+                    continue;
+                }
+                for (Path file : listed) {
+                    Matcher match = PLASTIMATCH_FILE.matcher(file.getFileName().toString());
+                    if (!Files.isRegularFile(file) || !match.matches()) {
+                        ignored.add(file);
+                        continue;
+                    }
+                    String roi = match.group(1);
+                    int user;
+                    try {
+                        user = Integer.parseInt(match.group(2));
+                    } catch (NumberFormatException e) {
+                        ignored.add(file);
+                        continue;
+                    }
+                    TreeMap<Integer, Path> users = byRoi.computeIfAbsent(roi, r -> new TreeMap<>())
+                            .computeIfAbsent(patientName, p -> new TreeMap<>());
+                    Path previous = users.putIfAbsent(user, file);
+                    if (previous != null) {
+                        errors.add(roi + "/" + patientName + ": two files for User" + user + ": "
+                                + previous.getFileName() + " and " + file.getFileName());
                     }
                 }
             }
         } catch (IOException e) {
-            throw new DatasetException(dir + ": cannot list the directory (" + e.getMessage() + ")", e);
+            throw new DatasetException(dir + ": cannot list the directory (" + IoSupport.message(e) + ")", e);
         }
         List<CaseSpec> cases = new ArrayList<>();
         for (Map.Entry<String, Map<String, TreeMap<Integer, Path>>> roi : byRoi.entrySet()) {
@@ -98,11 +104,14 @@ public final class Datasets {
      * ROIs and cases keep the order of their first row; raters the order of their rows.
      */
     public static Listing manifest(Path csv) throws DatasetException {
+        if (Files.exists(csv) && !Files.isRegularFile(csv)) { // a FIFO would block the read forever
+            throw new DatasetException(csv + ": not a regular file; the manifest must be a CSV file");
+        }
         String text;
         try {
             text = Files.readString(csv, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DatasetException(csv + ": cannot read the manifest (" + e.getMessage() + ")", e);
+            throw new DatasetException(csv + ": cannot read the manifest (" + IoSupport.message(e) + ")", e);
         }
         List<List<String>> records;
         try {

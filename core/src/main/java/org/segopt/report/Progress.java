@@ -2,6 +2,7 @@ package org.segopt.report;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import org.segopt.io.OneLine;
 
 /**
  * Progress of a batch of cases on stderr: a redrawn bar when a terminal is attached, otherwise
@@ -49,7 +50,7 @@ public final class Progress {
         if (bar) {
             int filled = total == 0 ? WIDTH : (int) ((long) done * WIDTH / total);
             err.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d %s", what, "#".repeat(filled),
-                    " ".repeat(WIDTH - filled), done, total, shorten(label)));
+                    " ".repeat(WIDTH - filled), done, total, shorten(OneLine.of(label))));
             err.print("\u001b[K");
             barShown = true;
             if (done == total) {
@@ -58,7 +59,7 @@ public final class Progress {
             }
             err.flush();
         } else if (done % step == 0 || done == total) {
-            err.println(String.format(Locale.ROOT, "%s: %d/%d done (%s)", what, done, total, label));
+            err.println(String.format(Locale.ROOT, "%s: %d/%d done (%s)", what, done, total, OneLine.of(label)));
         }
     }
 
@@ -68,7 +69,7 @@ public final class Progress {
             err.print("\r\u001b[K");
             barShown = false;
         }
-        err.println(line);
+        err.println(OneLine.of(line));
     }
 
     private static String shorten(String label) {

@@ -14,6 +14,7 @@ import org.segopt.Marginal;
 import org.segopt.io.ArrayReaders;
 import org.segopt.io.InputException;
 import org.segopt.io.NdArray;
+import org.segopt.io.ReadLimits;
 
 /**
  * Reads the binary masks of one case's raters into one {@link Marginal} (m = their mean), checking
@@ -25,12 +26,12 @@ public final class RaterMasks {
     }
 
     /**
-     * The marginal of {@code files}; its data lives as long as {@code arena}.
+     * The marginal of {@code files}, each read within {@code limits}; its data lives as long as {@code arena}.
      *
      * @throws InputException naming the file that is unreadable, of another shape or layout, not of
      *                        an integer type, empty, or (when copied) holding a value other than 0/1
      */
-    public static Marginal load(List<Path> files, Arena arena) throws InputException {
+    public static Marginal load(List<Path> files, ReadLimits limits, Arena arena) throws InputException {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no rater masks");
         }
@@ -39,7 +40,7 @@ public final class RaterMasks {
         }
         List<NdArray> arrays = new ArrayList<>();
         for (Path file : files) {
-            NdArray a = ArrayReaders.read(file, arena);
+            NdArray a = ArrayReaders.read(file, arena, limits);
             if (!a.type().isInteger()) {
                 throw new InputException(file, "a rater mask must be boolean or integer 0/1, but the data is " + name(a.type()));
             }

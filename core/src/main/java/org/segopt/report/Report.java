@@ -16,6 +16,7 @@ import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
+import org.segopt.io.ReadLimits;
 
 /**
  * The multi-rater dataset experiment of the paper's section 5 (G): for every case (ROI × patient)
@@ -66,9 +67,10 @@ public final class Report {
      * {@code scatter.png} and {@code scatter.svg} into {@code out}.
      *
      * @param listingErrors cases the layout already found unusable ("roi/case: message")
+     * @param limits        how much compressed data one mask may hold in memory
      */
     public static Result run(List<CaseSpec> cases, List<String> listingErrors, Path out, int jobs, Engine engine,
-                             Progress progress) throws IOException {
+                             ReadLimits limits, Progress progress) throws IOException {
         Files.createDirectories(out);
         List<Outcome> outcomes = new ArrayList<>();
         List<String> errors = new ArrayList<>(listingErrors);
@@ -81,7 +83,7 @@ public final class Report {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (CaseSpec spec : cases) {
                 futures.add(pool.submit(() -> {
-                    Outcome o = analyze(spec, engine);
+                    Outcome o = analyze(spec, engine, limits);
                     if (o.error() != null) {
                         progress.message("segopt report: " + spec.label() + ": " + o.error() + " (case skipped)");
                     }
@@ -119,9 +121,9 @@ public final class Report {
     }
 
     /** One case: load its masks, analyse exactly. Never throws for bad input. */
-    static Outcome analyze(CaseSpec spec, Engine engine) {
+    static Outcome analyze(CaseSpec spec, Engine engine, ReadLimits limits) {
         try (Arena arena = Arena.ofShared()) {
-            Marginal m = RaterMasks.load(spec.raters(), arena);
+            Marginal m = RaterMasks.load(spec.raters(), limits, arena);
             try {
                 return new Outcome(spec, engine.analyze(m), null);
             } catch (InvalidMarginalException e) {

@@ -58,7 +58,7 @@ class ExplainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote"), r.out());
         assertFigure(a);
-        Path b = tmp.resolve("sub").resolve("fig3.png");
+        Path b = Files.createDirectories(tmp.resolve("sub")).resolve("fig3.png"); // explain creates no folder (issue 11)
         assertEquals(0, run("explain", "--out", b.toString(), FIG3).code());
         assertFigure(b);
         Path c = tmp.resolve("masks.png");

@@ -25,6 +25,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.segopt.lidc.LidcTestXml;
 
 /**
  * Time-bounded mutation fuzzing of each file reader. Contract: arbitrary bytes, written to a file with
@@ -45,9 +46,16 @@ import org.junit.jupiter.api.io.TempDir;
  * truncations, insertions, and for compressed formats the same on the decompressed content
  * recompressed.
  *
- * <p>Bounds: each method fuzzes for {@code -Dsegopt.fuzz.seconds} (default 8 s; five targets, about
- * 40 s of the {@code mvn verify} run) and fails if it runs 60 s past that (a hang). The random
- * seed is printed; rerun one with {@code -Dsegopt.fuzz.seed=<n>}.
+ * <p>The hostile targets ({@code hostileNrrd}, {@code hostileNpz}, {@code lidcXml}) build inputs from
+ * the failure classes of issue 11 instead of mutating seeds alone: FIFOs and data files outside
+ * the header's folder, decompression bombs and lying sizes around a small {@link ReadLimits},
+ * long and Java-only numbers, damaged CRC-32 fields and trailers, control characters, and LIDC
+ * XML with such element texts.
+ *
+ * <p>Bounds: each seed method fuzzes for {@code -Dsegopt.fuzz.seconds} (default 8 s), each hostile
+ * one for half of that (five plus three targets, about 52 s of the {@code mvn verify} run), and
+ * fails if it runs 60 s past that (a hang). The random seed is printed; rerun one with
+ * {@code -Dsegopt.fuzz.seed=<n>}.
  */
 class ReaderFuzzTest {
     private static final long SECONDS = Long.getLong("segopt.fuzz.seconds", 8);
@@ -81,6 +89,210 @@ class ReaderFuzzTest {
     @Test
     void niiGz() {
         fuzz("niiGz", new NiftiReader(), "input.nii.gz", ReaderFuzzTest::gunzip, MedicalTestFiles::gzip);
+    }
+
+    /**
+     * Hostile NRRD files built from the failure classes of issue 11, for half of {@link #SECONDS}:
+     * long numbers, control characters, data files outside the folder or not regular, lying gzip
+     * sizes, damaged trailers and trailing bytes, and decompressed sizes around a small limit. Beyond
+     * the reader contract, no data file outside the folder is ever read and no allocation exceeds
+     * the limit or what the file holds.
+     */
+    @Test
+    void hostileNrrd() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("headers"));
+        Files.write(dir.resolve("outside.raw"), new byte[16]);
+        Files.write(Files.createDirectories(folder.resolve("sub")).resolve("d.raw"), new byte[16]);
+        new ProcessBuilder("mkfifo", folder.resolve("fifo.raw").toString()).start();
+        ReadLimits limits = new ReadLimits(1 << 12);
+        hostile("hostileNrrd", random -> {
+            String name = random.nextBoolean() ? "h.nrrd" : "h.nhdr";
+            return new Hostile(folder.resolve(name), nrrdHeaderAndData(random, name.endsWith(".nhdr")), limits);
+        }, (input, array) -> {
+            if (array != null && !array.dataFile().startsWith(folder)) {
+                throw new AssertionError("read a data file outside the header's folder: " + array.dataFile());
+            }
+        });
+    }
+
+    /** Hostile .npz archives: damaged CRC-32 fields, lying sizes and deflate bombs around a small limit. */
+    @Test
+    void hostileNpz() throws IOException {
+        byte[] member = Files.readAllBytes(seedsOf("npy").getFirst());
+        ReadLimits limits = new ReadLimits(1 << 12);
+        hostile("hostileNpz", random -> {
+            byte[] content = random.nextBoolean() ? member : concat(member, new byte[random.nextInt(1 << 14)]);
+            byte[] zip = MedicalTestFiles.zip(random.nextBoolean(), "arr_0.npy", content);
+            for (int k = random.nextInt(3); k >= 0; k--) { // a damaged byte of a header field, or of the data
+                int at = random.nextBoolean() ? 14 + random.nextInt(12) : random.nextInt(zip.length);
+                zip[at] ^= (byte) (1 << random.nextInt(8));
+            }
+            return new Hostile(dir.resolve("h.npz"), zip, limits);
+        }, (input, array) -> { });
+    }
+
+    private static final String[] XML_VALUES = {"0x1p3", "-188d", "1e999", "NaN", "\u0663", "+5", "-0", "512", "-1",
+        "9".repeat(40), "", " ", "<", "&amp;", "&bogus;", "\u0000", "TRUE", "FALSE"};
+
+    /**
+     * Seeded mutations of an LIDC XML file, for half of {@link #SECONDS}: byte mutations as for the
+     * readers, and element texts replaced by Java-only numbers, entities and control characters.
+     * Contract: {@link org.segopt.lidc.LidcXml} returns or throws {@link org.segopt.lidc.LidcException},
+     * and nothing is printed on System.err by the XML parser.
+     */
+    @Test
+    void lidcXml() throws IOException {
+        String good = LidcTestXml.ct("S", LidcTestXml.session(LidcTestXml.nodule("n", LidcTestXml.characteristics(),
+                LidcTestXml.roi("-100.5", true, LidcTestXml.rectangle(10, 20, 14, 24)),
+                LidcTestXml.roi("-101", false, LidcTestXml.rectangle(11, 21, 13, 23)))));
+        byte[] seedBytes = good.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path file = dir.resolve("l.xml");
+        long seed = SEED ^ "lidcXml".hashCode();
+        System.out.println("ReaderFuzzTest.lidcXml: seed " + seed + " (-Dsegopt.fuzz.seed=" + SEED + ")");
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        byte[][] current = {seedBytes};
+        try {
+            System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertTimeoutPreemptively(Duration.ofSeconds(SECONDS / 2 + 60), () -> {
+                Random random = new Random(seed);
+                long end = System.nanoTime() + SECONDS * 500_000_000L;
+                while (System.nanoTime() < end) {
+                    byte[] input = random.nextBoolean() ? mutate(random, seedBytes)
+                            : good.replaceAll(">[^<]*</(imageZposition|xCoord|yCoord|inclusion)>",
+                                    ">" + java.util.regex.Matcher.quoteReplacement(XML_VALUES[random.nextInt(XML_VALUES.length)])
+                                            + "</$1>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    current[0] = input;
+                    Files.write(file, input);
+                    try {
+                        org.segopt.lidc.LidcXml.header(file);
+                        org.segopt.lidc.LidcXml.scan(file);
+                    } catch (org.segopt.lidc.LidcException e) {
+                        // the contract: a LidcException, nothing else
+                    }
+                    if (printed.size() > 0) {
+                        throw new AssertionError("the XML parser printed: " + printed);
+                    }
+                }
+            }, () -> "hang on input " + Base64.getEncoder().encodeToString(current[0]));
+        } catch (Throwable t) {
+            throw new AssertionError("lidcXml fails on input " + save("l.xml", current[0]) + " (Base64 "
+                    + Base64.getEncoder().encodeToString(current[0]) + ", seed " + seed + "): " + t, t);
+        } finally {
+            System.setErr(stderr);
+        }
+    }
+
+    private record Hostile(Path file, byte[] content, ReadLimits limits) {
+    }
+
+    /** Checks one hostile input beyond the reader contract. */
+    @FunctionalInterface
+    private interface Invariant {
+        void check(Hostile input, NdArray arrayOrNull);
+    }
+
+    private void hostile(String method, java.util.function.Function<Random, Hostile> inputs, Invariant invariant) {
+        long seed = SEED ^ method.hashCode();
+        System.out.println("ReaderFuzzTest." + method + ": seed " + seed + " (-Dsegopt.fuzz.seed=" + SEED + ")");
+        Hostile[] current = new Hostile[1];
+        long[] runs = new long[1];
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(SECONDS / 2 + 60), () -> {
+                Random random = new Random(seed);
+                long end = System.nanoTime() + SECONDS * 500_000_000L;
+                while (System.nanoTime() < end) {
+                    Hostile input = inputs.apply(random);
+                    current[0] = input;
+                    Files.write(input.file(), input.content());
+                    try (CountingArena arena = new CountingArena()) {
+                        NdArray array = null;
+                        try {
+                            array = ArrayReaders.read(input.file(), arena, input.limits());
+                        } catch (InputException e) {
+                            if (!e.getMessage().startsWith(input.file().toString()) || e.getMessage().contains("\n")) {
+                                throw new AssertionError("not one line naming the file: " + e.getMessage(), e);
+                            }
+                        }
+                        long bound = Math.max(input.limits().maxDecompressedBytes(), input.content().length) + (1 << 16);
+                        if (arena.largest > bound) {
+                            throw new AssertionError("allocated " + arena.largest + " bytes, more than " + bound);
+                        }
+                        invariant.check(input, array);
+                    }
+                    runs[0]++;
+                }
+            }, () -> "hang on input " + Base64.getEncoder().encodeToString(current[0].content()));
+        } catch (Throwable t) {
+            byte[] content = current[0] == null ? new byte[0] : current[0].content();
+            throw new AssertionError(method + " fails on input " + save(method, content) + " (Base64 "
+                    + Base64.getEncoder().encodeToString(content) + ", seed " + seed + "): " + t, t);
+        }
+        System.out.println("ReaderFuzzTest." + method + ": " + runs[0] + " inputs in " + SECONDS / 2.0 + " s");
+    }
+
+    private static final String[] DATA_FILES = {"sub/d.raw", "../outside.raw", "/etc/passwd", "sub/../../outside.raw",
+        "fifo.raw", ".", "sub", "missing.raw", "d\u0000.raw", "sub/d.raw\u001b[2J"};
+    private static final String[] HOSTILE_NUMBERS = {"1e999", "-1e999", "0x1p3", "188d", "Infinity", "NaN", "1e-999",
+        "00000000000000000000000000001", "1".repeat(5000) + "x", "9".repeat(70_000)};
+
+    /** A NRRD header (and attached data) mixing valid fields with the hostile values above. */
+    private static byte[] nrrdHeaderAndData(Random random, boolean detached) {
+        long declared = random.nextInt(4) == 0 ? 1L << (10 + random.nextInt(30)) : 16;
+        boolean gzip = random.nextBoolean();
+        StringBuilder h = new StringBuilder("NRRD0004\ntype: uint8\ndimension: 1\nsizes: " + declared + "\n");
+        h.append("encoding: ").append(gzip ? "gzip" : "raw").append('\n');
+        String number = HOSTILE_NUMBERS[random.nextInt(HOSTILE_NUMBERS.length)];
+        switch (random.nextInt(4)) {
+            case 0 -> h.append("spacings: ").append(number).append('\n');
+            case 1 -> h.append("space: RAS\nspace directions: (").append(number).append(",0,0)\n");
+            case 2 -> h.append("content: ").append((char) random.nextInt(32)).append("\u001b]0;title\u0007\n");
+            default -> { }
+        }
+        if (detached || random.nextInt(4) == 0) {
+            h.append("data file: ").append(DATA_FILES[random.nextInt(DATA_FILES.length)]).append('\n');
+        }
+        h.append('\n');
+        byte[] data = new byte[(int) Math.min(declared, 16)];
+        if (gzip) {
+            data = MedicalTestFiles.gzip(data);
+            switch (random.nextInt(4)) {
+                case 0 -> data[data.length - 8 + random.nextInt(8)] ^= 1; // the trailer's CRC-32 or length
+                case 1 -> data = concat(data, new byte[1 + random.nextInt((int) Math.min(declared / 1000 + 2, 1 << 20))]);
+                case 2 -> data = concat(data, MedicalTestFiles.gzip(new byte[random.nextInt(64)]));
+                default -> { }
+            }
+        }
+        return detached ? h.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : concat(h.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), data);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** An arena that records its largest allocation. */
+    static final class CountingArena implements Arena {
+        private final Arena arena = Arena.ofConfined();
+        long largest;
+
+        @Override
+        public MemorySegment allocate(long byteSize, long byteAlignment) {
+            largest = Math.max(largest, byteSize);
+            return arena.allocate(byteSize, byteAlignment);
+        }
+
+        @Override
+        public MemorySegment.Scope scope() {
+            return arena.scope();
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
     }
 
     /**
@@ -279,6 +491,12 @@ class ReaderFuzzTest {
             return entry == null ? new byte[0] : in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> seedsOf(String method) throws IOException {
+        try (Stream<Path> files = Files.list(SEEDS.resolve(method))) {
+            return files.sorted().toList();
         }
     }
 

@@ -89,7 +89,12 @@ class LidcXmlTest {
         assertMessage(good.substring(0, good.length() - 40), "malformed XML");
         assertMessage(good.replace("<imageZposition>1</imageZposition>", ""), "missing imageZposition");
         assertMessage(good.replace("<imageZposition>1</imageZposition>", "<imageZposition>one</imageZposition>"),
-                "is not a number");
+                "is not a decimal number");
+        for (String javaOnly : new String[] {"0x1p3", "-188d", "Infinity", "1f"}) {
+            assertMessage(good.replace("<imageZposition>1</imageZposition>", "<imageZposition>" + javaOnly + "</imageZposition>"),
+                    "imageZposition '" + javaOnly + "' is not a decimal number");
+        }
+        assertMessage(good.replaceFirst("<xCoord>4</xCoord>", "<xCoord>\u0663</xCoord>"), "is not an integer");
         assertMessage(good.replace("<inclusion>TRUE</inclusion>", ""), "missing inclusion");
         assertMessage(good.replace("<inclusion>TRUE</inclusion>", "<inclusion>maybe</inclusion>"), "not TRUE or FALSE");
         assertMessage(good.replaceFirst("<xCoord>4</xCoord>", "<xCoord>512</xCoord>"), "xCoord 512 is outside the 512 x 512 image");
