@@ -1,0 +1,64 @@
+"""The Java classes segopt calls, looked up once after the JVM has started, and the translation of
+the engine's exceptions into Python's."""
+import contextlib
+import threading
+
+from . import _jvm
+
+_NAMES = {
+    "ByteOrder": "java.nio.ByteOrder",
+    "ArrayList": "java.util.ArrayList",
+    "MemorySegment": "java.lang.foreign.MemorySegment",
+    "IllegalArgumentException": "java.lang.IllegalArgumentException",
+    "UnsupportedOperationException": "java.lang.UnsupportedOperationException",
+    "Marginal": "org.segopt.Marginal",
+    "ElementType": "org.segopt.ElementType",
+    "Segmentation": "org.segopt.Segmentation",
+    "Engine": "org.segopt.engine.Engine",
+    "ThresholdCalibrator": "org.segopt.engine.ThresholdCalibrator",
+    "Calibration": "org.segopt.engine.Calibration",
+}
+
+
+class _Classes:
+    """Attribute access to the classes of ``_NAMES`` (and any ``org.segopt`` class by full name)."""
+
+    def __init__(self, jpype):
+        import jpype.nio
+        self.jpype = jpype
+        self.nio = jpype.nio
+        for short, full in _NAMES.items():
+            setattr(self, short, jpype.JClass(full))
+
+    def has_method(self, class_name, method):
+        """Whether the Java class declares a public method of that name (for optional engine API)."""
+        return any(str(m.getName()) == method for m in self.jpype.JClass(class_name).class_.getMethods())
+
+
+_classes = None
+_lock = threading.Lock()
+
+
+def classes():
+    """The Java classes; starts the JVM on first use."""
+    global _classes
+    if _classes is None:
+        jpype = _jvm.start()
+        with _lock:
+            if _classes is None:
+                _classes = _Classes(jpype)
+    return _classes
+
+
+@contextlib.contextmanager
+def translated_errors():
+    """Re-raises the engine's exceptions as Python's, with the engine's one-line message: bad input
+    (``IllegalArgumentException``, e.g. the first invalid voxel and its value) as ValueError, a GPU
+    that cannot be used (``GpuUnavailableException``) as RuntimeError."""
+    j = classes()
+    try:
+        yield
+    except j.IllegalArgumentException as e:
+        raise ValueError(str(e.getMessage())) from None
+    except j.UnsupportedOperationException as e:
+        raise RuntimeError("segopt: " + str(e.getMessage())) from None
