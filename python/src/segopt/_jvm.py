@@ -64,16 +64,17 @@ def java_home(environ=os.environ, jvm_root="/usr/lib/jvm"):
                        + "; install one or set SEGOPT_JAVA_HOME")
 
 
-def class_path(environ=os.environ):
-    """The engine's jars; RuntimeError saying how to build them when they are missing."""
+def class_path(environ=os.environ, package=Path(__file__).parent):
+    """The engine's jars (for the package in folder ``package``); RuntimeError saying how to build
+    them when they are missing."""
     if environ.get("SEGOPT_CLASSPATH"):
         jars = [Path(p) for p in environ["SEGOPT_CLASSPATH"].split(os.pathsep) if p]
         missing = [str(j) for j in jars if not j.exists()]
         if missing:
             raise RuntimeError("segopt: SEGOPT_CLASSPATH names missing files: " + ", ".join(missing))
         return jars
-    bundled = Path(__file__).parent / "jars"
-    checkout = Path(__file__).resolve().parents[3]
+    bundled = package / "jars"
+    checkout = package.resolve().parents[2]
     places = [[bundled / Path(j).name for j in JARS], [checkout / j for j in JARS]]
     for jars in places:
         if all(j.is_file() for j in jars):
