@@ -133,7 +133,8 @@ def _as_numpy(obj):
     tensor = torch_tensor(obj)
     if tensor is not None:
         if tensor.device.type != "cpu":
-            raise ValueError(f"a tensor on {tensor.device} is not host memory")
+            raise ValueError(f"a tensor on {tensor.device} is not host memory: segment and analyze_masks read "
+                             "host arrays (analyze and Calibrator.calibrate take CUDA tensors)")
         if str(tensor.dtype) == "torch.bfloat16":  # NumPy has no bfloat16: the same bits as int16
             return tensor.view(sys.modules["torch"].int16).numpy(), "bfloat16"
         obj = tensor.numpy()
