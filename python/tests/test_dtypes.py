@@ -75,7 +75,7 @@ def test_segment_is_the_exact_threshold_mask(type_name, metric, least, rng):
     t = optimum.threshold_exact
     expected = np.array([m > t if least else m >= t for m in exact_values(array, votes)]).reshape(SHAPE)
     mask = segopt.segment(array, metric, least, votes=votes)
-    assert mask.dtype == np.bool_ and mask.shape == SHAPE
+    assert mask.dtype == np.bool_ and mask.shape == SHAPE and mask.flags.writeable
     assert np.array_equal(mask, expected)
     assert mask.sum() == (optimum.least_volume if least else optimum.greatest_volume)
 

@@ -98,7 +98,7 @@ class Calibrator:
         tensor = torch_tensor(array)
         if tensor is not None and tensor.is_cuda:
             return _cuda.calibrate(tensor, _index(votes))
-        m = HostArray(array).marginal(_index(votes))
+        m = HostArray(array).marginal(_index(votes), shaped=False)
         with _java.translated_errors():
             return _results.calibration(self._calibrator.calibrate(m, self._into))
 

@@ -69,12 +69,11 @@ class HostArray:
         # frozen arrays), and the engine only reads.
         memory = (ctypes.c_char * array.nbytes).from_address(array.ctypes.data)
         self.segment = j.MemorySegment.ofBuffer(j.nio.convertToDirectBuffer(memory))
-        byte_order = array.dtype.byteorder
-        self.order = (j.ByteOrder.BIG_ENDIAN if byte_order == ">" else j.ByteOrder.LITTLE_ENDIAN if byte_order == "<"
-                      else j.ByteOrder.nativeOrder())
+        self.order = j.byte_orders[array.dtype.byteorder]
 
-    def marginal(self, votes=None):
-        """The ``Marginal`` of this array (vote counts 0..votes when given)."""
+    def marginal(self, votes=None, shaped=True):
+        """The ``Marginal`` of this array (vote counts 0..votes when given), with its shape when
+        ``shaped`` (the calibrator needs none)."""
         j = _java.classes()
         how = reading(self.type_name, votes)
         with _java.translated_errors():
@@ -87,11 +86,11 @@ class HostArray:
                 m = j.Marginal.ofVotes(self.segment, element_type(how.type_name), self.order, how.raters)
             else:
                 m = rater_masks([self])
-            return m.withShape(self.shape)
+            return m.withShape(self.shape) if shaped else m
 
     def mask(self, bits):
-        """A ``BitMask`` of this array's voxels as a bool array of its shape and layout."""
-        flat = np.frombuffer(memoryview(bits.toBytes()), dtype=np.bool_)
+        """A ``BitMask`` of this array's voxels as a (new, writable) bool array of its shape and layout."""
+        flat = np.array(memoryview(bits.toBytes()), dtype=np.uint8).view(np.bool_)
         return flat.reshape(self.shape[::-1]).T if self.fortran else flat.reshape(self.shape)
 
 
@@ -139,4 +138,4 @@ def _as_numpy(obj):
             return tensor.view(sys.modules["torch"].int16).numpy(), "bfloat16"
         obj = tensor.numpy()
     array = np.asarray(obj)
-    return array, _NAMES.get((array.dtype.kind, array.dtype.itemsize), array.dtype.name)
+    return array, _NAMES.get((array.dtype.kind, array.dtype.itemsize)) or array.dtype.name

@@ -29,6 +29,9 @@ class _Classes:
         self.nio = jpype.nio
         for short, full in _NAMES.items():
             setattr(self, short, jpype.JClass(full))
+        native = self.ByteOrder.nativeOrder()
+        #: NumPy's byte order characters ('|': single bytes) as Java's ByteOrders.
+        self.byte_orders = {">": self.ByteOrder.BIG_ENDIAN, "<": self.ByteOrder.LITTLE_ENDIAN, "=": native, "|": native}
 
     def has_method(self, class_name, method):
         """Whether the Java class declares a public method of that name (for optional engine API)."""
