@@ -29,15 +29,17 @@ public final class JavaCalls {
         }
     }
 
-    /** The median of {@code repeats} timed runs after as many untimed ones. */
+    /** The median of {@code repeats} timed runs after a warm-up of as many runs and at least a second. */
     private static double median(int repeats, Runnable call) {
+        long warmUpEnd = System.nanoTime() + 1_000_000_000L;
+        for (int i = 0; i < repeats || System.nanoTime() < warmUpEnd; i++) {
+            call.run();
+        }
         long[] nanos = new long[repeats];
-        for (int i = 0; i < 2 * repeats; i++) {
+        for (int i = 0; i < repeats; i++) {
             long start = System.nanoTime();
             call.run();
-            if (i >= repeats) {
-                nanos[i - repeats] = System.nanoTime() - start;
-            }
+            nanos[i] = System.nanoTime() - start;
         }
         Arrays.sort(nanos);
         return nanos[repeats / 2] / 1e9;

@@ -5,7 +5,8 @@
 
 Two float32 marginals: an almost empty one (8 voxels: the per-call overhead) and a 128^3 patch
 (a soft sphere with noise, a segmentation network's sigmoid output). For each, the median time of
-K calls (after K untimed ones; the sort-based methods K/10 on the patch) of:
+K calls (after a warm-up of K calls and at least a second; the sort-based methods K/10 on the
+patch) of:
 
 - ``segopt.Calibrator().calibrate`` and ``segopt.analyze`` from Python (the whole package path:
   wrapping the array without a copy, the Java call, the result dataclass);
@@ -65,8 +66,13 @@ def patch(side=128, seed=1):
 
 
 def median_seconds(call, repeats):
-    for _ in range(repeats):
+    """The median of ``repeats`` timed calls after a warm-up of as many calls and at least a second
+    (as JavaCalls.java does)."""
+    warm_up_end = time.perf_counter() + 1
+    count = 0
+    while count < repeats or time.perf_counter() < warm_up_end:
         call()
+        count += 1
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

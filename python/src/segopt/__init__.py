@@ -63,10 +63,9 @@ def segment(array, metric="dice", least=False, *, votes=None, volume=None) -> np
     host = HostArray(array)
     m = host.marginal(_index(votes))
     j = _java.classes()
-    engine = j.Engine.parallel()
+    a = _engine_analysis(m, volume)
     with _java.translated_errors():
-        a = engine.analyze(m) if volume is None else engine.analyze(m, volume)
-        return host.mask(engine.segment(m, a, getattr(j.Segmentation, which)))
+        return host.mask(j.Engine.parallel().segment(m, a, getattr(j.Segmentation, which)))
 
 
 def analyze_masks(masks, *, volume=None) -> Analysis:
@@ -104,18 +103,19 @@ class Calibrator:
 
 
 def _analysis(m, shape, volume):
-    engine = _java.classes().Engine.parallel()
-    with _java.translated_errors():
-        a = engine.analyze(m) if volume is None else engine.analyze(m, volume)
+    a = _engine_analysis(m, volume)
     encoding = m.encoding()
     return _results.analysis(a, str(encoding.name()).lower(), int(m.raters()) if encoding.isVoteType() else None,
                              shape)
 
 
-def _index(votes):
-    return None if votes is None else operator.index(votes)
+def _engine_analysis(m, volume):
+    """The parallel engine's ``org.segopt.Analysis`` of m, Theorem 4 at ``volume`` (None: the default)."""
+    engine = _java.classes().Engine.parallel()
+    with _java.translated_errors():
+        return engine.analyze(m) if volume is None else engine.analyze(m, volume)
 
 
-def _check_volume(volume):
-    if volume is not None:
-        operator.index(volume)
+def _index(value):
+    """An integer argument (votes R, a volume) as a Python int; None stays None."""
+    return None if value is None else operator.index(value)
