@@ -89,7 +89,7 @@ def reference_analysis(array, votes=None, volume=None, encoding=None):
 
 def has_marginal_method(name):
     """Whether the engine on the class path has ``Marginal.<name>`` (float16 and bfloat16 input)."""
-    return java().has_method("org.segopt.Marginal", name)
+    return hasattr(java().Marginal, name)
 
 
 def requires_marginal(name):

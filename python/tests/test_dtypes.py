@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import segopt
-from conftest import assert_matches_json, cli_analyze, random_marginal, reference_analysis, requires_marginal
+from conftest import (assert_matches_json, cli_analyze, has_marginal_method, random_marginal, reference_analysis,
+                      requires_marginal)
 
 CLI_TYPES = ["float32", "float64", "uint8", "uint16", "int32", "bool"]
 SHAPE = (6, 7, 9)
@@ -66,7 +67,7 @@ def exact_values(array, votes):
 @pytest.mark.parametrize("type_name", CLI_TYPES[:-1] + ["float16"])
 @pytest.mark.parametrize("metric,least", [("dice", False), ("dice", True), ("accuracy", False), ("accuracy", True)])
 def test_segment_is_the_exact_threshold_mask(type_name, metric, least, rng):
-    if type_name == "float16" and not hasattr(segopt._java.classes().Marginal, "ofFloat16"):
+    if type_name == "float16" and not has_marginal_method("ofFloat16"):
         pytest.skip("org.segopt.Marginal has no ofFloat16 yet")
     array = random_marginal(rng, type_name, SHAPE)
     votes = votes_for(type_name)

@@ -41,24 +41,28 @@ def test_invalid_rater_mask_names_the_mask():
         segopt.analyze_masks(masks)
 
 
+def zeros(dtype, shape=3, order="C"):
+    return np.zeros(shape, dtype, order=order)
+
+
 @pytest.mark.parametrize("call,message", [
-    (lambda: segopt.analyze(np.zeros(3, np.float32), votes=3), "votes needs integer vote counts, but the data is float32"),
-    (lambda: segopt.analyze(np.zeros(3, np.uint8)), "the array holds uint8 data: give votes=R"),
-    (lambda: segopt.analyze(np.zeros(3, np.int64), votes=3), "segopt reads .* not int64"),
-    (lambda: segopt.analyze(np.zeros(3, np.complex64)), "segopt reads .* not complex64"),
-    (lambda: segopt.analyze(np.zeros((2, 0), np.float32)), "the array has no voxels"),
-    (lambda: segopt.analyze(np.zeros(3, np.uint8), votes=0), r"number of raters must be in 1..65535, got 0"),
-    (lambda: segopt.analyze(np.zeros(3, np.uint8), votes=70000), r"number of raters must be in 1..65535, got 70000"),
-    (lambda: segopt.analyze(np.zeros(3, np.float32), volume=4), r"volume 4 is outside 0..3"),
-    (lambda: segopt.analyze(np.zeros(3, np.float32), volume=-1), r"volume -1 is outside 0..3"),
-    (lambda: segopt.segment(np.zeros(3, np.float32), "iou"), "metric must be 'accuracy', 'dice' or 'volume', not 'iou'"),
-    (lambda: segopt.segment(np.zeros(3, np.float32), "volume", True), "least applies to metric 'accuracy' or 'dice'"),
-    (lambda: segopt.segment(np.zeros(3, np.float32), "dice", volume=2), "volume applies to metric 'volume' only"),
+    (lambda: segopt.analyze(zeros(np.float32), votes=3), "votes needs integer vote counts, but the data is float32"),
+    (lambda: segopt.analyze(zeros(np.uint8)), "the array holds uint8 data: give votes=R"),
+    (lambda: segopt.analyze(zeros(np.int64), votes=3), "segopt reads .* not int64"),
+    (lambda: segopt.analyze(zeros(np.complex64)), "segopt reads .* not complex64"),
+    (lambda: segopt.analyze(zeros(np.float32, (2, 0))), "the array has no voxels"),
+    (lambda: segopt.analyze(zeros(np.uint8), votes=0), r"number of raters must be in 1..65535, got 0"),
+    (lambda: segopt.analyze(zeros(np.uint8), votes=70000), r"number of raters must be in 1..65535, got 70000"),
+    (lambda: segopt.analyze(zeros(np.float32), volume=4), r"volume 4 is outside 0..3"),
+    (lambda: segopt.analyze(zeros(np.float32), volume=-1), r"volume -1 is outside 0..3"),
+    (lambda: segopt.segment(zeros(np.float32), "iou"), "metric must be 'accuracy', 'dice' or 'volume', not 'iou'"),
+    (lambda: segopt.segment(zeros(np.float32), "volume", True), "least applies to metric 'accuracy' or 'dice'"),
+    (lambda: segopt.segment(zeros(np.float32), "dice", volume=2), "volume applies to metric 'volume' only"),
     (lambda: segopt.analyze_masks([]), "analyze_masks needs at least one rater mask"),
-    (lambda: segopt.analyze_masks([np.zeros(3, bool), np.zeros(4, bool)]), r"rater mask 2 has shape \(4,\), rater mask 1 \(3,\)"),
-    (lambda: segopt.analyze_masks([np.zeros(3, np.float32)]), "rater mask 1 must be bool or integer 0/1, but the data is float32"),
-    (lambda: segopt.analyze_masks([np.zeros(3, np.uint8), np.zeros(3, np.int32)]), "rater mask 2: element type int32 differs"),
-    (lambda: segopt.analyze_masks([np.zeros((2, 3), bool), np.zeros((2, 3), bool, order="F")]),
+    (lambda: segopt.analyze_masks([zeros(bool), zeros(bool, 4)]), r"rater mask 2 has shape \(4,\), rater mask 1 \(3,"),
+    (lambda: segopt.analyze_masks([zeros(np.float32)]), "rater mask 1 must be bool or integer 0/1, but the data is f"),
+    (lambda: segopt.analyze_masks([zeros(np.uint8), zeros(np.int32)]), "rater mask 2: element type int32 differs"),
+    (lambda: segopt.analyze_masks([zeros(bool, (2, 3)), zeros(bool, (2, 3), order="F")]),
      r"rater mask 2: memory order \(C/Fortran\) differs"),
 ])
 def test_usage_errors(call, message):

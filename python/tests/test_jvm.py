@@ -112,3 +112,14 @@ def test_started_jvm_is_25_with_the_vector_module():
     assert modules.findModule("jdk.incubator.vector").isPresent()
     arguments = j.jpype.JClass("java.lang.management.ManagementFactory").getRuntimeMXBean().getInputArguments()
     assert set(_jvm.JVM_FLAGS) <= {str(a) for a in arguments}
+
+
+def test_a_jvm_started_elsewhere_without_the_jars_is_named():
+    script = ("import jpype, numpy, segopt, segopt._jvm as jvm\n"
+              "jpype.startJVM(str(jvm._libjvm(jvm.java_home())), classpath=[jvm.DEBIAN_JPYPE_JAR])\n"
+              "try:\n    segopt.analyze(numpy.zeros(2, numpy.float32))\n"
+              "except RuntimeError as e:\n    print(e)\n")
+    env = dict(os.environ, PYTHONPATH=str(Path(_jvm.__file__).parents[1]))
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("segopt: JPype's JVM was started without segopt's jars")

@@ -21,7 +21,7 @@ _NAMES = {
 
 
 class _Classes:
-    """Attribute access to the classes of ``_NAMES`` (and any ``org.segopt`` class by full name)."""
+    """The classes of ``_NAMES`` as attributes, JPype's ``nio`` and the byte orders."""
 
     def __init__(self, jpype):
         import jpype.nio
@@ -32,10 +32,6 @@ class _Classes:
         native = self.ByteOrder.nativeOrder()
         #: NumPy's byte order characters ('|': single bytes) as Java's ByteOrders.
         self.byte_orders = {">": self.ByteOrder.BIG_ENDIAN, "<": self.ByteOrder.LITTLE_ENDIAN, "=": native, "|": native}
-
-    def has_method(self, class_name, method):
-        """Whether the Java class declares a public method of that name (for optional engine API)."""
-        return any(str(m.getName()) == method for m in self.jpype.JClass(class_name).class_.getMethods())
 
 
 _classes = None

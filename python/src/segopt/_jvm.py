@@ -90,7 +90,8 @@ def start():
     import jpype
     with _lock:
         if jpype.isJVMStarted():
-            if not jpype.JClass("java.lang.ClassLoader").getSystemClassLoader().getResource("org/segopt/Marginal.class"):
+            loader = jpype.JClass("java.lang.ClassLoader").getSystemClassLoader()
+            if not loader.getResource("org/segopt/Marginal.class"):
                 raise RuntimeError("segopt: JPype's JVM was started without segopt's jars; let segopt start it "
                                    "(import segopt before starting JPype elsewhere)")
             return jpype
