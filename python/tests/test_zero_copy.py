@@ -7,6 +7,7 @@ import torch
 
 import segopt
 from conftest import java, random_marginal
+from segopt import _arrays
 from segopt._arrays import HostArray
 
 
@@ -75,3 +76,21 @@ def test_strided_input_is_copied_once_into_c_order(rng):
     assert host.segment.address() != strided.ctypes.data
     assert host.array.flags.c_contiguous and np.array_equal(host.array, strided)
     assert segopt.analyze(strided) == segopt.analyze(np.ascontiguousarray(strided))
+
+
+def test_arrays_beyond_a_byte_buffer_are_wrapped_by_address(rng, monkeypatch):
+    """Direct ByteBuffers end at 2^31 - 1 bytes; larger arrays get a segment at their address
+    (exercised here by lowering the limit, not by allocating 2 GiB)."""
+    array = random_marginal(rng, "float32", (5, 6, 7))
+    expected = segopt.analyze(array)
+    monkeypatch.setattr(_arrays, "MAX_BUFFER_BYTES", array.nbytes - 1)
+    host = HostArray(array)
+    assert host.segment.address() == array.ctypes.data and host.segment.byteSize() == array.nbytes
+    assert segopt.analyze(array) == expected
+
+
+def test_segment_refuses_arrays_beyond_a_java_byte_array(monkeypatch):
+    monkeypatch.setattr(_arrays, "MAX_MASK_VOXELS", 9)
+    assert segopt.segment(np.zeros(9, np.float32)).shape == (9,)
+    with pytest.raises(ValueError, match="the array has 10 voxels; segment returns masks of at most 9 voxels"):
+        segopt.segment(np.zeros(10, np.float32))

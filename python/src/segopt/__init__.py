@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-from . import _cuda, _java, _results
+from . import _arrays, _cuda, _java, _results
 from ._arrays import HostArray, rater_masks, torch_tensor
 from ._results import Analysis, Bounds, Calibration, Interval, Optimum, VolumeConstrained
 
@@ -61,6 +61,9 @@ def segment(array, metric="dice", least=False, *, votes=None, volume=None) -> np
         raise ValueError("volume applies to metric 'volume' only")
     volume = _index(volume)
     host = HostArray(array)
+    if host.array.size > _arrays.MAX_MASK_VOXELS:
+        raise ValueError(f"the array has {host.array.size} voxels; segment returns masks of at most "
+                         f"{_arrays.MAX_MASK_VOXELS} voxels")
     m = host.marginal(_index(votes))
     j = _java.classes()
     a = _engine_analysis(m, volume)

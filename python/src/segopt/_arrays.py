@@ -2,7 +2,7 @@
 
 A C- or F-contiguous array is wrapped where it lies: a direct ``ByteBuffer`` over its memory
 (``jpype.nio.convertToDirectBuffer``), viewed by ``MemorySegment.ofBuffer``, read in the dtype's
-byte order. Voxels are numbered in memory order (for F-contiguous arrays, as the CLI numbers the
+byte order; beyond the 2^31 - 1 bytes a ByteBuffer can hold, a segment at the array's address. Voxels are numbered in memory order (for F-contiguous arrays, as the CLI numbers the
 voxels of a Fortran-order file). Any other layout is copied once into C order.
 """
 import ctypes
@@ -20,6 +20,10 @@ SUPPORTED = "float16, float32, float64, uint8, uint16, int32, bool and torch.bfl
 _NAMES = {("f", 2): "float16", ("f", 4): "float32", ("f", 8): "float64",
           ("b", 1): "bool", ("u", 1): "uint8", ("u", 2): "uint16", ("i", 4): "int32"}
 INTEGERS = ("bool", "uint8", "uint16", "int32")
+#: The most bytes a direct ByteBuffer covers (its capacity is a Java int).
+MAX_BUFFER_BYTES = 2**31 - 1
+#: The most voxels a mask from the engine holds (BitMask.toBytes fills one Java byte array).
+MAX_MASK_VOXELS = 2**31 - 9
 # float name -> the Marginal factory taking (MemorySegment, ByteOrder)
 FLOAT_FACTORIES = {"float16": "ofFloat16", "bfloat16": "ofBFloat16", "float32": "ofFloats", "float64": "ofDoubles"}
 
@@ -65,10 +69,13 @@ class HostArray:
             array = np.ascontiguousarray(array)
         self.array = array
         j = _java.classes()
-        # ctypes, not memoryview(array): JPype refuses read-only memoryviews (np.load(mmap_mode="r"),
-        # frozen arrays), and the engine only reads.
-        memory = (ctypes.c_char * array.nbytes).from_address(array.ctypes.data)
-        self.segment = j.MemorySegment.ofBuffer(j.nio.convertToDirectBuffer(memory))
+        if array.nbytes <= MAX_BUFFER_BYTES:
+            # ctypes, not memoryview(array): JPype refuses read-only memoryviews (np.load(mmap_mode="r"),
+            # frozen arrays), and the engine only reads.
+            memory = (ctypes.c_char * array.nbytes).from_address(array.ctypes.data)
+            self.segment = j.MemorySegment.ofBuffer(j.nio.convertToDirectBuffer(memory))
+        else:  # reinterpret is restricted: allowed by --enable-native-access=ALL-UNNAMED
+            self.segment = j.MemorySegment.reinterpret(j.MemorySegment.ofAddress(array.ctypes.data), array.nbytes)
         self.order = j.byte_orders[array.dtype.byteorder]
 
     def marginal(self, votes=None, shaped=True):
