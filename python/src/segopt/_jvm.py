@@ -51,7 +51,7 @@ def java_home(environ=os.environ, jvm_root="/usr/lib/jvm"):
     else:
         looked.append("java on PATH (none)")
     patterns = [f"{jvm_root}/temurin-{MIN_JAVA}*", f"{jvm_root}/*-{MIN_JAVA}*", f"{jvm_root}/*"]
-    installed = [Path(d) for pattern in patterns for d in sorted(glob.glob(pattern))]
+    installed = list(dict.fromkeys(Path(d) for pattern in patterns for d in sorted(glob.glob(pattern))))
     candidates += [(str(d), d) for d in installed]
     if not installed:
         looked.append(f"{jvm_root}/* (none)")
