@@ -1,0 +1,133 @@
+"""The engine's results as dataclasses: the fields of the CLI's ``analyze --json`` object in
+snake_case, every exact value as a ``fractions.Fraction`` (``*_exact``) beside its float."""
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Optional, Tuple
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """The optima of one metric: every optimal segmentation lies between I{m > threshold} and
+    I{m >= threshold}, and every volume in [least_volume, greatest_volume] is attained."""
+    sup: float
+    sup_exact: Fraction
+    threshold: float
+    threshold_exact: Fraction
+    least_volume: int
+    greatest_volume: int
+    ratio: Optional[float]
+    """greatest_volume / mass (the paper's Table 1 quantity); None when the mass is 0."""
+    ratio_exact: Optional[Fraction]
+
+
+@dataclass(frozen=True)
+class VolumeConstrained:
+    """Theorem 4: at volume v both metrics are maximized by the v voxels of largest m (every voxel
+    with m > level, then ``ties_taken`` voxels with m = level, lowest index first)."""
+    volume: int
+    accuracy: float
+    accuracy_exact: Fraction
+    dice: float
+    dice_exact: Fraction
+    level: Optional[float]
+    """The smallest m taken; None when the volume is 0."""
+    level_exact: Optional[Fraction]
+    ties_taken: int
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A volume bound [lower, upper] in voxels, and whether the optimal volumes lie inside."""
+    lower: float
+    lower_exact: Fraction
+    upper: float
+    upper_exact: Fraction
+    holds: bool
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Theorems 1-3: V^A in ``accuracy``, V^D in ``dice``, and sup V^A <= inf V^D."""
+    accuracy: Interval
+    dice: Interval
+    accuracy_below_dice: bool
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything segopt computes about one marginal m over n voxels, exactly (volumes in voxels)."""
+    voxels: int
+    mass: float
+    mass_exact: Fraction
+    encoding: str
+    """float16, bfloat16, float32, float64, votes or rater_masks."""
+    raters: Optional[int]
+    """R for votes and rater masks, else None."""
+    shape: Tuple[int, ...]
+    accuracy: Optimum
+    dice: Optimum
+    volume_constrained: VolumeConstrained
+    bounds: Bounds
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What ``Calibrator.calibrate`` finds: the Dice-optimal threshold tau* = sup D / 2 and the
+    optimal volumes. Volumes and ``cut`` are exact; ``sup_dice``, ``threshold`` and ``mass`` are the
+    doubles nearest (to within 1e-9 of) the exact values, which ``analyze`` gives as fractions."""
+    voxels: int
+    mass: float
+    sup_dice: float
+    threshold: float
+    cut: float
+    """The smallest m in the greatest Dice optimum: ``m >= cut`` (float32: ``m >= np.float32(cut)``)
+    is s^D = I{m >= tau*} bit for bit; infinite when s^D is empty (m == 0 everywhere)."""
+    dice_least_volume: int
+    dice_greatest_volume: int
+    accuracy_least_volume: int
+    accuracy_greatest_volume: int
+
+
+def analysis(a, encoding, raters, shape):
+    """An Analysis from the engine's ``org.segopt.Analysis`` record ``a``."""
+    v = a.volumeConstrained()
+    b = a.bounds()
+    mass = _fraction(a.mass())
+    level = _fraction(v.level())
+    return Analysis(
+        voxels=int(a.voxels()), mass=float(mass), mass_exact=mass, encoding=encoding, raters=raters,
+        shape=shape, accuracy=_optimum(a.accuracy()), dice=_optimum(a.dice()),
+        volume_constrained=VolumeConstrained(
+            volume=int(v.volume()), **_exact("accuracy", v.accuracy()), **_exact("dice", v.dice()),
+            level=None if level is None else float(level), level_exact=level, ties_taken=int(v.tiesTaken())),
+        bounds=Bounds(accuracy=_interval(b.accuracy(), b.accuracyHolds()), dice=_interval(b.dice(), b.diceHolds()),
+                      accuracy_below_dice=bool(b.accuracyBelowDice())))
+
+
+def calibration(c):
+    """A Calibration from ``org.segopt.engine.Calibration`` or ``org.segopt.gpu.DeviceCalibration``."""
+    return Calibration(int(c.voxels()), float(c.mass()), float(c.supDice()), float(c.threshold()), float(c.cut()),
+                       int(c.diceLeastVolume()), int(c.diceGreatestVolume()), int(c.accuracyLeastVolume()),
+                       int(c.accuracyGreatestVolume()))
+
+
+def _optimum(o):
+    ratio = _fraction(o.ratio())
+    return Optimum(**_exact("sup", o.sup()), **_exact("threshold", o.threshold()), least_volume=int(o.leastVolume()),
+                   greatest_volume=int(o.greatestVolume()), ratio=None if ratio is None else float(ratio),
+                   ratio_exact=ratio)
+
+
+def _interval(i, holds):
+    return Interval(**_exact("lower", i.lower()), **_exact("upper", i.upper()), holds=bool(holds))
+
+
+def _exact(name, java_fraction):
+    """``{name: float, name_exact: Fraction}`` of an ``org.segopt.Fraction`` (never null here)."""
+    exact = _fraction(java_fraction)
+    return {name: float(exact), name + "_exact": exact}
+
+
+def _fraction(java_fraction):
+    # float(Fraction) rounds correctly, as org.segopt.Fraction.doubleValue does (the CLI's floats).
+    return None if java_fraction is None else Fraction(str(java_fraction.toString()))
