@@ -2,6 +2,7 @@ package org.segopt.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import org.segopt.Encoding;
 import org.segopt.Marginal;
 
@@ -132,14 +133,14 @@ final class Summarizer {
             his[0] = Math.max(his[0], his[1]);
             brackets = 1;
         }
-        long half = f.ceilKey(org.segopt.Fraction.HALF);
+        long half = key(f, 0.5); // ½ is a float: no rounding
         int n = 0;
         n = addCut(half, brackets, n);
         n = addCut(half + 1, brackets, n);
         for (int j = 0; j < brackets; j++) {
             n = addCut(his[j], brackets, n);
         }
-        java.util.Arrays.sort(cuts, 0, n);
+        Arrays.sort(cuts, 0, n);
         int distinct = 0;
         for (int i = 0; i < n; i++) {
             if (distinct == 0 || cuts[i] != cuts[distinct - 1]) {
@@ -150,14 +151,17 @@ final class Summarizer {
         summary.setBrackets(los, his, brackets);
     }
 
+    /**
+     * Adds the bracket of the keys of [low, high] (as floats, high at most just past 1) unless it
+     * is empty or ends at or below {@code minCut}, the least key a cut may have.
+     */
     private int addBracket(FloatFormat f, double low, double high, long minCut, int brackets) {
         long hi = Math.min(key(f, high) + 1, f.maxKey + 1);
         if (!(low < high) || hi <= minCut) {
             return brackets;
         }
-        long lo = Math.min(key(f, Math.max(low, 0)), hi - 1);
-        los[brackets] = lo;
-        his[brackets] = Math.max(hi, minCut);
+        los[brackets] = Math.min(key(f, Math.max(low, 0)), hi - 1);
+        his[brackets] = hi;
         return brackets + 1;
     }
 
