@@ -40,11 +40,15 @@ public final class ExactSum {
     }
 
     /**
-     * Adds {@code count} to part k. Callers add at most 2^11 grid values of magnitude ≤ 2^51 to a
-     * part between two {@link #normalize()} calls, so no part can overflow.
+     * Adds {@code count} (|count| ≤ 2^62: the sum of up to 2^11 grid values) to part k, k ≥ 1, and
+     * carries what exceeds [0, 2^51) into part k − 1: constant time, so kernels call it once per
+     * block, and no part can overflow (part k − 1 gains at most 2^12 a call).
      */
     public void addPart(int k, long count) {
-        parts[k] += count;
+        long p = parts[k] + count;
+        long carry = p >> GRID_BITS; // floor division by 2^51
+        parts[k] = p - (carry << GRID_BITS);
+        parts[k - 1] += carry;
     }
 
     /** Adds one value v ≥ 0 (finite), exactly. */

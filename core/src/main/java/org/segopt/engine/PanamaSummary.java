@@ -8,6 +8,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.segopt.Marginal;
 
@@ -35,6 +36,10 @@ final class PanamaSummary {
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    /** Floats that convert to one vector of {@link #DOUBLES}. */
+    private static final VectorSpecies<Float> HALF_FLOATS = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(DOUBLES.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> HALF_INTS = HALF_FLOATS.withLanes(int.class);
     private static final double SCALE = 0x1p51;
     /** 1.5 · 2^52: x + MAGIC holds round(x) in its low bits for |x| ≤ 2^51. */
     private static final double MAGIC = 0x1.8p52;
@@ -48,7 +53,8 @@ final class PanamaSummary {
     /** Whether these kernels run here: float32 vectors convert to exactly two double vectors. */
     static boolean supported() {
         return DOUBLES.length() * 2 == FLOATS.length() && LONGS.length() == DOUBLES.length()
-                && INTS.length() == FLOATS.length() && BLOCK % FLOATS.length() == 0;
+                && INTS.length() == FLOATS.length() && HALF_FLOATS.length() == DOUBLES.length()
+                && BLOCK % FLOATS.length() == 0;
     }
 
     static long float32(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {
@@ -64,14 +70,30 @@ final class PanamaSummary {
             }
             addGrids(s.mass(), BLOCK, grids);
             if (top >= lowest) {
-                cutsAndBrackets32(seg, order, start, top, (int) grids[4], grids, s);
+                for (int q = 0; q < PARTS; q++) {
+                    int partTop = (int) grids[PART_MAX + q];
+                    if (partTop >= lowest) {
+                        cutsAndBrackets32(seg, order, start + (long) q * PART, partTop, (int) grids[PART_MIN + q],
+                                grids[PART_GRID + q], grids, s);
+                    }
+                }
             }
         }
         return start < to ? scalar.summarize(m, start, to, s) : -1;
     }
 
-    /** Per thread: a block's largest "negative" lane, its three grid lane sums and its smallest pattern. */
-    private static final ThreadLocal<long[]> GRID_SUMS = ThreadLocal.withInitial(() -> new long[5]);
+    /** Voxels per part of a block: the second loops read only the parts that need them. */
+    private static final int PART = 256;
+    private static final int PARTS = BLOCK / PART;
+    /** Where {@link #massOfBlock32} writes each part's largest and smallest pattern and first-grid lane sum. */
+    private static final int PART_MAX = 5;
+    private static final int PART_MIN = PART_MAX + PARTS;
+    private static final int PART_GRID = PART_MIN + PARTS;
+    /**
+     * Per thread: a block's largest "negative" lane, its three grid lane sums, its smallest
+     * pattern, then per part the largest and smallest pattern and first-grid lane sum.
+     */
+    private static final ThreadLocal<long[]> GRID_SUMS = ThreadLocal.withInitial(() -> new long[PART_GRID + PARTS]);
 
     /**
      * The first loop over a float32 block: returns its largest bit pattern (signed) and writes
@@ -81,63 +103,65 @@ final class PanamaSummary {
      * own so that the compiler keeps every vector in registers.
      */
     private static int massOfBlock32(MemorySegment seg, ByteOrder order, long start, long[] out) {
-        IntVector max = IntVector.broadcast(INTS, 0);
-        IntVector min = IntVector.broadcast(INTS, Integer.MAX_VALUE);
-        IntVector negative = IntVector.broadcast(INTS, Integer.MIN_VALUE);
-        LongVector g1 = LongVector.zero(LONGS);
+        IntVector negative = IntVector.broadcast(HALF_INTS, Integer.MIN_VALUE);
         LongVector g2 = LongVector.zero(LONGS);
         LongVector g3 = LongVector.zero(LONGS);
-        for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
-            FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
-            IntVector bits = f.reinterpretAsInts();
-            max = max.max(bits);
-            min = min.min(bits);
-            negative = negative.max(bits.lanewise(VectorOperators.XOR, Integer.MIN_VALUE));
-            // The two halves, written out: convertShape's part must be a constant to compile to one instruction.
-            DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
-            DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
-            DoubleVector y0 = x0.add(MAGIC); // round(x) + MAGIC
-            DoubleVector y1 = x1.add(MAGIC);
-            g1 = g1.add(y0.reinterpretAsLongs()).add(y1.reinterpretAsLongs());
-            DoubleVector r0 = x0.sub(y0.sub(MAGIC)).mul(SCALE); // (x − round(x)) · 2^51, exact
-            DoubleVector r1 = x1.sub(y1.sub(MAGIC)).mul(SCALE);
-            DoubleVector z0 = r0.add(MAGIC);
-            DoubleVector z1 = r1.add(MAGIC);
-            g2 = g2.add(z0.reinterpretAsLongs()).add(z1.reinterpretAsLongs());
-            g3 = g3.add(r0.sub(z0.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs())
-                    .add(r1.sub(z1.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs());
+        long g1Sum = 0;
+        int top = 0;
+        int bottom = Integer.MAX_VALUE;
+        for (int q = 0; q < PARTS; q++) {
+            IntVector max = IntVector.broadcast(HALF_INTS, 0);
+            IntVector min = IntVector.broadcast(HALF_INTS, Integer.MAX_VALUE);
+            LongVector g1 = LongVector.zero(LONGS);
+            long from = start + (long) q * PART;
+            for (long i = from; i < from + PART; i += HALF_FLOATS.length()) {
+                // Half-width loads: each converts to one double vector with no lane shuffle.
+                FloatVector f = FloatVector.fromMemorySegment(HALF_FLOATS, seg, i * Float.BYTES, order);
+                IntVector bits = f.reinterpretAsInts();
+                max = max.max(bits);
+                min = min.min(bits);
+                negative = negative.max(bits.lanewise(VectorOperators.XOR, Integer.MIN_VALUE));
+                DoubleVector x = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
+                DoubleVector y = x.add(MAGIC); // round(x) + MAGIC
+                g1 = g1.add(y.reinterpretAsLongs());
+                DoubleVector r = x.sub(y.sub(MAGIC)).mul(SCALE); // (x − round(x)) · 2^51, exact
+                DoubleVector z = r.add(MAGIC);
+                g2 = g2.add(z.reinterpretAsLongs());
+                g3 = g3.add(r.sub(z.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs());
+            }
+            int partMax = max.reduceLanes(VectorOperators.MAX);
+            int partMin = min.reduceLanes(VectorOperators.MIN);
+            long partGrid = g1.reduceLanes(VectorOperators.ADD);
+            out[PART_MAX + q] = partMax;
+            out[PART_MIN + q] = partMin;
+            out[PART_GRID + q] = partGrid;
+            top = Math.max(top, partMax);
+            bottom = Math.min(bottom, partMin);
+            g1Sum += partGrid;
         }
         out[0] = negative.reduceLanes(VectorOperators.MAX);
-        out[1] = g1.reduceLanes(VectorOperators.ADD);
+        out[1] = g1Sum;
         out[2] = g2.reduceLanes(VectorOperators.ADD);
         out[3] = g3.reduceLanes(VectorOperators.ADD);
-        out[4] = min.reduceLanes(VectorOperators.MIN);
-        return max.reduceLanes(VectorOperators.MAX);
+        out[4] = bottom;
+        return top;
     }
 
     /**
-     * The second loops over a valid float32 block whose keys lie in [bottom, top] (bottom signed:
-     * negative for −0.0) and whose grid lane sums are {@code grids[1..3]}: a cut below the whole
-     * block takes all of it without a loop; a bracket that meets the block is captured in a loop
-     * that also counts the cut at its upper end; the other cuts go two to a loop.
+     * The second loops over a valid float32 part of a block ({@value #PART} voxels from
+     * {@code start}) whose keys lie in [bottom, top] (bottom signed: negative for −0.0) and whose
+     * first-grid lane sum is {@code grid}: a cut below the whole part takes all of it without a
+     * loop (its values, at least 2^−28, lie on the first grid); a bracket that meets the part is
+     * captured in a loop that also counts the cut at its upper end; the other cuts go two to a loop.
      */
     private static void cutsAndBrackets32(MemorySegment seg, ByteOrder order, long start, int top, int bottom,
-                                          long[] grids, LevelSummary s) {
-        long g1 = grids[1];
-        long g2 = grids[2];
-        long g3 = grids[3];
+                                          long grid, long[] out, LevelSummary s) {
         int done = 0; // bit c: cut c is counted
         for (int c = 0; c < s.cutCount(); c++) {
             if (s.cut(c) > top) {
-                done |= 1 << c; // nothing of the block is at or above it
+                done |= 1 << c; // nothing of the part is at or above it
             } else if (bottom >= s.cut(c)) {
-                s.addAbove(c, BLOCK);
-                ExactSum above = s.aboveMass(c);
-                long offset = BLOCK * MAGIC_BITS;
-                above.addPart(1, g1 - offset);
-                above.addPart(2, g2 - offset);
-                above.addPart(3, g3 - offset);
-                above.normalize();
+                addCut(s, c, PART, grid);
                 done |= 1 << c;
             }
         }
@@ -147,9 +171,9 @@ final class PanamaSummary {
             }
             int c = cutAt(s, s.bracketHi(j));
             boolean counts = c >= 0 && (done & (1 << c)) == 0;
-            long count = bracketOfBlock32(seg, order, start, j, counts ? s.cut(c) : F32_ONE + 1, grids, s);
+            long count = bracketOfPart32(seg, order, start, j, counts ? s.cut(c) : F32_ONE + 1, out, s);
             if (counts) {
-                addCut(s, c, count, grids[1]);
+                addCut(s, c, count, out[1]);
                 done |= 1 << c;
             }
         }
@@ -162,11 +186,11 @@ final class PanamaSummary {
                 d++;
             }
             long other = d < s.cutCount() ? s.cut(d) : F32_ONE + 1;
-            long count = cutsOfBlock32(seg, order, start, s.cut(c), other, grids);
-            addCut(s, c, count, grids[1]);
+            long count = cutsOfPart32(seg, order, start, s.cut(c), other, out);
+            addCut(s, c, count, out[1]);
             done |= 1 << c;
             if (d < s.cutCount()) {
-                addCut(s, d, grids[4], grids[2]);
+                addCut(s, d, out[4], out[2]);
                 done |= 1 << d;
             }
         }
@@ -182,25 +206,24 @@ final class PanamaSummary {
         return -1;
     }
 
-    /** Adds a block's count and first-grid lane sum (values ≥ 2^−28 are multiples of 2^−51) to cut c. */
+    /** Adds a part's count and first-grid lane sum (values ≥ 2^−28 are multiples of 2^−51) to cut c. */
     private static void addCut(LevelSummary s, int c, long count, long laneSum) {
         s.addAbove(c, count);
         s.aboveMass(c).addPart(1, laneSum - count * MAGIC_BITS);
-        s.aboveMass(c).normalize();
     }
 
     /**
-     * Counts a block's values at or above the keys a and b; returns a's count, writes b's into
+     * Counts a part's values at or above the keys a and b; returns a's count, writes b's into
      * {@code out[4]} and their first-grid lane sums into {@code out[1]}, {@code out[2]}.
      */
-    private static long cutsOfBlock32(MemorySegment seg, ByteOrder order, long start, long a, long b, long[] out) {
+    private static long cutsOfPart32(MemorySegment seg, ByteOrder order, long start, long a, long b, long[] out) {
         double cutA = Float.intBitsToFloat((int) a) * SCALE;
         double cutB = Float.intBitsToFloat((int) b) * SCALE;
         LongVector sumA = LongVector.zero(LONGS);
         LongVector sumB = LongVector.zero(LONGS);
         long countA = 0;
         long countB = 0;
-        for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
+        for (long i = start; i < start + PART; i += FLOATS.length()) {
             FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
             DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
             DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
@@ -222,18 +245,18 @@ final class PanamaSummary {
     }
 
     /**
-     * Captures the keys of a block's values inside bracket j and counts those at or above
+     * Captures the keys of a part's values inside bracket j and counts those at or above
      * {@code cut} (its upper end, or past 1 for none); writes their first-grid lane sum into
      * {@code out[1]} and returns their count.
      */
-    private static long bracketOfBlock32(MemorySegment seg, ByteOrder order, long start, int j, long cut,
+    private static long bracketOfPart32(MemorySegment seg, ByteOrder order, long start, int j, long cut,
                                          long[] out, LevelSummary s) {
         float lo = Float.intBitsToFloat((int) s.bracketLo(j));
         float hi = Float.intBitsToFloat((int) s.bracketHi(j));
         double scaledCut = Float.intBitsToFloat((int) cut) * SCALE;
         LongVector sum = LongVector.zero(LONGS);
         long count = 0;
-        for (long i = start; i < start + BLOCK; i += FLOATS.length()) {
+        for (long i = start; i < start + PART; i += FLOATS.length()) {
             FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
             DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
             DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
@@ -323,7 +346,6 @@ final class PanamaSummary {
             ExactSum above = s.aboveMass(c);
             above.addPart(1, out[1] - count * MAGIC_BITS);
             above.addPart(2, out[2] - count * MAGIC_BITS);
-            above.normalize();
         }
         for (int j = 0; j < s.bracketCount(); j++) {
             if (s.bracketLo(j) <= top) {
@@ -378,6 +400,5 @@ final class PanamaSummary {
         mass.addPart(1, grids[1] - offset);
         mass.addPart(2, grids[2] - offset);
         mass.addPart(3, grids[3] - offset);
-        mass.normalize();
     }
 }
