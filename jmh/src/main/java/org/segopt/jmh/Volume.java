@@ -30,10 +30,11 @@ public class Volume {
 
     /**
      * {@code votes5}: counts 0..5 as u8 (R = 5); {@code float32}: the fuzzy-bordered float
-     * marginal, 95 % exact zeros; {@code soft-NETWORK-f32|f64}: a network's sigmoid output, every
+     * marginal, 95 % exact zeros; {@code soft-NETWORK-f32|f64|f16|bf16}: a network's sigmoid output, every
      * voxel fractional ({@link Soft}).
      */
-    @Param({"votes5", "float32", "soft-confident-f32", "soft-uncertain-f32", "soft-confident-f64", "soft-uncertain-f64"})
+    @Param({"votes5", "float32", "soft-confident-f32", "soft-uncertain-f32", "soft-confident-f64", "soft-uncertain-f64",
+        "soft-confident-f16", "soft-uncertain-f16", "soft-confident-bf16", "soft-uncertain-bf16"})
     public String encoding;
 
     /** {@code native}: an off-heap segment; {@code heap}: the Java array itself. */
@@ -73,8 +74,14 @@ public class Volume {
                         double[] m = phantom.softFloat64(soft.network(), region);
                         wrap(MemorySegment.ofArray(m), () -> Marginal.ofDoubles(m), s -> Marginal.ofDoubles(s, order));
                     }
-                    default -> throw new IllegalArgumentException("encoding must be votes5, float32 or "
-                            + "soft-confident|uncertain-f32|f64, not " + encoding);
+                    case FLOAT16 -> {
+                        short[] m = phantom.softFloat16(soft.network(), region);
+                        wrap(MemorySegment.ofArray(m), () -> Marginal.ofFloat16(m), s -> Marginal.ofFloat16(s, order));
+                    }
+                    case BFLOAT16 -> {
+                        short[] m = phantom.softBFloat16(soft.network(), region);
+                        wrap(MemorySegment.ofArray(m), () -> Marginal.ofBFloat16(m), s -> Marginal.ofBFloat16(s, order));
+                    }
                 }
             }
         }
