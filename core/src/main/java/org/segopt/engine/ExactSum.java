@@ -13,8 +13,8 @@ import java.util.Arrays;
  * <p>Why 51 bits: for |x| ≤ 2^51 adding and subtracting 1.5·2^52 rounds x to an integer that the
  * vector kernels read straight from the bit pattern; the remainder x − round(x) is exact and at
  * most ½, so the next grid holds it with 51 bits again. A float32 needs at most three grids
- * (2^−153 divides 2^−149), a float64 in [2^−101, 1] three as well; smaller float64 values need up
- * to {@link #GRIDS} − 1.
+ * (2^−153 divides 2^−149), a float64 in [2^−101, 1] three as well and one in [2^−152, 1] four;
+ * smaller float64 values need up to {@link #GRIDS} − 1.
  *
  * <p>Mutable and reusable (a sum is a monoid: sums of disjoint sets of voxels {@linkplain #add(ExactSum)
  * add}); not thread-safe. Part 0 counts whole units.

@@ -24,7 +24,7 @@ import org.segopt.Marginal;
  * least 2^−28) and once per bracket (a compare, and the rare lanes inside captured one by one).
  * On a network's soft output most blocks are far from every organ and take the first loop only.
  *
- * <p>Blocks that hold an invalid value, float64 blocks with values too small for three grids,
+ * <p>Blocks that hold an invalid value, float64 blocks with values too small for four grids,
  * and the partial block at the end go to {@link ScalarKernels#summarize}, whose results these
  * equal exactly.
  */
@@ -288,13 +288,14 @@ final class PanamaSummary {
         for (; start + BLOCK <= to; start += BLOCK) {
             long top = massOfBlock64(seg, order, start, grids);
             if (top > F64_ONE || grids[0] != 0) {
-                long bad = scalar.summarize(m, start, start + BLOCK, s); // invalid, or values below 2^−101
+                long bad = scalar.summarize(m, start, start + BLOCK, s); // invalid, or values below 2^−152
                 if (bad >= 0) {
                     return bad;
                 }
                 continue;
             }
             addGrids(s.mass(), BLOCK, grids);
+            s.mass().addPart(4, grids[4] - BLOCK * MAGIC_BITS);
             if (top >= lowest) {
                 cutsAndBrackets64(seg, order, start, top, s);
             }
@@ -303,8 +304,10 @@ final class PanamaSummary {
     }
 
     /**
-     * The first loop over a float64 block, as {@link #massOfBlock32}; {@code out[0]} is non-zero
-     * when a value is negative or leaves a remainder past the third grid (below 2^−101).
+     * The first loop over a float64 block, as {@link #massOfBlock32} but on four grids (a float64
+     * of at least 2^−152 needs no more; a network's output goes down to 1e-32, 2^−106), the fourth
+     * lane sum in {@code out[4]}; {@code out[0]} is non-zero when a value is negative or leaves a
+     * remainder past the fourth grid.
      */
     private static long massOfBlock64(MemorySegment seg, ByteOrder order, long start, long[] out) {
         LongVector max = LongVector.zero(LONGS);
@@ -313,6 +316,7 @@ final class PanamaSummary {
         LongVector g1 = LongVector.zero(LONGS);
         LongVector g2 = LongVector.zero(LONGS);
         LongVector g3 = LongVector.zero(LONGS);
+        LongVector g4 = LongVector.zero(LONGS);
         for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
             DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
             LongVector bits = v.reinterpretAsLongs();
@@ -327,13 +331,17 @@ final class PanamaSummary {
             DoubleVector x3 = r.sub(y2.sub(MAGIC)).mul(SCALE);
             DoubleVector y3 = x3.add(MAGIC);
             g3 = g3.add(y3.reinterpretAsLongs());
-            residue = residue.or(x3.sub(y3.sub(MAGIC)).reinterpretAsLongs());
+            DoubleVector x4 = x3.sub(y3.sub(MAGIC)).mul(SCALE);
+            DoubleVector y4 = x4.add(MAGIC);
+            g4 = g4.add(y4.reinterpretAsLongs());
+            residue = residue.or(x4.sub(y4.sub(MAGIC)).reinterpretAsLongs());
         }
         long neg = negative.reduceLanes(VectorOperators.MAX);
         out[0] = (neg > 0 ? 1 : 0) | residue.reduceLanes(VectorOperators.OR);
         out[1] = g1.reduceLanes(VectorOperators.ADD);
         out[2] = g2.reduceLanes(VectorOperators.ADD);
         out[3] = g3.reduceLanes(VectorOperators.ADD);
+        out[4] = g4.reduceLanes(VectorOperators.ADD);
         return max.reduceLanes(VectorOperators.MAX);
     }
 

@@ -64,10 +64,45 @@ final class Summarizer {
         this.passes = passes;
     }
 
-    /** Whether this summarizer serves m (float32 or float64, on a backend with a summary pass). */
+    /**
+     * Whether to analyse m from a summary: a float32 or float64 marginal, on a backend with a
+     * summary pass, unless most of it is uniform. A volume that is mostly exact zeros and ones
+     * (a thresholded or clean label map, the jmh phantom) is cheaper by histograms, whose first
+     * pass counts a uniform block after one vector scan; a network's soft output has no such
+     * blocks. Decided by the previous call's outcome, or else by {@value #PROBES} probes of
+     * 64 voxels at jittered positions (a few microseconds).
+     */
     boolean serves(Marginal m) {
         Encoding e = m.encoding();
-        return (e == Encoding.FLOAT32 || e == Encoding.FLOAT64) && passes.summarizes();
+        if ((e != Encoding.FLOAT32 && e != Encoding.FLOAT64) || !passes.summarizes()) {
+            return false;
+        }
+        return (lastEncoding == e && !Double.isNaN(lastTau)) || !mostlyUniform(m);
+    }
+
+    /** Probes of the uniformity test. */
+    private static final int PROBES = 256;
+
+    /** Whether most of {@value #PROBES} blocks of 64 voxels spread over m hold one bit pattern each. */
+    private static boolean mostlyUniform(Marginal m) {
+        long n = m.voxels();
+        if (n < (long) PROBES * SAMPLE_BLOCK) {
+            return false;
+        }
+        MemorySegment s = m.segments().getFirst();
+        boolean f32 = m.encoding() == Encoding.FLOAT32;
+        long stride = n / PROBES;
+        int uniform = 0;
+        for (int p = 0; p < PROBES; p++) {
+            long first = p * stride + jitter(p) * (stride - SAMPLE_BLOCK) / SAMPLE_BLOCK;
+            long key = f32 ? s.getAtIndex(INTS, first) : s.getAtIndex(LONGS, first);
+            boolean same = true;
+            for (long i = first + 1; i < first + SAMPLE_BLOCK && same; i++) {
+                same = (f32 ? s.getAtIndex(INTS, i) : s.getAtIndex(LONGS, i)) == key;
+            }
+            uniform += same ? 1 : 0;
+        }
+        return 2 * uniform > PROBES;
     }
 
     /**
