@@ -187,6 +187,26 @@ class SummaryPassTest {
     }
 
     @Test
+    void oneSummaryPassDecidesSoftMarginals() {
+        int fallbacks = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            Counting passes = new Counting(new Passes(new PanamaKernels(), 2));
+            Engine e = Engine.of(passes);
+            Marginal m = marginal(softValues(r, 200_000 + r.nextInt(100_000)), r.nextBoolean(), ByteOrder.nativeOrder());
+            Analysis first = e.analyze(m);
+            assertEquals(1, passes.summaries, "seed " + seed);
+            fallbacks += passes.histograms;
+            assertEquals(HISTOGRAMS.analyze(m), first, "seed " + seed);
+            passes.histograms = 0;
+            assertEquals(first, e.analyze(m), "seed " + seed);
+            assertEquals(2, passes.summaries, "seed " + seed);
+            assertEquals(0, passes.histograms, "a repeated call brackets the previous call's values, seed " + seed);
+        }
+        assertTrue(fallbacks <= 2, fallbacks + " of 20 first calls fell back to histograms");
+    }
+
+    @Test
     void aTieAtTauStarIsFreeInTheSummaryPath() {
         // a ones, 8a quarters, b × (one 1 and sixteen 1/8), zeros: τ* = 1/4 exactly, V^D = [#{m > ¼}, #{m ≥ ¼}].
         int a = 300;
@@ -335,6 +355,69 @@ class SummaryPassTest {
             double v = m.elementType().valueAt(s, m.byteOrder(), i);
             throw new AssertionError(what + ": masks differ first at voxel " + i + " of " + e.length + " (m = " + v
                     + ", " + m.byteOrder() + ", expected " + e[i] + ")");
+        }
+    }
+
+    /** The engine's passes, counting summary passes and top-level histogram passes. */
+    private static final class Counting implements PassBackend {
+        final PassBackend passes;
+        int summaries;
+        int histograms;
+
+        Counting(PassBackend passes) {
+            this.passes = passes;
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public int threads() {
+            return passes.threads();
+        }
+
+        @Override
+        public long countVotes(Marginal m, long[] hist) {
+            return passes.countVotes(m, hist);
+        }
+
+        @Override
+        public long countFloats(Marginal m, FloatHistogram top, Refinement guesses) {
+            histograms++;
+            return passes.countFloats(m, top, guesses);
+        }
+
+        @Override
+        public boolean refinesWhileCounting() {
+            return passes.refinesWhileCounting();
+        }
+
+        @Override
+        public void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
+            passes.refineFloats(m, r, ranges);
+        }
+
+        @Override
+        public boolean summarizes() {
+            return true;
+        }
+
+        @Override
+        public long summarize(Marginal m, LevelSummary summary) {
+            summaries++;
+            return passes.summarize(m, summary);
+        }
+
+        @Override
+        public void select(Marginal m, long level, long quota, BitMask out) {
+            passes.select(m, level, quota, out);
+        }
+
+        @Override
+        public long readPass(Marginal m) {
+            return passes.readPass(m);
         }
     }
 
