@@ -213,11 +213,9 @@ class GuessingProperties {
      * A backend that does not refine while counting: the engine does not guess with it (and two
      * passes serve a caller that asks).
      */
-    static class TwoPassBackend implements PassBackend {
-        final PassBackend inner;
-
+    static class TwoPassBackend extends DelegatingBackend {
         TwoPassBackend(PassBackend inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -226,13 +224,8 @@ class GuessingProperties {
         }
 
         @Override
-        public int threads() {
-            return inner.threads();
-        }
-
-        @Override
-        public long countVotes(Marginal m, long[] hist) {
-            return inner.countVotes(m, hist);
+        public boolean refinesWhileCounting() {
+            return false;
         }
 
         /** The top-level pass, then (for a caller that asks) a second pass for the guesses. */
@@ -246,18 +239,8 @@ class GuessingProperties {
         }
 
         @Override
-        public void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
-            inner.refineFloats(m, r, ranges);
-        }
-
-        @Override
-        public void select(Marginal m, long level, long quota, BitMask out) {
-            inner.select(m, level, quota, out);
-        }
-
-        @Override
-        public long readPass(Marginal m) {
-            return inner.readPass(m);
+        public boolean summarizes() {
+            return false;
         }
     }
 

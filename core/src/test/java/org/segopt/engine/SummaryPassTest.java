@@ -359,108 +359,36 @@ class SummaryPassTest {
     }
 
     /** The engine's passes, counting summary passes and top-level histogram passes. */
-    private static final class Counting implements PassBackend {
-        final PassBackend passes;
+    private static final class Counting extends DelegatingBackend {
         int summaries;
         int histograms;
 
         Counting(PassBackend passes) {
-            this.passes = passes;
-        }
-
-        @Override
-        public String name() {
-            return "counting";
-        }
-
-        @Override
-        public int threads() {
-            return passes.threads();
-        }
-
-        @Override
-        public long countVotes(Marginal m, long[] hist) {
-            return passes.countVotes(m, hist);
+            super(passes);
         }
 
         @Override
         public long countFloats(Marginal m, FloatHistogram top, Refinement guesses) {
             histograms++;
-            return passes.countFloats(m, top, guesses);
-        }
-
-        @Override
-        public boolean refinesWhileCounting() {
-            return passes.refinesWhileCounting();
-        }
-
-        @Override
-        public void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
-            passes.refineFloats(m, r, ranges);
-        }
-
-        @Override
-        public boolean summarizes() {
-            return true;
+            return super.countFloats(m, top, guesses);
         }
 
         @Override
         public long summarize(Marginal m, LevelSummary summary) {
             summaries++;
-            return passes.summarize(m, summary);
-        }
-
-        @Override
-        public void select(Marginal m, long level, long quota, BitMask out) {
-            passes.select(m, level, quota, out);
-        }
-
-        @Override
-        public long readPass(Marginal m) {
-            return passes.readPass(m);
+            return super.summarize(m, summary);
         }
     }
 
-    /** A pass backend without a summary pass. */
-    private record HistogramsOnly(PassBackend passes) implements PassBackend {
-        @Override
-        public String name() {
-            return "histograms-only";
+    /** The engine's passes without the summary pass: analyses from histograms only. */
+    private static final class HistogramsOnly extends DelegatingBackend {
+        HistogramsOnly(PassBackend passes) {
+            super(passes);
         }
 
         @Override
-        public int threads() {
-            return 1;
-        }
-
-        @Override
-        public long countVotes(Marginal m, long[] hist) {
-            return passes.countVotes(m, hist);
-        }
-
-        @Override
-        public long countFloats(Marginal m, FloatHistogram top, Refinement guesses) {
-            return passes.countFloats(m, top, guesses);
-        }
-
-        @Override
-        public boolean refinesWhileCounting() {
-            return passes.refinesWhileCounting();
-        }
-
-        @Override
-        public void refineFloats(Marginal m, Refinement r, BlockRanges ranges) {
-            passes.refineFloats(m, r, ranges);
-        }
-
-        @Override
-        public void select(Marginal m, long level, long quota, BitMask out) {
-            passes.select(m, level, quota, out);
-        }
-
-        @Override
-        public long readPass(Marginal m) {
-            return passes.readPass(m);
+        public boolean summarizes() {
+            return false;
         }
     }
 }
