@@ -12,16 +12,24 @@ import org.segopt.Segmentation;
 /**
  * The exact optimal-segmentation engine: analyses a {@link Marginal} without sorting its voxels.
  *
- * <p>One pass builds the histogram of m (exact for votes, float16 and bfloat16, whose at most
- * 2^16 bit patterns are counted like votes; on the top 16 bits of the IEEE pattern for float32
- * and float64); the solver finds sup D over the histogram's boundaries by exact rational
- * comparisons, and only the few float bins a decision falls into (τ*, ½, the Theorem 4 cut, or a
- * bin that might hide a better Dice boundary) are refined by further passes on the next 16 bits.
- * Typical float32 input needs two passes, vote input one. The float32 bins one call refined are
- * refined again during the first pass of the next call on the same thread, so that repeated
- * calls on similar volumes (a training loop, a benchmark) usually read the data once; results
- * never depend on that guess, only the time does (jmh/README.md times both cases, using
- * {@link #forgetGuesses}).
+ * <p>Vote-type and 16-bit float marginals: one pass builds their exact histogram (at most R + 1 or
+ * 2^16 levels) and the solver decides by exact rational comparisons. float32 and float64 take one
+ * of two exact strategies, with identical results:
+ * <ul>
+ *   <li>a <em>summary pass</em> ({@link Summarizer}) for network outputs, where every voxel is
+ *   fractional: exact mass on fixed grids, counts and masses at ½ and at the ends of two narrow
+ *   brackets around τ* and the Theorem 4 cut, and the keys inside the brackets, in one pass whose
+ *   cost does not grow with the number of distinct values. The brackets come from the previous
+ *   call on the same thread or from a 1/64 sample; a decision outside them falls back to
+ *   histograms;</li>
+ *   <li><em>histograms</em> for mostly uniform volumes (exact zeros and ones): the top 16 bits of
+ *   the IEEE pattern, then only the bins a decision falls into (τ*, ½, the Theorem 4 cut, or a bin
+ *   that might hide a better Dice boundary) refined by further passes on the next 16 bits. The
+ *   float32 bins one call refined are refined again during the next call's first pass.</li>
+ * </ul>
+ * Either way repeated calls on similar volumes (a training loop, a benchmark) usually read the
+ * data once; results never depend on the guesses, only the time does (jmh/README.md times both
+ * cases, using {@link #forgetGuesses}).
  *
  * <p>Every engine gives bit-identical results: all accumulators are integers. Instances are
  * immutable and thread-safe; a parallel engine owns a fixed pool of daemon threads.
@@ -168,8 +176,8 @@ public final class Engine {
 
     /**
      * Makes this engine's next call on the calling thread run as a first call would: it forgets
-     * the float32 bins its last call there refined, which the next first pass would otherwise
-     * refine on the way. For timing first calls; results do not depend on it.
+     * the brackets and float32 bins its last call there used, which the next pass would otherwise
+     * start from. For timing first calls; results do not depend on it.
      */
     public void forgetGuesses() {
         Workspace w = workspaces.get();

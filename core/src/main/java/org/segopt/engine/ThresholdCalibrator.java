@@ -77,8 +77,8 @@ public final class ThresholdCalibrator {
     }
 
     /**
-     * Makes the next call run as a first call would: forgets the float32 bins the last call
-     * refined (see {@link Engine#forgetGuesses}).
+     * Makes the next call run as a first call would: forgets the brackets and float32 bins the
+     * last call used (see {@link Engine#forgetGuesses}).
      */
     public void forgetGuesses() {
         histogrammer.forgetGuesses();
