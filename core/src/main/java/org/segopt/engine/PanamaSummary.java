@@ -18,11 +18,14 @@ import org.segopt.Marginal;
  * <p>Each block of {@value #BLOCK} voxels is read from memory once, by a loop that checks every
  * value and adds it to the exact mass on the {@link ExactSum} grids: x = v · 2^51 is rounded
  * to an integer by adding 1.5 · 2^52 (whose bit pattern then holds it), the remainder is scaled
- * again, three times. Nothing is scattered, so the loop's cost does not depend on the values.
- * Only a block whose largest value reaches the summary's lowest cut or bracket is read again,
- * from L1, once per cut (counts and masked sums of the first grids, exact there: a cut is at
- * least 2^−28) and once per bracket (a compare, and the rare lanes inside captured one by one).
- * On a network's soft output most blocks are far from every organ and take the first loop only.
+ * and rounded again, three times for float32 and four for float64. Nothing is scattered, so the
+ * loop's cost does not depend on the values. float32 blocks also record, per part of
+ * {@value #PART} voxels, their bounds and first-grid sum: only a part whose values straddle a cut
+ * or a bracket is read again, from L1 (a cut below a whole part takes its first-grid sum: values
+ * of at least 2^−28, the least cut, lie on that grid). A bracket's loop counts the cut at its
+ * upper end too; other cuts go two to a loop; the rare lanes inside a bracket are captured one
+ * by one. On a network's soft output most parts are far from every organ, or inside one, and
+ * take the first loop only. (float64 blocks keep one second loop per cut and bracket.)
  *
  * <p>Blocks that hold an invalid value, float64 blocks with values too small for four grids,
  * and the partial block at the end go to {@link ScalarKernels#summarize}, whose results these
