@@ -207,6 +207,37 @@ class SummaryPassTest {
     }
 
     @Test
+    void aBracketPastItsCapacityFallsBackToHistogramsExactly() {
+        // 1.2 M distinct values packed around τ*: whatever bracket the sample plans holds more
+        // than Summarizer.CAPACITY of them, so the summary overflows and histograms decide.
+        SplittableRandom r = new SplittableRandom(11);
+        int n = 1_200_000;
+        double[] values = new double[n + 272_000]; // ones: enough for τ* ≈ 0.301, inside the band
+        for (int i = 0; i < n; i++) {
+            values[i] = 0.30 + 0.004 * r.nextDouble();
+        }
+        Arrays.fill(values, n, values.length, 1.0);
+        Counting passes = new Counting(new Passes(new PanamaKernels(), 2));
+        Marginal m = marginal(values, false, ByteOrder.nativeOrder());
+        assertEquals(HISTOGRAMS.analyze(m), Engine.of(passes).analyze(m));
+        assertEquals(1, passes.summaries);
+        assertEquals(1, passes.histograms, "the overflowing summary fell back to one histogram pass");
+    }
+
+    @Test
+    void requestsThatTheLoaderCannotUseAreRefused() {
+        LevelSummary s = new LevelSummary(16);
+        assertThrows(IllegalArgumentException.class, () -> s.setCuts(new long[] {5, 5}, 2));
+        assertThrows(IllegalArgumentException.class, () -> s.setCuts(new long[] {0}, 1));
+        assertThrows(IllegalArgumentException.class, () -> s.setBrackets(new long[] {4, 6}, new long[] {8, 9}, 2));
+        assertThrows(IllegalArgumentException.class, () -> s.setBrackets(new long[] {4}, new long[] {4}, 1));
+        s.setCuts(new long[] {10, 20}, 2);
+        s.setBrackets(new long[] {5}, new long[] {15}, 1); // cut 10 inside, and no cut at 15
+        Marginal m = Marginal.ofFloats(new float[] {0.5f});
+        assertThrows(IllegalArgumentException.class, () -> new LevelTable().loadSummary(m, s));
+    }
+
+    @Test
     void aTieAtTauStarIsFreeInTheSummaryPath() {
         // a ones, 8a quarters, b × (one 1 and sixteen 1/8), zeros: τ* = 1/4 exactly, V^D = [#{m > ¼}, #{m ≥ ¼}].
         int a = 300;
