@@ -218,7 +218,8 @@ public final class Engine {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
         Workspace w = workspaces.get();
-        if (summary && w.summarizer.serves(m) && summarized(w, m, volume)) {
+        boolean trySummary = summary && w.summarizer.serves(m);
+        if (trySummary && summarized(w, m, volume)) {
             return w;
         }
         w.histogrammer.histogram(m, w.table);
@@ -228,6 +229,9 @@ public final class Engine {
         for (int k; (k = w.solver.unresolved(w.target, w.unresolved)) > 0; ) {
             w.histogrammer.refine(m, w.table, w.unresolved, k);
             w.solver.solve(w.table, mass);
+        }
+        if (trySummary) { // a bracket missed: the next call brackets the values found here
+            w.summarizer.remember(m, w.solver.supDice() / 2, w.solver.valueAtVolume(w.target));
         }
         return w;
     }

@@ -116,12 +116,16 @@ public final class ThresholdCalibrator {
         if (m.voxels() == 0) {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
-        if (!summarizer.serves(m) || !summarized(m)) {
+        boolean trySummary = summarizer.serves(m);
+        if (!trySummary || !summarized(m)) {
             histogrammer.histogram(m, table);
             solver.solve(table, null);
             for (int k; (k = solver.unresolved(-1, unresolved)) > 0; ) {
                 histogrammer.refine(m, table, unresolved, k);
                 solver.solve(table, null);
+            }
+            if (trySummary) { // a bracket missed: the next call brackets the τ* found here
+                summarizer.remember(m, solver.supDice() / 2, Double.NaN);
             }
         }
         int greatest = solver.lastAboveDiceThreshold(false);
