@@ -22,8 +22,9 @@ import org.segopt.Fraction;
  * (L + 4)·2^−53 for L levels. Two quantities farther apart than {@link #eps} (16 L + 64)·2^−53
  * are ordered correctly by their doubles; closer ones are compared in exact integers
  * (BigInteger numerators over the table's denominator). Refinement choices only need to be
- * conservative, so they never need exact arithmetic. In the common case no exact arithmetic
- * runs at all, which keeps the calibrator allocation-free.
+ * conservative, so they never need exact arithmetic. Often no exact arithmetic runs at all, and
+ * then the calibrator allocates nothing; a table of many levels near τ* (a soft marginal's
+ * summary: 10^4 and more) widens eps until several boundaries need the exact comparison.
  */
 final class Solver {
     private LevelTable t;
