@@ -219,8 +219,12 @@ public final class Engine {
         }
         Workspace w = workspaces.get();
         boolean trySummary = summary && w.summarizer.serves(m);
-        if (trySummary && summarized(w, m, volume)) {
-            return w;
+        if (trySummary) {
+            long target = w.summarizer.solve(m, w.table, w.solver, volume, false, w.unresolved);
+            if (target != Summarizer.NOT_SOLVED) {
+                w.target = target;
+                return w;
+            }
         }
         w.histogrammer.histogram(m, w.table);
         w.solver.solve(w.table, null);
@@ -231,23 +235,8 @@ public final class Engine {
             w.solver.solve(w.table, mass);
         }
         if (trySummary) { // a bracket missed: the next call brackets the values found here
-            w.summarizer.remember(m, w.solver.supDice() / 2, w.solver.valueAtVolume(w.target));
+            w.summarizer.remember(m, w.solver, w.target);
         }
         return w;
-    }
-
-    /** Solves m from one summary pass; false if a decision fell outside its brackets. */
-    private static boolean summarized(Workspace w, Marginal m, long volume) {
-        if (!w.summarizer.summarize(m, w.table, volume, true)) {
-            return false;
-        }
-        w.solver.solve(w.table, null);
-        w.target = volume >= 0 ? volume : w.solver.defaultVolume();
-        if (w.solver.unresolved(w.target, w.unresolved) > 0) {
-            w.summarizer.forget();
-            return false;
-        }
-        w.summarizer.remember(m, w.solver.supDice() / 2, w.solver.valueAtVolume(w.target));
-        return true;
     }
 }

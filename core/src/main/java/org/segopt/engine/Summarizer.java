@@ -118,7 +118,7 @@ final class Summarizer {
      * @return false when a bracket held too many voxels (the table is then not loaded)
      * @throws org.segopt.InvalidMarginalException at the first voxel whose value is not in [0, 1]
      */
-    boolean summarize(Marginal m, LevelTable table, long volume, boolean cutNeeded) {
+    private boolean summarize(Marginal m, LevelTable table, long volume, boolean cutNeeded) {
         boolean guessed = !Double.isNaN(lastTau) && lastEncoding == m.encoding()
                 && (!cutNeeded || !Double.isNaN(lastCut)) && volume < 0;
         if (guessed) {
@@ -143,11 +143,42 @@ final class Summarizer {
         return true;
     }
 
-    /** Keeps a solved call's exact τ* and cut value (NaN if none) as the next call's brackets. */
-    void remember(Marginal m, double solvedTau, double solvedCut) {
+    /** {@link #solve}'s answer when the summary could not decide everything. */
+    static final long NOT_SOLVED = Long.MIN_VALUE;
+
+    /**
+     * Runs one summary pass of m and leaves {@code solver} ready over {@code table} with every
+     * decision exact, or says it could not (a bracket overflowed or missed: the caller
+     * histograms). For the engine ({@code calibrating} false) it brackets the Theorem 4 cut at
+     * {@code volume} (−1: ⌊M + ½⌋); the calibrator needs no cut but the smallest value ≥ τ*,
+     * which must then be a level of its own, not a range. A solved call's τ* and cut are the
+     * next call's brackets.
+     *
+     * @return the Theorem 4 volume decided on (−1 when calibrating), or {@link #NOT_SOLVED}
+     */
+    long solve(Marginal m, LevelTable table, Solver solver, long volume, boolean calibrating, int[] unresolved) {
+        if (!summarize(m, table, volume, !calibrating)) {
+            return NOT_SOLVED;
+        }
+        solver.solve(table, null);
+        long target = calibrating ? -1 : volume >= 0 ? volume : solver.defaultVolume();
+        int greatest = solver.lastAboveDiceThreshold(false);
+        if (solver.unresolved(target, unresolved) > 0 || (calibrating && greatest >= 0 && !table.exact(greatest))) {
+            forget();
+            return NOT_SOLVED;
+        }
+        remember(m, solver, target);
+        return target;
+    }
+
+    /**
+     * Keeps the exact τ* and the value at {@code target} (none for target −1) of a solved call,
+     * by this summarizer or (after a miss) by histograms, as the next call's brackets.
+     */
+    void remember(Marginal m, Solver solver, long target) {
         lastEncoding = m.encoding();
-        lastTau = solvedTau;
-        lastCut = solvedCut;
+        lastTau = solver.supDice() / 2;
+        lastCut = solver.valueAtVolume(target);
     }
 
     /** Forgets the last call: the next one samples. */

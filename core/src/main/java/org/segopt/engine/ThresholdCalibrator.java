@@ -97,29 +97,13 @@ public final class ThresholdCalibrator {
         return calibrate(m, result);
     }
 
-    /** Solves m from one summary pass (see {@link Summarizer}); false if a decision fell outside its brackets. */
-    private boolean summarized(Marginal m) {
-        if (!summarizer.summarize(m, table, -1, false)) {
-            return false;
-        }
-        solver.solve(table, null);
-        int greatest = solver.lastAboveDiceThreshold(false);
-        // The cut is the smallest value ≥ τ*: its level must be a value, not a range of the summary.
-        if (solver.unresolved(-1, unresolved) > 0 || (greatest >= 0 && !table.exact(greatest))) {
-            summarizer.forget();
-            return false;
-        }
-        summarizer.remember(m, solver.supDice() / 2, Double.NaN);
-        return true;
-    }
-
     /** Calibrates m into {@code into}, which it returns. */
     public Calibration calibrate(Marginal m, Calibration into) {
         if (m.voxels() == 0) {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
         boolean trySummary = summarizer.serves(m);
-        if (!trySummary || !summarized(m)) {
+        if (!trySummary || summarizer.solve(m, table, solver, -1, true, unresolved) == Summarizer.NOT_SOLVED) {
             histogrammer.histogram(m, table);
             solver.solve(table, null);
             for (int k; (k = solver.unresolved(-1, unresolved)) > 0; ) {
@@ -127,7 +111,7 @@ public final class ThresholdCalibrator {
                 solver.solve(table, null);
             }
             if (trySummary) { // a bracket missed: the next call brackets the τ* found here
-                summarizer.remember(m, solver.supDice() / 2, Double.NaN);
+                summarizer.remember(m, solver, -1);
             }
         }
         int greatest = solver.lastAboveDiceThreshold(false);
