@@ -1,0 +1,80 @@
+package org.segopt.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.segopt.Marginal;
+import org.segopt.io.ArrayReaders;
+import org.segopt.io.NdArray;
+
+/**
+ * Where a float analysis from one summary pass spends its time, on one thread (CPU time of the
+ * calling thread, so other tenants of a shared machine matter less): a read pass, the summary
+ * kernel with nothing but the exact mass to compute, the engine's whole decision from a summary
+ * on a repeated call (brackets from the previous call) and on a first call (a new
+ * {@link Summarizer}: probes, the 1/64 sample, the pass, loading the captured keys, solving).
+ * In this package to reach the engine's internals; jmh/README.md quotes its medians.
+ *
+ * <p>{@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
+ * org.segopt.engine.SummaryPieces FILE.npy [ROUNDS]} (float32 or float64 files).
+ */
+public final class SummaryPieces {
+    private SummaryPieces() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        NdArray a = ArrayReaders.read(Path.of(args[0]), Arena.global());
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        Marginal m = switch (a.type()) {
+            case FLOAT32 -> Marginal.ofFloats(a.data(), a.order());
+            case FLOAT64 -> Marginal.ofDoubles(a.data(), a.order());
+            default -> throw new IllegalArgumentException("a float32 or float64 file, not " + a.type());
+        };
+        ThreadMXBean clock = ManagementFactory.getThreadMXBean();
+        Passes passes = new Passes(new PanamaKernels(), 1);
+        LevelSummary massOnly = new LevelSummary(0);
+        Summarizer repeated = new Summarizer(passes);
+        LevelTable table = new LevelTable();
+        Solver solver = new Solver();
+        int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
+        double[][] ms = new double[4][rounds];
+        long sink = 0;
+        for (int r = -5; r < rounds; r++) { // five warm-up rounds
+            long t0 = clock.getCurrentThreadCpuTime();
+            sink += ReadPass.sum(m.segments().getFirst(), 0, m.segments().getFirst().byteSize());
+            long t1 = clock.getCurrentThreadCpuTime();
+            massOnly.clearResults();
+            sink += passes.summarize(m, massOnly);
+            long t2 = clock.getCurrentThreadCpuTime();
+            sink += repeated.solve(m, table, solver, -1, false, unresolved);
+            long t3 = clock.getCurrentThreadCpuTime();
+            sink += new Summarizer(passes).solve(m, table, solver, -1, false, unresolved);
+            long t4 = clock.getCurrentThreadCpuTime();
+            if (r >= 0) {
+                ms[0][r] = (t1 - t0) / 1e6;
+                ms[1][r] = (t2 - t1) / 1e6;
+                ms[2][r] = (t3 - t2) / 1e6;
+                ms[3][r] = (t4 - t3) / 1e6;
+            }
+        }
+        String[] names = {"read pass", "summary pass, exact mass only", "decision from a summary, repeated call",
+            "decision from a summary, first call"};
+        System.out.printf(Locale.ROOT, "%s: %d voxels, %s, one thread, CPU-time medians of %d rounds (sink %d)%n",
+                args[0], m.voxels(), m.encoding(), rounds, sink);
+        for (int p = 0; p < 4; p++) {
+            double[] v = ms[p].clone();
+            Arrays.sort(v);
+            System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.2f× the read pass%n", names[p], v[rounds / 2],
+                    v[rounds / 2] / median(ms[0]));
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v[v.length / 2];
+    }
+}
