@@ -26,8 +26,8 @@ final class Summarizer {
     private static final double GUESS_WIDTH = 0.015;
     /**
      * Relative half-width of the τ* bracket around a sample's estimate, at least: 5-20 times the
-     * error seen on the jmh soft volumes and patches (0.05-0.22 %); a sample with few values
-     * above its τ* widens it by 1 / √(that many) (see {@link #estimate}).
+     * error jmh's {@code SummaryPieces} shows on the soft phantom volumes and patch (0.05-0.22 %,
+     * jmh/README.md); a sample with few values above its τ* widens it by 1 / √(that many).
      */
     private static final double SAMPLE_TAU_WIDTH = 0.01;
     /** Voxels per sampled block, and one block sampled out of this many. */
@@ -179,6 +179,12 @@ final class Summarizer {
         lastEncoding = m.encoding();
         lastTau = solver.supDice() / 2;
         lastCut = solver.valueAtVolume(target);
+    }
+
+    /** τ* as a first call's sample estimates it: to measure the sample (jmh's {@code SummaryPieces}). */
+    double sampledTau(Marginal m) {
+        estimate(m, -1);
+        return tau;
     }
 
     /** Forgets the last call: the next one samples. */

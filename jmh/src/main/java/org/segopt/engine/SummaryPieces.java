@@ -60,6 +60,8 @@ public final class SummaryPieces {
                 ms[3][r] = (t4 - t3) / 1e6;
             }
         }
+        double exact = solver.supDice() / 2; // of the last (first-call) decision: τ* itself
+        double sampled = repeated.sampledTau(m);
         String[] names = {"read pass", "summary pass, exact mass only", "decision from a summary, repeated call",
             "decision from a summary, first call"};
         System.out.printf(Locale.ROOT, "%s: %d voxels, %s, one thread, CPU-time medians of %d rounds (sink %d)%n",
@@ -70,6 +72,8 @@ public final class SummaryPieces {
             System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.2f× the read pass%n", names[p], v[rounds / 2],
                     v[rounds / 2] / median(ms[0]));
         }
+        System.out.printf(Locale.ROOT, "  tau* %.6f; the 1/64 sample estimates %.6f (%+.3f %%)%n", exact, sampled,
+                100 * (sampled / exact - 1));
     }
 
     private static double median(double[] values) {
