@@ -18,11 +18,23 @@ public record Analysis(long voxels, Fraction mass, Optimum accuracy, Optimum dic
                        VolumeConstrained volumeConstrained, Bounds bounds) {
 
     /**
+     * The Jaccard optima, derived exactly from Dice's: J = D / (2 − D) increases with D, so Jaccard
+     * has Dice's optimal segmentations (threshold τ*, volumes and ratio) and
+     * sup J = sup D / (2 − sup D) (1 for m ≡ 0).
+     */
+    public Optimum jaccard() {
+        Fraction d = dice.sup();
+        Fraction j = Fraction.of(d.numerator(), d.denominator().shiftLeft(1).subtract(d.numerator()));
+        return new Optimum(j, dice.threshold(), dice.leastVolume(), dice.greatestVolume(), dice.ratio());
+    }
+
+    /**
      * The optima of one metric: every optimal segmentation lies between I{m > threshold} and
      * I{m ≥ threshold}, and every volume in [leastVolume, greatestVolume] is attained.
      *
      * @param sup            the best achievable score (Accuracy as a fraction of n)
-     * @param threshold      ½ for Accuracy; τ* = sup D / 2 for Dice
+     * @param threshold      ½ for Accuracy; τ* = sup D / 2 for Dice; τ = sup·α / (1 − sup·(1 − α − β))
+     *                       for a {@link Metric} of the Tversky family
      * @param leastVolume    #{m > threshold}
      * @param greatestVolume #{m ≥ threshold}
      * @param ratio          greatestVolume / mass (the quantity of the paper's Table 1); null when

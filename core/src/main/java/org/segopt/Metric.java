@@ -18,10 +18,19 @@ import org.segopt.io.DecimalSyntax;
  *
  * @param name  the name {@link #parse} reads back: {@code dice}, {@code jaccard}, {@code fbeta:B} or
  *              {@code tversky:A,B}
- * @param alpha the weight of false positives, positive
- * @param beta  the weight of false negatives, positive
+ * @param alpha the weight of false positives, in [10^−6, 10^6]
+ * @param beta  the weight of false negatives, in [10^−6, 10^6]
  */
 public record Metric(String name, Fraction alpha, Fraction beta) {
+    /**
+     * The least weight accepted, 10^−6: the engine filters its decisions in double precision with
+     * error bounds that grow with extreme weights, which beyond these would make nearly every
+     * decision an exact one (or leave the range of doubles).
+     */
+    public static final Fraction MIN_WEIGHT = Fraction.of(1, 1_000_000);
+    /** The greatest weight accepted, 10^6 (see {@link #MIN_WEIGHT}). */
+    public static final Fraction MAX_WEIGHT = Fraction.of(1_000_000, 1);
+
     /** Dice, 2·TP / (2·TP + FP + FN). */
     public static final Metric DICE = new Metric("dice", Fraction.HALF, Fraction.HALF);
     /** Jaccard, TP / (TP + FP + FN): the same optimal segmentations as Dice (J = D / (2 − D)). */
@@ -35,6 +44,14 @@ public record Metric(String name, Fraction alpha, Fraction beta) {
             throw new IllegalArgumentException("metric " + name + ": the weights must be positive, not "
                     + alpha + " and " + beta);
         }
+        if (!inRange(alpha) || !inRange(beta)) {
+            throw new IllegalArgumentException("metric " + name + ": the weights must lie between 1e-6 and 1e6, not "
+                    + alpha + " and " + beta);
+        }
+    }
+
+    private static boolean inRange(Fraction weight) {
+        return weight.compareTo(MIN_WEIGHT) >= 0 && weight.compareTo(MAX_WEIGHT) <= 0;
     }
 
     /** F<sub>β</sub>, the weighted harmonic mean of precision and recall (β > 0; β = 1 is Dice). */

@@ -2,11 +2,13 @@ package org.segopt.engine;
 
 import java.math.BigInteger;
 import org.segopt.Analysis;
+import org.segopt.Analysis.Optimum;
 import org.segopt.BitMask;
 import org.segopt.Curves;
 import org.segopt.Fraction;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
+import org.segopt.Metric;
 import org.segopt.Segmentation;
 
 /**
@@ -29,7 +31,8 @@ import org.segopt.Segmentation;
  * </ul>
  * Either way repeated calls on similar volumes (a training loop, a benchmark) usually read the
  * data once; results never depend on the guesses, only the time does (jmh/README.md times both
- * cases, using {@link #forgetGuesses}).
+ * cases, using {@link #forgetGuesses}). The optima of other metrics of the Tversky family
+ * ({@link #optimum}) are decided the same way, from histograms only.
  *
  * <p>Every engine gives bit-identical results: all accumulators are integers. Instances are
  * immutable and thread-safe; a parallel engine owns a fixed pool of daemon threads.
@@ -120,8 +123,27 @@ public final class Engine {
      * @throws IllegalArgumentException if m has no voxels
      */
     public Analysis analyze(Marginal m) {
-        Workspace w = solve(m, -1, true);
+        Workspace w = solve(m, -1, true, Weights.DICE);
         return w.solver.analysis(w.target);
+    }
+
+    /**
+     * The exact optima of {@code metric} on m: its sup, its threshold τ = sup·α / (1 − sup·(1 − α − β)),
+     * the least and greatest optimal volumes #{m > τ} and #{m ≥ τ} (every optimal segmentation
+     * lies between the two threshold sets) and the ratio of the greatest to M. For Dice this is
+     * {@code analyze(m).dice()}; every other metric is decided from histograms refined where τ
+     * may lie (the summary pass brackets Dice's τ* only), so for float32/float64 it reads the data
+     * two to four times. As for Dice, the score of s = ∅ against m ≡ 0 is 1, τ is then α / (α + β)
+     * and the ratio undefined (null).
+     *
+     * @throws InvalidMarginalException at the first voxel whose value the encoding forbids
+     * @throws IllegalArgumentException if m has no voxels
+     */
+    public Optimum optimum(Marginal m, Metric metric) {
+        if (Weights.isDice(metric)) {
+            return analyze(m).dice();
+        }
+        return solve(m, 0, false, Weights.of(metric)).solver.optimum();
     }
 
     /**
@@ -133,13 +155,13 @@ public final class Engine {
         if (volume < 0 || volume > m.voxels()) {
             throw new IllegalArgumentException("volume " + volume + " is outside 0.." + m.voxels());
         }
-        Workspace w = solve(m, volume, true);
+        Workspace w = solve(m, volume, true, Weights.DICE);
         return w.solver.analysis(w.target);
     }
 
     /** F_m, a_m and d_m at the histogram's breakpoints (see {@link Curves}). */
     public Curves curves(Marginal m) {
-        return solve(m, -1, false).solver.curves();
+        return solve(m, -1, false, Weights.DICE).solver.curves();
     }
 
     /**
@@ -164,6 +186,23 @@ public final class Engine {
                 yield out;
             }
         };
+    }
+
+    /**
+     * The greatest ({@code greatest}: I{m ≥ τ}) or the least (I{m > τ}) optimal segmentation of a
+     * metric whose {@code optimum} on m {@link #optimum} or {@link #analyze} computed (one more pass).
+     *
+     * @throws IllegalArgumentException when the mask's volume is not the optimum's: an optimum of
+     *                                  another marginal
+     */
+    public BitMask segment(Marginal m, Optimum optimum, boolean greatest) {
+        BitMask mask = threshold(m, optimum.threshold(), greatest);
+        long expected = greatest ? optimum.greatestVolume() : optimum.leastVolume();
+        if (mask.cardinality() != expected) {
+            throw new IllegalArgumentException("the optimum has volume " + expected + ", its threshold selects "
+                    + mask.cardinality() + " voxels of this marginal: it is the optimum of another marginal");
+        }
+        return mask;
     }
 
     /** I{m ≥ t} ({@code inclusive}) or I{m > t}, decided exactly. */
@@ -209,16 +248,17 @@ public final class Engine {
     }
 
     /**
-     * Leaves the solver of this thread's workspace ready with every decision exact: from one
-     * summary pass where it serves m and decides everything ({@code summary} allowed: the
-     * curves need histogram levels), else from histograms refined until nothing is unresolved.
+     * Leaves the solver of this thread's workspace ready for {@code metric} with every decision
+     * exact: from one summary pass where it serves m and decides everything ({@code summary}
+     * allowed, for Dice only: the curves need histogram levels), else from histograms refined
+     * until nothing is unresolved.
      */
-    private Workspace solve(Marginal m, long volume, boolean summary) {
+    private Workspace solve(Marginal m, long volume, boolean summary, Weights metric) {
         if (m.voxels() == 0) {
             throw new IllegalArgumentException("the marginal has no voxels");
         }
         Workspace w = workspaces.get();
-        boolean trySummary = summary && w.summarizer.serves(m);
+        boolean trySummary = summary && metric == Weights.DICE && w.summarizer.serves(m);
         if (trySummary) {
             long target = w.summarizer.solve(m, w.table, w.solver, volume, false, w.unresolved);
             if (target != Summarizer.NOT_SOLVED) {
@@ -227,12 +267,12 @@ public final class Engine {
             }
         }
         w.histogrammer.histogram(m, w.table);
-        w.solver.solve(w.table, null);
+        w.solver.solve(w.table, null, metric);
         BigInteger mass = w.solver.exactMass(); // over the first, smallest table; refinement keeps it
         w.target = volume >= 0 ? volume : w.solver.defaultVolume();
         for (int k; (k = w.solver.unresolved(w.target, w.unresolved)) > 0; ) {
             w.histogrammer.refine(m, w.table, w.unresolved, k);
-            w.solver.solve(w.table, mass);
+            w.solver.solve(w.table, mass, metric);
         }
         if (trySummary) { // a bracket missed: the next call brackets the values found here
             w.summarizer.remember(m, w.solver, w.target);

@@ -11,23 +11,29 @@ import org.segopt.Curves;
 import org.segopt.Fraction;
 
 /**
- * Exact decisions on a {@link LevelTable}, reusable between calls.
+ * Exact decisions on a {@link LevelTable} for one metric of the Tversky family, reusable between
+ * calls.
  *
  * <p>With levels in descending order, the top-k segmentation ending after level i has volume K_i
- * and Σ m = S_i, so Dice is 2·S_i / (K_i + M) and Accuracy (2·S_i − M + n − K_i) / n. Dice is
- * linear-fractional inside a run of equal values, so its maximum is at a level boundary.
+ * and Σ m = S_i, so the metric scores S_i / (c·S_i + α·K_i + β·M) (Dice: 2·S_i / (K_i + M); see
+ * {@link Weights}) and Accuracy is (2·S_i − M + n − K_i) / n. The score is linear-fractional inside
+ * a run of equal values, so its maximum is at a level boundary; every optimum lies between
+ * I{m > τ} and I{m ≥ τ}, τ = sup·α / (1 − sup·c) (τ* = sup D / 2 for Dice).
  *
  * <p>Decisions are filtered in double precision and confirmed exactly: every double here is a sum
  * of at most L + 2 positive terms, each correctly rounded, so its relative error is below
  * (L + 4)·2^−53 for L levels. Two quantities farther apart than {@link #eps} (16 L + 64)·2^−53
  * are ordered correctly by their doubles; closer ones are compared in exact integers
- * (BigInteger numerators over the table's denominator). Refinement choices only need to be
+ * (BigInteger numerators over the table's denominator); for other metrics eps grows by
+ * {@link Weights#scoreError}, and the threshold's tolerance by {@link Weights#thresholdError}
+ * as well (both 1 for Dice). Refinement choices only need to be
  * conservative, so they never need exact arithmetic. Often no exact arithmetic runs at all, and
  * then the calibrator allocates nothing; a table of many levels near τ* (a soft marginal's
  * summary: 10^4 and more) widens eps until several boundaries need the exact comparison.
  */
 final class Solver {
     private LevelTable t;
+    private Weights weights;
     private long voxels;
     /** K_i: volume after level i. */
     private long[] volume = new long[16];
@@ -36,20 +42,36 @@ final class Solver {
     private double mass;
     private boolean massZero;
     private double eps;
-    /** Level after which the best Dice boundary lies; −1 for the empty segmentation. */
+    /** The relative tolerance of the approximate threshold. */
+    private double tauEps;
+    /** Level after which the best boundary lies; −1 for the empty segmentation. */
     private int best;
-    private double dice;
+    /** sup of the metric, approximately. */
+    private double score;
 
     // Exact values, computed only when needed.
     private BigInteger exactMass;
-    private BigInteger diceP;
-    private BigInteger diceQ;
+    /** sup = supP / supQ and τ = tauP / tauQ, exactly. */
+    private BigInteger supP;
+    private BigInteger supQ;
+    private BigInteger tauP;
+    private BigInteger tauQ;
     private int cursor;
     private BigInteger cursorSum;
 
-    /** Scans the levels: volumes, approximate sums and the best Dice boundary. */
+    /** Scans the levels for Dice (see {@link #solve(LevelTable, BigInteger, Weights)}). */
     void solve(LevelTable table, BigInteger knownExactMass) {
+        solve(table, knownExactMass, Weights.DICE);
+    }
+
+    /**
+     * Scans the levels for the metric of {@code metric}: volumes, approximate sums and the best
+     * boundary. {@code knownExactMass} is M over the table's denominator when a previous call on
+     * a coarser table of the same marginal computed it, else null.
+     */
+    void solve(LevelTable table, BigInteger knownExactMass, Weights metric) {
         t = table;
+        weights = metric;
         voxels = table.marginal.voxels();
         int size = table.size;
         if (volume.length < size) {
@@ -66,30 +88,31 @@ final class Solver {
         }
         mass = s;
         massZero = table.massIsZero();
-        eps = (16.0 * size + 64) * 0x1p-53;
+        eps = (16.0 * size + 64) * 0x1p-53 * metric.scoreError;
+        tauEps = eps * metric.thresholdError;
         exactMass = knownExactMass;
-        diceP = null;
-        diceQ = null;
+        supP = null;
+        tauP = null;
         cursor = -1;
         cursorSum = BigInteger.ZERO;
         if (massZero) {
             best = -1;
-            dice = 1; // both empty: Dice 1 by convention
+            score = 1; // both empty: the score is 1 by convention
             return;
         }
         best = -1;
-        dice = 0;
+        score = 0;
         for (int i = 0; i < size; i++) {
-            double d = 2 * prefix[i] / (volume[i] + mass);
-            if (d > dice) {
-                dice = d;
+            double d = metric.score(prefix[i], volume[i], mass);
+            if (d > score) {
+                score = d;
                 best = i;
             }
         }
-        double floor = dice * (1 - eps);
+        double floor = score * (1 - eps);
         int near = 0;
         for (int i = 0; i < size && near < 2; i++) {
-            if (2 * prefix[i] / (volume[i] + mass) >= floor) {
+            if (metric.score(prefix[i], volume[i], mass) >= floor) {
                 near++;
             }
         }
@@ -98,40 +121,47 @@ final class Solver {
         }
     }
 
-    /** Several boundaries are within rounding of the best: compare their Dice exactly. */
+    /** Several boundaries are within rounding of the best: compare their scores exactly. */
     private void resolveBestExactly(double floor) {
-        BigInteger d = t.denominator();
-        BigInteger m = exactMass();
         for (int i = 0; i < t.size; i++) {
-            if (2 * prefix[i] / (volume[i] + mass) < floor) {
+            if (weights.score(prefix[i], volume[i], mass) < floor) {
                 continue;
             }
-            BigInteger p = exactPrefix(i).shiftLeft(1);
-            BigInteger q = BigInteger.valueOf(volume[i]).multiply(d).add(m);
-            if (diceP == null || p.multiply(diceQ).compareTo(diceP.multiply(q)) > 0) {
-                diceP = p;
-                diceQ = q;
+            BigInteger s = exactPrefix(i);
+            BigInteger p = weights.w.multiply(s);
+            BigInteger q = exactDenominator(s, volume[i]);
+            if (supP == null || p.multiply(supQ).compareTo(supP.multiply(q)) > 0) {
+                supP = p;
+                supQ = q;
                 best = i;
             }
         }
     }
 
+    /** Q = C·s + A·K·d + B·m: the exact score's denominator at mass s / d and volume k (see {@link Weights}). */
+    private BigInteger exactDenominator(BigInteger s, long k) {
+        BigInteger q = BigInteger.valueOf(k).multiply(t.denominator()).multiply(weights.aw)
+                .add(exactMass().multiply(weights.bw));
+        return weights.cw.signum() == 0 ? q : q.add(weights.cw.multiply(s));
+    }
+
     /**
      * Writes into {@code out} (ascending, at most {@link LevelTable#MAX_REFINED_PER_PASS}) the
      * inexact levels a decision may fall into: one whose inner boundaries might beat the best
-     * Dice, one that may contain τ* or ½, or the one holding the {@code target}-th largest voxel.
+     * score, one that may contain τ or ½, or the one holding the {@code target}-th largest voxel.
      *
-     * <p>The first test is implied by the second (Dinkelbach): let D be the best boundary's Dice
-     * and t = D/2. Every set s has 2·Σ_s m − D·(|s| + M) ≤ Σ max(0, 2m − D) − D·M, with equality
-     * for s = {m > t}. When no level straddles t, {m > t} ends at a boundary, whose Dice is at
-     * most D, so that maximum is ≤ 0: no segmentation beats D. Summary tables rely on this alone
+     * <p>The first test is implied by the second (Dinkelbach): let λ be the best boundary's score
+     * and t = τ(λ) = λα / (1 − λc). Every set s has TP − λ·(TP + α·FP + β·FN)
+     * = Σ_s (m·(1 − λc) − λα) − λβM ≤ Σ max(0, m·(1 − λc) − λα) − λβM, with equality for
+     * s = {m > t}. When no level straddles t, {m > t} ends at a boundary, whose score is at most
+     * λ, so that maximum is ≤ 0: no segmentation beats λ. Summary tables rely on this alone
      * (their range levels are wide); histogram tables keep the first test too.
      *
      * @return how many
      */
     int unresolved(long target, int[] out) {
         int n = 0;
-        double tau = dice / 2;
+        double tau = weights.threshold(score);
         for (int i = 0; i < t.size && n < LevelTable.MAX_REFINED_PER_PASS; i++) {
             if (t.exact(i)) {
                 continue;
@@ -139,12 +169,13 @@ final class Solver {
             long kBefore = i == 0 ? 0 : volume[i - 1];
             double sBefore = i == 0 ? 0 : prefix[i - 1];
             long c = t.count[i];
-            // An inner boundary after j voxels has S ≤ sBefore + j·hi; the bound is monotone in j.
-            // A summary's levels need no such test: once no level straddles τ = D/2 of the best
-            // boundary, D is sup D (see unresolved's Javadoc).
+            // An inner boundary after j voxels has S ≤ sBefore + j·hi, and the score grows with S;
+            // the bound is linear-fractional, so monotone, in j. A summary's levels need no such
+            // test: once no level straddles τ of the best boundary, its score is the sup (see
+            // unresolved's Javadoc).
             boolean mayBeatBest = !massZero && !t.fromSummary
-                    && 2 * (sBefore + c * t.hi[i]) / (kBefore + c + mass) >= dice * (1 - eps);
-            boolean mayHoldTau = t.lo[i] <= tau * (1 + eps) && t.hi[i] >= tau * (1 - eps);
+                    && weights.score(sBefore + c * t.hi[i], kBefore + c, mass) >= score * (1 - eps);
+            boolean mayHoldTau = t.lo[i] <= tau * (1 + tauEps) && t.hi[i] >= tau * (1 - tauEps);
             boolean mayHoldHalf = t.lo[i] <= 0.5 && t.hi[i] >= 0.5;
             boolean holdsTarget = kBefore < target && target <= volume[i];
             if (mayBeatBest || mayHoldTau || mayHoldHalf || holdsTarget) {
@@ -161,8 +192,8 @@ final class Solver {
         return lastLevel(false, strict);
     }
 
-    /** Index of the last level with m ≥ τ* ({@code strict}: m > τ*), or −1. */
-    int lastAboveDiceThreshold(boolean strict) {
+    /** Index of the last level with m ≥ τ ({@code strict}: m > τ), or −1. */
+    int lastAboveThreshold(boolean strict) {
         return lastLevel(!massZero, strict);
     }
 
@@ -181,9 +212,14 @@ final class Solver {
         return mass;
     }
 
-    /** sup D, approximately (relative error below {@link #eps}). */
-    double supDice() {
-        return dice;
+    /** The metric's sup, approximately (relative error below {@link #eps}). */
+    double sup() {
+        return score;
+    }
+
+    /** The metric's threshold τ, approximately (relative error below eps · {@link Weights#thresholdError}). */
+    double threshold() {
+        return weights.threshold(score);
     }
 
     private int compareToHalf(int i) {
@@ -194,19 +230,19 @@ final class Solver {
     }
 
     private int compareToTau(int i) {
-        double tau = dice / 2;
+        double tau = threshold();
         double diff = t.lo[i] - tau;
-        if (Math.abs(diff) > 2 * eps * tau) {
+        if (Math.abs(diff) > 2 * tauEps * tau) {
             return diff > 0 ? 1 : -1;
         }
-        exactDice();
-        // lo / d versus P / (2Q)
-        return t.loNumerator(i).multiply(diceQ.shiftLeft(1)).compareTo(diceP.multiply(t.denominator()));
+        exactSup();
+        // lo / d versus tauP / tauQ
+        return t.loNumerator(i).multiply(tauQ).compareTo(tauP.multiply(t.denominator()));
     }
 
     /**
      * Levels descend, so "level ≥ threshold" holds on a prefix: binary search its end. The
-     * threshold is τ* when {@code tau}, else ½.
+     * threshold is the metric's τ when {@code tau}, else ½.
      */
     private int lastLevel(boolean tau, boolean strict) {
         int lo = 0;
@@ -225,13 +261,29 @@ final class Solver {
 
     // ---- exact results -------------------------------------------------------------------------
 
-    /** The exact analysis; valid once {@link #unresolved} is empty for the same target. */
+    /**
+     * The metric's exact optima: sup, τ, #{m > τ}, #{m ≥ τ} and the ratio; valid once
+     * {@link #unresolved} is empty.
+     */
+    Optimum optimum() {
+        exactSup();
+        long greatest = volumeAfter(lastAboveThreshold(false));
+        return new Optimum(Fraction.of(supP, supQ), Fraction.of(tauP, tauQ), volumeAfter(lastAboveThreshold(true)),
+                greatest, ratio(greatest));
+    }
+
+    /**
+     * The exact analysis; valid once {@link #unresolved} is empty for the same target, after a
+     * solve for Dice.
+     */
     Analysis analysis(long target) {
+        if (weights != Weights.DICE) {
+            throw new IllegalStateException("an analysis needs the Dice solve, not " + weights.metric.name());
+        }
         BigInteger d = t.denominator();
         BigInteger m = exactMass();
         BigInteger n = BigInteger.valueOf(voxels);
         BigInteger nd = n.multiply(d);
-        exactDice();
 
         int accGreatest = lastAboveHalf(false);
         int targetLevel = target == 0 ? -1 : levelHolding(target);
@@ -242,9 +294,7 @@ final class Solver {
         Fraction accSup = Fraction.of(sums[0].shiftLeft(1).subtract(m).add(n.subtract(BigInteger.valueOf(accVolume)).multiply(d)), nd);
         Optimum accuracy = new Optimum(accSup, Fraction.HALF, volumeAfter(lastAboveHalf(true)), accVolume, ratio(accVolume));
 
-        long diceVolume = volumeAfter(lastAboveDiceThreshold(false));
-        Optimum diceOptimum = new Optimum(Fraction.of(diceP, diceQ), Fraction.of(diceP, diceQ.shiftLeft(1)),
-                volumeAfter(lastAboveDiceThreshold(true)), diceVolume, ratio(diceVolume));
+        Optimum diceOptimum = optimum();
 
         VolumeConstrained constrained;
         BigInteger bv = BigInteger.valueOf(target);
@@ -306,18 +356,24 @@ final class Solver {
         return i >= 0 ? i : -i - 1;
     }
 
-    /** Sets the exact sup D = diceP / diceQ from the best boundary. */
-    private void exactDice() {
-        if (diceP != null) {
+    /**
+     * Sets the exact sup = supP / supQ from the best boundary (1 when M = 0), and τ = tauP / tauQ
+     * = supP·A / (supQ·W − supP·C) (see {@link Weights}).
+     */
+    private void exactSup() {
+        if (tauP != null) {
             return;
         }
-        if (massZero) {
-            diceP = BigInteger.ONE;
-            diceQ = BigInteger.ONE;
-            return;
+        if (supP == null && massZero) {
+            supP = BigInteger.ONE;
+            supQ = BigInteger.ONE;
+        } else if (supP == null) {
+            BigInteger s = exactPrefix(best);
+            supP = weights.w.multiply(s);
+            supQ = exactDenominator(s, volume[best]);
         }
-        diceP = exactPrefix(best).shiftLeft(1);
-        diceQ = BigInteger.valueOf(volume[best]).multiply(t.denominator()).add(exactMass());
+        tauP = supP.multiply(weights.aw);
+        tauQ = supQ.multiply(weights.w).subtract(supP.multiply(weights.cw));
     }
 
     /** Exact S_i (0 for i = −1), walking forward from the last one asked for. */

@@ -162,7 +162,7 @@ final class Summarizer {
         }
         solver.solve(table, null);
         long target = calibrating ? -1 : volume >= 0 ? volume : solver.defaultVolume();
-        int greatest = solver.lastAboveDiceThreshold(false);
+        int greatest = solver.lastAboveThreshold(false);
         if (solver.unresolved(target, unresolved) > 0 || (calibrating && greatest >= 0 && !table.exact(greatest))) {
             forget();
             return NOT_SOLVED;
@@ -177,7 +177,7 @@ final class Summarizer {
      */
     void remember(Marginal m, Solver solver, long target) {
         lastEncoding = m.encoding();
-        lastTau = solver.supDice() / 2;
+        lastTau = solver.threshold();
         lastCut = solver.valueAtVolume(target);
     }
 

@@ -114,14 +114,14 @@ public final class ThresholdCalibrator {
                 summarizer.remember(m, solver, -1);
             }
         }
-        int greatest = solver.lastAboveDiceThreshold(false);
+        int greatest = solver.lastAboveThreshold(false);
         into.voxels = m.voxels();
         into.mass = solver.approximateMass();
-        into.supDice = solver.supDice();
-        into.threshold = solver.supDice() / 2;
+        into.supDice = solver.sup();
+        into.threshold = solver.threshold();
         into.cut = greatest < 0 ? Double.POSITIVE_INFINITY : table.lo[greatest];
         into.diceGreatestVolume = solver.volumeAfter(greatest);
-        into.diceLeastVolume = solver.volumeAfter(solver.lastAboveDiceThreshold(true));
+        into.diceLeastVolume = solver.volumeAfter(solver.lastAboveThreshold(true));
         into.accuracyGreatestVolume = solver.volumeAfter(solver.lastAboveHalf(false));
         into.accuracyLeastVolume = solver.volumeAfter(solver.lastAboveHalf(true));
         return into;

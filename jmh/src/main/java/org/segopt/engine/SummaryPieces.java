@@ -60,7 +60,7 @@ public final class SummaryPieces {
                 ms[3][r] = (t4 - t3) / 1e6;
             }
         }
-        double exact = solver.supDice() / 2; // of the last (first-call) decision: τ* itself
+        double exact = solver.threshold(); // of the last (first-call) decision: τ* itself
         double sampled = repeated.sampledTau(m);
         String[] names = {"read pass", "summary pass, exact mass only", "decision from a summary, repeated call",
             "decision from a summary, first call"};
