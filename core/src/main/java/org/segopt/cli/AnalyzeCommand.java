@@ -2,27 +2,37 @@ package org.segopt.cli;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.segopt.Analysis.Interval;
 import org.segopt.Analysis.Optimum;
 import org.segopt.Analysis;
 import org.segopt.Fraction;
 import org.segopt.Marginal;
+import org.segopt.Metric;
 import org.segopt.engine.BackendUnavailableException;
+import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
 import org.segopt.io.OneLine;
 
-/** {@code segopt analyze [--json] [--votes R | --bfloat16] [--volume V] FILE...}: the exact optima of one marginal. */
+/**
+ * {@code segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--metric M]... FILE...}: the exact
+ * optima of one marginal.
+ */
 final class AnalyzeCommand {
     static final String USAGE = """
-            Usage: segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--backend B] FILE...
+            Usage: segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--metric M]... [--backend B]
+                                  FILE...
 
             Computes, exactly, the Accuracy- and Dice-optimal segmentations of a marginal m:
             sup of each metric, its threshold (1/2 and tau* = sup D / 2), the least and greatest
             optimal volumes and their ratio to the expected volume M, the volume-constrained
-            optimum of Theorem 4 and the volume bounds of Theorems 1-3.
+            optimum of Theorem 4 and the volume bounds of Theorems 1-3. Jaccard, J = D / (2 - D),
+            has the Dice-optimal segmentations; its sup is reported too.
 
               FILE          one file: a marginal, float16/32/64 values in [0, 1];
                             several files: binary rater masks of one shape (bool or integer 0/1),
@@ -34,6 +44,12 @@ final class AnalyzeCommand {
                             the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
                             to in memory; default 1073741824 (1 GiB)
               --volume V    volume (voxels) of the Theorem 4 optimum; default floor(M + 1/2)
+              --metric M    also the optima of a metric of the Tversky family,
+                            TP / (TP + A FP + B FN): fbeta:B (F_beta, e.g. fbeta:2) or
+                            tversky:A,B (e.g. tversky:0.3,0.7), weights decimals or fractions
+                            p/q in [1e-6, 1e6], read exactly; threshold
+                            sup A / (1 - sup (1 - A - B)). Repeatable, one per family; dice and
+                            jaccard are always reported
               --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
                             scalar; every backend gives identical results
               --json        print one JSON object instead of a table
@@ -51,6 +67,7 @@ final class AnalyzeCommand {
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, BackendUnavailableException {
         boolean json = false;
         Long volume = null;
+        List<Metric> metrics = new ArrayList<>();
         MarginalArgs input = new MarginalArgs(true);
         Options options = new Options(args);
         while (options.hasNext()) {
@@ -58,6 +75,7 @@ final class AnalyzeCommand {
             switch (a) {
                 case "--json" -> json = true;
                 case "--volume" -> volume = options.integer(a, 0, Long.MAX_VALUE);
+                case "--metric" -> MetricOption.add(metrics, a, options.value(a));
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -68,8 +86,15 @@ final class AnalyzeCommand {
         try (Arena arena = Arena.ofShared()) {
             Inputs inputs = input.load(arena);
             Marginal m = inputs.marginal();
-            Analysis a = inputs.analyze(input.engine(m.voxels()), volume);
-            out.println(json ? toJson(a, m) : table(a, m, inputs));
+            Engine engine = input.engine(m.voxels());
+            Analysis a = inputs.analyze(engine, volume);
+            Map<Metric, Optimum> more = new LinkedHashMap<>();
+            for (Metric metric : metrics) {
+                if (!List.of("dice", "jaccard").contains(metric.family())) {
+                    more.put(metric, inputs.optimum(engine, metric));
+                }
+            }
+            out.println(json ? toJson(a, m, more) : table(a, m, inputs, more));
             return 0;
         } catch (InputException e) {
             err.println(OneLine.of(e.getMessage()));
@@ -77,11 +102,19 @@ final class AnalyzeCommand {
         }
     }
 
-    /** The JSON object of the CLI contract. */
+    /** The JSON object of the CLI contract, without further metrics. */
     static Json toJson(Analysis a, Marginal m) {
+        return toJson(a, m, Map.of());
+    }
+
+    /**
+     * The JSON object of the CLI contract: {@code jaccard} after {@code dice}, then one object per
+     * further metric, named for its family, with the fields of {@code dice} and its name.
+     */
+    static Json toJson(Analysis a, Marginal m, Map<Metric, Optimum> more) {
         Analysis.VolumeConstrained v = a.volumeConstrained();
         Analysis.Bounds b = a.bounds();
-        return Json.object()
+        Json json = Json.object()
                 .put("voxels", a.voxels())
                 .put("mass", a.mass().doubleValue())
                 .put("massExact", a.mass().toString())
@@ -90,6 +123,9 @@ final class AnalyzeCommand {
                 .put("shape", m.shape().map(s -> Arrays.stream(s).boxed().toList()).orElse(null))
                 .put("accuracy", optimum(a.accuracy()))
                 .put("dice", optimum(a.dice()))
+                .put("jaccard", optimum(a.jaccard()));
+        more.forEach((metric, o) -> json.put(metric.family(), optimum(o).put("metric", metric.name())));
+        return json
                 .put("volumeConstrained", Json.object()
                         .put("volume", v.volume())
                         .put("accuracy", v.accuracy().doubleValue())
@@ -117,17 +153,25 @@ final class AnalyzeCommand {
         return Json.object().put("lower", i.lower().doubleValue()).put("upper", i.upper().doubleValue()).put("holds", holds);
     }
 
-    private static String table(Analysis a, Marginal m, Inputs inputs) {
+    private static String table(Analysis a, Marginal m, Inputs inputs, Map<Metric, Optimum> more) {
         StringBuilder s = new StringBuilder();
         s.append(inputs.label()).append('\n');
         s.append(String.format(Locale.ROOT, "  %s%s, shape %s, n = %d voxels, mass M = %s voxels%n",
                 m.encoding().name().toLowerCase(Locale.ROOT),
                 m.encoding().isVoteType() ? " (R = " + m.raters() + ")" : "",
                 shape(inputs.shape()), a.voxels(), number(a.mass())));
-        s.append(String.format(Locale.ROOT, "%n  %-9s %-22s %-22s %14s %14s %10s%n",
+        int width = 9;
+        for (Metric metric : more.keySet()) {
+            width = Math.max(width, metric.name().length());
+        }
+        s.append(String.format(Locale.ROOT, "%n  %-" + width + "s %-22s %-22s %14s %14s %10s%n",
                 "metric", "sup", "threshold", "least volume", "greatest vol.", "greatest/M"));
-        row(s, "Accuracy", a.accuracy());
-        row(s, "Dice", a.dice());
+        row(s, width, "Accuracy", a.accuracy());
+        row(s, width, "Dice", a.dice());
+        row(s, width, "Jaccard", a.jaccard());
+        for (Map.Entry<Metric, Optimum> e : more.entrySet()) {
+            row(s, width, e.getKey().name(), e.getValue());
+        }
         Analysis.VolumeConstrained v = a.volumeConstrained();
         s.append(String.format(Locale.ROOT, "%n  Volume-constrained optimum (Theorem 4) at v = %d: Accuracy %s, Dice %s%n",
                 v.volume(), number(v.accuracy()), number(v.dice())));
@@ -140,8 +184,8 @@ final class AnalyzeCommand {
         return s.toString();
     }
 
-    private static void row(StringBuilder s, String name, Optimum o) {
-        s.append(String.format(Locale.ROOT, "  %-9s %-22s %-22s %14d %14d %10s%n", name, withExact(o.sup()),
+    private static void row(StringBuilder s, int width, String name, Optimum o) {
+        s.append(String.format(Locale.ROOT, "  %-" + width + "s %-22s %-22s %14d %14d %10s%n", name, withExact(o.sup()),
                 withExact(o.threshold()), o.leastVolume(), o.greatestVolume(),
                 o.ratio() == null ? "undefined" : String.format(Locale.ROOT, "%.4f", o.ratio().doubleValue())));
     }

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.segopt.Analysis;
+import org.segopt.Analysis.Optimum;
 import org.segopt.ElementType;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
+import org.segopt.Metric;
 import org.segopt.engine.Engine;
 import org.segopt.io.ArrayReaders;
 import org.segopt.io.Geometry;
@@ -188,6 +190,11 @@ final class Inputs {
             throw new UsageException("--volume " + volume + " exceeds the " + marginal.voxels() + " voxels of " + label());
         }
         return check(() -> volume == null ? engine.analyze(marginal) : engine.analyze(marginal, volume));
+    }
+
+    /** The optima of {@code metric} (see {@link Engine#optimum}); an invalid voxel an {@link InputException}. */
+    Optimum optimum(Engine engine, Metric metric) throws InputException {
+        return check(() -> engine.optimum(marginal, metric));
     }
 
     /**

@@ -6,23 +6,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.segopt.Metric;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
 import org.segopt.io.ReadLimits;
 import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
+import org.segopt.report.MetricRatios;
 import org.segopt.report.Progress;
 import org.segopt.report.Report;
 import org.segopt.report.Stats;
 import org.segopt.report.Table1;
 
 /**
- * {@code segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json]}: the
- * paper's Table 1 and Figure 5 for a multi-rater dataset.
+ * {@code segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json] [--metric M]...}:
+ * the paper's Table 1 and Figure 5 for a multi-rater dataset.
  */
 final class ReportCommand {
     static final String USAGE = """
             Usage: segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json] [--jobs N]
+                                 [--metric M]...
 
             For every case (ROI x patient) of a dataset of binary rater masks: m = mean of the
             raters' masks, the exact Accuracy- and Dice-optimal segmentations, and per ROI the
@@ -35,6 +38,12 @@ final class ReportCommand {
               --manifest FILE.csv       CSV with columns roi,case,file: one row per rater mask,
                                         paths relative to the CSV
               --out DIR                 writes cases.csv, table.md, table.csv, scatter.png, scatter.svg
+              --metric M                also the optima of jaccard, fbeta:B or tversky:A,B (as for
+                                        'segopt analyze'; repeatable, one per family): their columns
+                                        <family>_sup, _sup_exact, _threshold, _threshold_exact,
+                                        _least_volume, _greatest_volume, _ratio in cases.csv, and per
+                                        ROI the statistics of each one's ratio beside Dice's in
+                                        metrics.csv and a second table of table.md
               --jobs N                  cases analysed at once (default: min(4, processors))
               --max-decompressed BYTES  the most a compressed mask may decompress to in memory;
                                         default 1073741824 (1 GiB)
@@ -57,6 +66,7 @@ final class ReportCommand {
         Path outDir = null;
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
         ReadLimits limits = ReadLimits.DEFAULT;
+        List<Metric> metrics = new ArrayList<>();
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
@@ -72,6 +82,7 @@ final class ReportCommand {
                 case "--manifest" -> manifest = options.path(a);
                 case "--out" -> outDir = options.path(a);
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
+                case "--metric" -> MetricOption.add(metrics, a, options.value(a));
                 case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
                 case "-h", "--help" -> {
                     out.print(USAGE);
@@ -106,7 +117,8 @@ final class ReportCommand {
         Report.Result result;
         try {
             result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), limits,
-                    Progress.forConsole(err, "report", listing.cases().size()));
+                    Progress.forConsole(err, "report", listing.cases().size()),
+                    metrics.stream().filter(m -> !m.family().equals("dice")).toList());
         } catch (IOException e) {
             err.println(OneLine.of("segopt report: cannot write the results to " + outDir + ": " + Main.reason(e)));
             return Main.EXIT_INPUT;
@@ -137,12 +149,17 @@ final class ReportCommand {
     static Json toJson(Report.Result result) {
         List<Json> rois = new ArrayList<>();
         for (Table1.Row row : result.rows()) {
-            rois.add(Json.object()
+            Json roi = Json.object()
                     .put("roi", row.name())
                     .put("cases", row.cases())
                     .put("accuracyRatio", stats(row.accuracy()))
-                    .put("diceRatio", stats(row.dice()))
-                    .put("undefined", row.undefined()));
+                    .put("diceRatio", stats(row.dice()));
+            for (MetricRatios.Row r : result.metricRatios()) {
+                if (r.roi().equals(row.name()) && !r.metric().family().equals("dice")) {
+                    roi.put(r.metric().family() + "Ratio", stats(r.ratio()).put("metric", r.metric().name()));
+                }
+            }
+            rois.add(roi.put("undefined", row.undefined()));
         }
         return Json.object().put("rois", rois).put("errors", result.errors());
     }

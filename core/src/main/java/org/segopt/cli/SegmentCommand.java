@@ -9,6 +9,7 @@ import java.util.List;
 import org.segopt.Analysis;
 import org.segopt.BitMask;
 import org.segopt.Marginal;
+import org.segopt.Metric;
 import org.segopt.Segmentation;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Engine;
@@ -17,24 +18,29 @@ import org.segopt.io.InputException;
 import org.segopt.io.OneLine;
 
 /**
- * {@code segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R | --bfloat16] --out OUT
- * FILE...}: writes an optimal segmentation of one marginal as an image.
+ * {@code segopt segment --metric accuracy|dice|jaccard|fbeta:B|tversky:A,B|volume [--least] [--volume V]
+ * [--votes R | --bfloat16] --out OUT FILE...}: writes an optimal segmentation of one marginal as an image.
  */
 final class SegmentCommand {
     static final String USAGE = """
-            Usage: segopt segment --metric accuracy|dice|volume [--least] [--volume V] [--votes R | --bfloat16]
-                                  --out OUT FILE...
+            Usage: segopt segment --metric M [--least] [--volume V] [--votes R | --bfloat16] --out OUT FILE...
 
             Writes an optimal segmentation of a marginal m, decided exactly, as a 0/1 uint8 image with
             the input's shape, memory order and geometry:
               accuracy  I{m >= 1/2}, the greatest Accuracy-optimal segmentation (--least: I{m > 1/2})
-              dice      I{m >= tau*}, the greatest Dice-optimal segmentation (--least: I{m > tau*})
+              dice      I{m >= tau*}, the greatest Dice-optimal segmentation (--least: I{m > tau*});
+                        jaccard has the same optimal segmentations
+              fbeta:B, tversky:A,B
+                        I{m >= tau}, the greatest optimum of F_beta or of the Tversky index
+                        TP / (TP + A FP + B FN), tau = sup A / (1 - sup (1 - A - B))
+                        (--least: I{m > tau}); weights as for 'segopt analyze --metric'
               volume    the optimum at volume V (Theorem 4): the V voxels of largest m, ties taken
                         lowest index first; V defaults to floor(M + 1/2)
 
               FILE          as for 'segopt analyze': one marginal, vote counts with --votes R, or
                             several binary rater masks
-              --metric M    accuracy, dice or volume (--volume V alone implies volume)
+              --metric M    accuracy, dice, jaccard, fbeta:B, tversky:A,B or volume (--volume V
+                            alone implies volume)
               --least       the least optimal segmentation instead of the greatest
               --volume V    the volume (voxels) of the volume-constrained optimum
               --votes R     the one FILE holds integer vote counts 0..R (m = votes / R)
@@ -76,7 +82,9 @@ final class SegmentCommand {
                 default -> input.take(a, options);
             }
         }
-        Segmentation which = segmentation(metric == null && volume != null ? "volume" : metric, least, volume);
+        metric = metric == null && volume != null ? "volume" : metric;
+        Metric tversky = tverskyMetric(metric, volume);
+        Segmentation which = tversky == null ? segmentation(metric, least, volume) : null;
         if (output == null) {
             throw new UsageException("--out OUT is required");
         }
@@ -93,8 +101,13 @@ final class SegmentCommand {
                 return Main.EXIT_INPUT;
             }
             Engine engine = input.engine(m.voxels());
-            Analysis analysis = inputs.analyze(engine, volume);
-            BitMask mask = engine.segment(m, analysis, which);
+            BitMask mask;
+            if (tversky != null) {
+                mask = engine.segment(m, inputs.optimum(engine, tversky), !least);
+            } else {
+                Analysis analysis = inputs.analyze(engine, volume);
+                mask = engine.segment(m, analysis, which);
+            }
             ArrayWriters.write(output, mask.toBytes(), inputs.shape(), inputs.fortranOrder(), inputs.geometry());
             out.println("written " + output + ": " + mask.cardinality() + " of " + m.voxels() + " voxels");
             return 0;
@@ -104,18 +117,32 @@ final class SegmentCommand {
         }
     }
 
-    private static Segmentation segmentation(String metric, boolean least, Long volume) throws UsageException {
+    /**
+     * The metric of the Tversky family {@code metric} names, other than Dice (whose segmentations
+     * the analysis writes), or null for accuracy, dice and volume.
+     */
+    private static Metric tverskyMetric(String metric, Long volume) throws UsageException {
         if (metric == null) {
-            throw new UsageException("--metric is required (accuracy, dice or volume)");
+            throw new UsageException("--metric is required (accuracy, volume or one of " + MetricOption.CHOICES + ")");
         }
+        if (List.of("accuracy", "dice", "volume").contains(metric)) {
+            return null;
+        }
+        Metric m = MetricOption.parse("--metric", metric);
+        if (volume != null) {
+            throw new UsageException("--volume applies to --metric volume only");
+        }
+        return m;
+    }
+
+    private static Segmentation segmentation(String metric, boolean least, Long volume) throws UsageException {
         Segmentation which = switch (metric) {
             case "accuracy" -> least ? Segmentation.ACCURACY_LEAST : Segmentation.ACCURACY_GREATEST;
             case "dice" -> least ? Segmentation.DICE_LEAST : Segmentation.DICE_GREATEST;
-            case "volume" -> Segmentation.VOLUME_CONSTRAINED;
-            default -> throw new UsageException("--metric must be accuracy, dice or volume, not '" + metric + "'");
+            default -> Segmentation.VOLUME_CONSTRAINED;
         };
         if (least && which == Segmentation.VOLUME_CONSTRAINED) {
-            throw new UsageException("--least applies to --metric accuracy or dice only");
+            throw new UsageException("--least applies to --metric accuracy, dice, jaccard, fbeta or tversky only");
         }
         if (volume != null && which != Segmentation.VOLUME_CONSTRAINED) {
             throw new UsageException("--volume applies to --metric volume only");

@@ -1,10 +1,13 @@
 package org.segopt.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.segopt.Analysis;
+import org.segopt.Analysis.Optimum;
 import org.segopt.Fraction;
+import org.segopt.Metric;
 
 /** The per-case columns of {@code cases.csv} that come from one {@link Analysis}, shared by report and lidc. */
 public final class AnalysisColumns {
@@ -26,13 +29,7 @@ public final class AnalysisColumns {
         v.add(a.accuracy().leastVolume());
         v.add(a.accuracy().greatestVolume());
         v.add(ratio(a.accuracy().ratio()));
-        v.add(a.dice().sup().doubleValue());
-        v.add(a.dice().sup().toString());
-        v.add(a.dice().threshold().doubleValue());
-        v.add(a.dice().threshold().toString());
-        v.add(a.dice().leastVolume());
-        v.add(a.dice().greatestVolume());
-        v.add(ratio(a.dice().ratio()));
+        v.addAll(values(a.dice()));
         v.add(a.volumeConstrained().volume());
         v.add(a.volumeConstrained().dice().doubleValue());
         return v;
@@ -41,6 +38,23 @@ public final class AnalysisColumns {
     /** As many empty values as there are columns (a case without an analysis). */
     public static List<Object> empty() {
         return new ArrayList<>(Collections.nCopies(HEADER.size(), null));
+    }
+
+    /**
+     * The columns of a further metric's optimum, named for its family as Dice's are:
+     * {@code <family>_sup}, {@code _sup_exact}, {@code _threshold}, {@code _threshold_exact},
+     * {@code _least_volume}, {@code _greatest_volume}, {@code _ratio}.
+     */
+    public static List<String> header(Metric metric) {
+        String f = metric.family();
+        return List.of(f + "_sup", f + "_sup_exact", f + "_threshold", f + "_threshold_exact", f + "_least_volume",
+                f + "_greatest_volume", f + "_ratio");
+    }
+
+    /** The values of one optimum's columns, in the order of {@link #header(Metric)}; the ratio is empty when M = 0. */
+    public static List<Object> values(Optimum o) {
+        return Arrays.asList(o.sup().doubleValue(), o.sup().toString(), o.threshold().doubleValue(),
+                o.threshold().toString(), o.leastVolume(), o.greatestVolume(), ratio(o.ratio()));
     }
 
     /** The two ratios of {@code a}, or null when M = 0. */

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.segopt.Analysis;
+import org.segopt.Analysis.Optimum;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
+import org.segopt.Metric;
 import org.segopt.engine.Engine;
 import org.segopt.io.InputException;
 import org.segopt.io.ReadLimits;
@@ -21,18 +24,12 @@ import org.segopt.io.ReadLimits;
 /**
  * The multi-rater dataset experiment of the paper's section 5 (G): for every case (ROI × patient)
  * m = mean of the raters' masks, the exact Accuracy and Dice optima, and per ROI the statistics of
- * ‖s^A‖/‖m‖ and ‖s^D‖/‖m‖ (Table 1) and their scatter plot (Figure 5).
+ * ‖s^A‖/‖m‖ and ‖s^D‖/‖m‖ (Table 1) and their scatter plot (Figure 5); optionally the optima of
+ * further metrics of the Tversky family beside them ({@link MetricRatios}).
  */
 public final class Report {
-    /** Header of {@code cases.csv}. */
-    public static final List<String> CASES_HEADER;
-
-    static {
-        List<String> h = new ArrayList<>(List.of("roi", "case", "raters"));
-        h.addAll(AnalysisColumns.HEADER);
-        h.add("note");
-        CASES_HEADER = List.copyOf(h);
-    }
+    /** Header of {@code cases.csv} without further metrics. */
+    public static final List<String> CASES_HEADER = casesHeader(List.of());
 
     private Report() {
     }
@@ -43,8 +40,14 @@ public final class Report {
      * @param spec     the case
      * @param analysis its exact analysis, or null on error
      * @param error    the error, or null
+     * @param metrics  the optima of the further metrics, in the order asked for; empty on error
      */
-    public record Outcome(CaseSpec spec, Analysis analysis, String error) {
+    public record Outcome(CaseSpec spec, Analysis analysis, String error, List<Optimum> metrics) {
+        /** A case without further metrics, or one that failed. */
+        public Outcome(CaseSpec spec, Analysis analysis, String error) {
+            this(spec, analysis, error, List.of());
+        }
+
         /** The ratios, or null when the case failed or has M = 0. */
         public Table1.Ratios ratios() {
             return analysis == null ? null : AnalysisColumns.ratios(analysis);
@@ -54,23 +57,28 @@ public final class Report {
     /**
      * The result of a run.
      *
-     * @param outcomes every case in dataset order
-     * @param rows     Table 1, one row per ROI
-     * @param errors   one line per case that failed ("roi/case: message")
+     * @param outcomes    every case in dataset order
+     * @param rows        Table 1, one row per ROI
+     * @param errors      one line per case that failed ("roi/case: message")
+     * @param metricRatios per ROI, Dice and each further metric; empty without further metrics
      */
-    public record Result(List<Outcome> outcomes, List<Table1.Row> rows, List<String> errors) {
+    public record Result(List<Outcome> outcomes, List<Table1.Row> rows, List<String> errors,
+                         List<MetricRatios.Row> metricRatios) {
     }
 
     /**
      * Analyses every case ({@code jobs} cases at a time, each with {@code engine}), reports progress
      * and each failed case, and writes {@code cases.csv}, {@code table.md}, {@code table.csv},
-     * {@code scatter.png} and {@code scatter.svg} into {@code out}.
+     * {@code scatter.png} and {@code scatter.svg} into {@code out}; with further {@code metrics},
+     * their optima as columns of {@code cases.csv} ({@link AnalysisColumns#header(Metric)}), their
+     * ratios' statistics beside Dice's in {@code metrics.csv} and a second table of {@code table.md}.
      *
      * @param listingErrors cases the layout already found unusable ("roi/case: message")
      * @param limits        how much compressed data one mask may hold in memory
+     * @param metrics       further metrics, at most one of each family
      */
     public static Result run(List<CaseSpec> cases, List<String> listingErrors, Path out, int jobs, Engine engine,
-                             ReadLimits limits, Progress progress) throws IOException {
+                             ReadLimits limits, Progress progress, List<Metric> metrics) throws IOException {
         Files.createDirectories(out);
         List<Outcome> outcomes = new ArrayList<>();
         List<String> errors = new ArrayList<>(listingErrors);
@@ -83,7 +91,7 @@ public final class Report {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (CaseSpec spec : cases) {
                 futures.add(pool.submit(() -> {
-                    Outcome o = analyze(spec, engine, limits);
+                    Outcome o = analyze(spec, engine, limits, metrics);
                     if (o.error() != null) {
                         progress.message("segopt report: " + spec.label() + ": " + o.error() + " (case skipped)");
                     }
@@ -102,7 +110,8 @@ public final class Report {
             pool.shutdownNow();
         }
         List<Table1.Row> rows = table(outcomes);
-        writeCases(out.resolve("cases.csv"), outcomes);
+        List<MetricRatios.Row> metricRatios = metrics.isEmpty() ? List.of() : MetricRatios.rows(byRoi(outcomes), metrics);
+        writeCases(out.resolve("cases.csv"), outcomes, metrics);
         Table1.writeCsv(out.resolve("table.csv"), rows);
         List<String> notes = new ArrayList<>();
         notes.add("m of a case is the mean of the masks of the raters who delineated it (a missing rater file is "
@@ -110,22 +119,32 @@ public final class Report {
         if (!errors.isEmpty()) {
             notes.add("Skipped because of an error (" + errors.size() + "): " + String.join("; ", errors) + ".");
         }
-        Csv.write(out.resolve("table.md"), Table1.markdown("Table 1: relative volumes of the optimal segmentations", rows, notes));
+        String table = Table1.markdown("Table 1: relative volumes of the optimal segmentations", rows, notes);
+        if (!metrics.isEmpty()) {
+            MetricRatios.writeCsv(out.resolve("metrics.csv"), metricRatios);
+            table += MetricRatios.markdown(metricRatios);
+        }
+        Csv.write(out.resolve("table.md"), table);
         List<Scatter.Panel> panels = panels(outcomes, rows);
         if (!panels.isEmpty()) {
             Scatter scatter = new Scatter(panels, Scatter.Range.covering(panels));
             scatter.writePng(out.resolve("scatter.png"));
             scatter.writeSvg(out.resolve("scatter.svg"));
         }
-        return new Result(outcomes, rows, errors);
+        return new Result(outcomes, rows, errors, metricRatios);
     }
 
-    /** One case: load its masks, analyse exactly. Never throws for bad input. */
-    static Outcome analyze(CaseSpec spec, Engine engine, ReadLimits limits) {
+    /** One case: load its masks, analyse exactly, and find each metric's optima. Never throws for bad input. */
+    static Outcome analyze(CaseSpec spec, Engine engine, ReadLimits limits, List<Metric> metrics) {
         try (Arena arena = Arena.ofShared()) {
             Marginal m = RaterMasks.load(spec.raters(), limits, arena);
             try {
-                return new Outcome(spec, engine.analyze(m), null);
+                Analysis a = engine.analyze(m);
+                List<Optimum> optima = new ArrayList<>();
+                for (Metric metric : metrics) {
+                    optima.add(engine.optimum(m, metric));
+                }
+                return new Outcome(spec, a, null, List.copyOf(optima));
             } catch (InvalidMarginalException e) {
                 return new Outcome(spec, null, RaterMasks.describe(spec.raters(), e));
             }
@@ -180,15 +199,31 @@ public final class Report {
         return panels;
     }
 
-    private static void writeCases(Path file, List<Outcome> outcomes) throws IOException {
-        try (Csv csv = Csv.create(file, CASES_HEADER)) {
+    /** The header of {@code cases.csv} with the columns of {@code metrics} before the note. */
+    static List<String> casesHeader(List<Metric> metrics) {
+        List<String> h = new ArrayList<>(List.of("roi", "case", "raters"));
+        h.addAll(AnalysisColumns.HEADER);
+        for (Metric metric : metrics) {
+            h.addAll(AnalysisColumns.header(metric));
+        }
+        h.add("note");
+        return List.copyOf(h);
+    }
+
+    private static void writeCases(Path file, List<Outcome> outcomes, List<Metric> metrics) throws IOException {
+        int metricColumns = metrics.isEmpty() ? 0 : metrics.size() * AnalysisColumns.header(metrics.getFirst()).size();
+        try (Csv csv = Csv.create(file, casesHeader(metrics))) {
             for (Outcome o : outcomes) {
                 List<Object> row = new ArrayList<>(List.of(o.spec().roi(), o.spec().name(), o.spec().raters().size()));
                 if (o.analysis() == null) {
                     row.addAll(AnalysisColumns.empty());
+                    row.addAll(Collections.nCopies(metricColumns, null));
                     row.add("skipped: " + o.error());
                 } else {
                     row.addAll(AnalysisColumns.values(o.analysis()));
+                    for (Optimum optimum : o.metrics()) {
+                        row.addAll(AnalysisColumns.values(optimum));
+                    }
                     row.add(o.ratios() == null ? "M = 0: ratios undefined, left out of the table" : "");
                 }
                 csv.row(row);

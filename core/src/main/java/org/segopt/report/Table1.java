@@ -66,6 +66,13 @@ public final class Table1 {
         }
     }
 
+    /** Appends the Markdown cells mean, std, min and max of {@code st}, three decimals ("–" when undefined). */
+    static void cells(StringBuilder s, Stats st) {
+        for (double v : new double[] {st.mean(), st.std(), st.min(), st.max()}) {
+            s.append(" | ").append(Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v));
+        }
+    }
+
     /**
      * The table as Markdown, three decimals as in the paper, followed by {@code notes} (one bullet
      * each) and the standard notes on the statistics and on cases with undefined ratios.
@@ -78,9 +85,7 @@ public final class Table1 {
         for (Row r : rows) {
             s.append("| ").append(r.name().replace("|", "\\|")).append(" | ").append(r.cases());
             for (Stats st : List.of(r.accuracy(), r.dice())) {
-                for (double v : new double[] {st.mean(), st.std(), st.min(), st.max()}) {
-                    s.append(" | ").append(Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v));
-                }
+                cells(s, st);
             }
             s.append(" |\n");
         }

@@ -193,7 +193,7 @@ class MetricProperties {
         /**
          * a·scale voxels at 1, b·scale at τ and {@code zeros} at 0, shuffled: vote counts over
          * R = τ's denominator (or a multiple), or float32 / float64 when τ is dyadic and the coin
-         * says so.
+         * says so. The exact reference comes with scale 1 only (an exhaustive check's sizes).
          */
         Built build(int scale, int zeros, SplittableRandom r) {
             int n = (a + b) * scale + zeros;
@@ -213,7 +213,7 @@ class MetricProperties {
                 for (int i = 0; i < n; i++) {
                     shorts[i] = (short) counts[i];
                 }
-                return new Built(Marginal.ofVotes(shorts, (int) raters), ExactReference.ofCounts(counts, raters),
+                return new Built(Marginal.ofVotes(shorts, (int) raters), scale > 1 ? null : ExactReference.ofCounts(counts, raters),
                         "votes R=" + raters + " n=" + n);
             }
             double t = tau.doubleValue(); // exact: a dyadic fraction with a denominator ≤ 2^24
@@ -227,9 +227,9 @@ class MetricProperties {
                 for (int i = 0; i < n; i++) {
                     f[i] = (float) values[i];
                 }
-                return new Built(Marginal.ofFloats(f), ExactReference.ofFloats(f), "float32 n=" + n);
+                return new Built(Marginal.ofFloats(f), scale > 1 ? null : ExactReference.ofFloats(f), "float32 n=" + n);
             }
-            return new Built(Marginal.ofDoubles(values), ExactReference.ofDoubles(values), "float64 n=" + n);
+            return new Built(Marginal.ofDoubles(values), scale > 1 ? null : ExactReference.ofDoubles(values), "float64 n=" + n);
         }
     }
 
@@ -238,15 +238,19 @@ class MetricProperties {
 
     @Test
     void scaledTiesAtTheThresholdOnEveryBackend() {
-        Theories.check(30, Generate.range(0, Tie.ALL.size() - 1), Theories.seeds(), (i, seed) -> {
+        Theories.check(20, Generate.range(0, Tie.ALL.size() - 1), Theories.seeds(), (i, seed) -> {
             Tie tie = Tie.ALL.get(i);
             SplittableRandom r = new SplittableRandom(seed);
-            int scale = 1 + r.nextInt(20_000);
+            int scale = 2 + r.nextInt(10_000);
             Built b = tie.build(scale, r.nextInt(50_000), r);
             String d = tie + " scale " + scale + " " + b.description;
             Optimum o = ENGINE.optimum(b.marginal, tie.metric);
             long greatest = (long) (tie.a + tie.b) * scale;
-            Fraction ratio = Fraction.of(BigInteger.valueOf(greatest).multiply(b.ref.denominator()), b.ref.totalNumerator());
+            // M = (a + b·τ)·scale, so the ratio is (a + b) / (a + b·τ).
+            BigInteger tn = tie.tau.numerator();
+            BigInteger td = tie.tau.denominator();
+            Fraction ratio = Fraction.of(BigInteger.valueOf(tie.a + tie.b).multiply(td),
+                    BigInteger.valueOf(tie.a).multiply(td).add(BigInteger.valueOf(tie.b).multiply(tn)));
             assertEquals(new Optimum(tie.lambda, tie.tau, (long) tie.a * scale, greatest, ratio), o, d);
             sameOnEveryBackend(b.marginal, tie.metric, o, d);
         });
