@@ -225,15 +225,15 @@ class SegmentCommandTest {
     void helpDescribesTheCommand() {
         CliRun r = run("segment", "--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("--metric accuracy|dice|volume"));
+        assertTrue(r.out().contains("--metric M    accuracy, dice, jaccard, fbeta:B, tversky:A,B or volume"), r.out());
         assertTrue(run("--help").out().contains("segment"));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "segment --out x.npy FIG4|--metric is required",
-        "segment --metric jaccard --out x.npy FIG4|--metric must be accuracy, dice or volume, not 'jaccard'",
-        "segment --metric volume --least --out x.npy FIG4|--least applies to --metric accuracy or dice",
+        "segment --metric iou --out x.npy FIG4|--metric: unknown metric 'iou'",
+        "segment --metric volume --least --out x.npy FIG4|--least applies to --metric accuracy, dice",
         "segment --metric dice --volume 3 --out x.npy FIG4|--volume applies to --metric volume only",
         "segment --metric dice FIG4|--out OUT is required",
         "segment --metric dice --out x.png FIG4|unsupported output format (expected .npy, .nrrd, .nhdr, .nii or .nii.gz)",
