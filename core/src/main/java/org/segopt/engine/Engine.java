@@ -133,7 +133,7 @@ public final class Engine {
      * lies between the two threshold sets) and the ratio of the greatest to M. For Dice this is
      * {@code analyze(m).dice()}; every other metric is decided from histograms refined where τ
      * may lie (the summary pass brackets Dice's τ* only), so for float32/float64 it reads the data
-     * two to four times. As for Dice, the score of s = ∅ against m ≡ 0 is 1, τ is then α / (α + β)
+     * more often than Dice's one summary pass: a histogram pass and refinement passes. As for Dice, the score of s = ∅ against m ≡ 0 is 1, τ is then α / (α + β)
      * and the ratio undefined (null).
      *
      * @throws InvalidMarginalException at the first voxel whose value the encoding forbids
