@@ -70,7 +70,8 @@ class MetricTest {
     @Test
     void badNamesAndWeightsAreRefusedWithTheReason() {
         for (String bad : new String[] {"dise", "fbeta:", "fbeta:-1", "fbeta:0", "fbeta:x", "tversky:1",
-                "tversky:1,2,3", "tversky:0,1", "fbeta:1e99999", "fbeta:0x1p3", "fbeta:NaN", "fbeta:1/0", "fbeta:0/3", "fbeta:-1/2", "fbeta:1/2/3"}) {
+                "tversky:1,2,3", "tversky:0,1", "fbeta:1e99999", "fbeta:0x1p3", "fbeta:NaN", "fbeta:1/0", "fbeta:0/3", "fbeta:-1/2", "fbeta:1/2/3",
+                "tversky:1e-7,1", "tversky:1,1000001", "fbeta:1e-4"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Metric.parse(bad), bad);
             assertTrue(e.getMessage().contains("metric"), e.getMessage());
         }

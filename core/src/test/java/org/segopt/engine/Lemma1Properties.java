@@ -126,7 +126,8 @@ class Lemma1Properties {
         }
     }
 
-    private static int bitsOf(BitMask mask) {
+    /** The mask of n ≤ 31 voxels as the bits of an int (voxel i is bit i). */
+    static int bitsOf(BitMask mask) {
         int bits = 0;
         for (int i = 0; i < mask.voxels(); i++) {
             if (mask.get(i)) {

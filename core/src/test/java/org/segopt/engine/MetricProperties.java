@@ -102,8 +102,8 @@ class MetricProperties {
         Optimum o = ENGINE.optimum(m, metric);
         assertEquals(sup, o.sup(), d);
         assertEquals(threshold(metric, sup), o.threshold(), d);
-        int above = bitsOf(ENGINE.segment(m, o, false));
-        int atLeast = bitsOf(ENGINE.segment(m, o, true));
+        int above = Lemma1Properties.bitsOf(ENGINE.segment(m, o, false));
+        int atLeast = Lemma1Properties.bitsOf(ENGINE.segment(m, o, true));
         BitSet volumes = new BitSet();
         for (int s = 0; s < sum.length; s++) {
             if (score[s].equals(sup)) {
@@ -341,15 +341,5 @@ class MetricProperties {
         Marginal m = Marginal.ofVotes(new byte[] {3, 2, 0, 1}, 3);
         Optimum o = ENGINE.optimum(Marginal.ofVotes(new byte[] {3, 3, 3, 3}, 3), Metric.JACCARD);
         assertThrows(IllegalArgumentException.class, () -> ENGINE.segment(m, o, true));
-    }
-
-    private static int bitsOf(BitMask mask) {
-        int bits = 0;
-        for (int i = 0; i < mask.voxels(); i++) {
-            if (mask.get(i)) {
-                bits |= 1 << i;
-            }
-        }
-        return bits;
     }
 }
