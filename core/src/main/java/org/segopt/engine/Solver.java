@@ -284,6 +284,7 @@ final class Solver {
         BigInteger m = exactMass();
         BigInteger n = BigInteger.valueOf(voxels);
         BigInteger nd = n.multiply(d);
+        exactSup(); // first: its walk to the best boundary is where the prefixes below start
 
         int accGreatest = lastAboveHalf(false);
         int targetLevel = target == 0 ? -1 : levelHolding(target);

@@ -12,7 +12,8 @@ import org.segopt.Marginal;
  * runs the pass, and loads the {@link LevelTable} with exact levels inside the brackets and exact
  * ranges between them. The {@link Solver} then either decides everything, and the call read the
  * data once, or finds a decision inside a range (a bracket missed), and the caller falls back to
- * histograms. Results never depend on the brackets, only the time does.
+ * histograms. Results never depend on the brackets, only the time does. It brackets Dice's τ*
+ * only: the optima of other metrics ({@link Engine#optimum}) come from histograms.
  *
  * <p>Where the brackets come from: the previous call's exact τ* and cut (a training loop, a
  * benchmark), or else an estimate from a sample of 1/64 of the voxels, in blocks of 64 at
