@@ -22,7 +22,7 @@ from . import _arrays, _cuda, _java, _results
 from ._arrays import HostArray, rater_masks, torch_tensor
 from ._results import Analysis, Bounds, Calibration, Interval, Optimum, VolumeConstrained
 
-__all__ = ["analyze", "segment", "analyze_masks", "Calibrator", "Analysis", "Calibration", "Optimum",
+__all__ = ["analyze", "optimum", "segment", "analyze_masks", "Calibrator", "Analysis", "Calibration", "Optimum",
            "VolumeConstrained", "Interval", "Bounds"]
 
 _SEGMENTATIONS = {("accuracy", False): "ACCURACY_GREATEST", ("accuracy", True): "ACCURACY_LEAST",
@@ -47,18 +47,34 @@ def analyze(array, *, votes=None, volume=None) -> Analysis:
     return _analysis(host.marginal(_index(votes)), host.shape, volume)
 
 
+def optimum(array, metric, *, votes=None) -> Optimum:
+    """The exact optima of a metric of the Tversky family on the marginal in ``array`` (as for
+    ``analyze``; host memory only): ``metric`` is ``"dice"``, ``"jaccard"``, ``"fbeta:B"`` or
+    ``"tversky:A,B"`` (A weighs false positives, B false negatives; decimals or p/q, read exactly).
+    Every optimum lies between I{m > threshold} and I{m >= threshold}.
+    """
+    m = HostArray(array).marginal(_index(votes))
+    j = _java.classes()
+    with _java.translated_errors():
+        return _results.optimum(j.Engine.parallel().optimum(m, j.Metric.parse(metric)))
+
+
 def segment(array, metric="dice", least=False, *, votes=None, volume=None) -> np.ndarray:
     """An optimal segmentation of ``array`` (as for ``analyze``; host memory only) as a bool array
     of its shape, decided exactly: ``"dice"`` I{m >= tau*}, ``"accuracy"`` I{m >= 1/2} (``least``:
     I{m > tau*}, I{m > 1/2}), ``"volume"`` the ``volume`` voxels of largest m (Theorem 4; default
-    floor(M + 1/2)), ties taken lowest index (in memory order) first.
+    floor(M + 1/2)), ties taken lowest index (in memory order) first; ``"jaccard"``,
+    ``"fbeta:B"``, ``"tversky:A,B"`` the greatest (``least``: least) optimum of that metric (see
+    ``optimum``).
     """
+    if not isinstance(metric, str):
+        raise ValueError(f"metric must be a string, not {metric!r}")
     which = _SEGMENTATIONS.get((metric, bool(least)))
-    if which is None:
-        raise ValueError("least applies to metric 'accuracy' or 'dice' only" if metric == "volume"
-                         else f"metric must be 'accuracy', 'dice' or 'volume', not {metric!r}")
+    tversky = which is None and metric != "volume"
     if volume is not None and metric != "volume":
         raise ValueError("volume applies to metric 'volume' only")
+    if which is None and not tversky:
+        raise ValueError("least applies to metric 'accuracy', 'dice', 'jaccard', 'fbeta:B' or 'tversky:A,B' only")
     volume = _index(volume)
     host = HostArray(array)
     if host.array.size > _arrays.MAX_MASK_VOXELS:
@@ -66,9 +82,14 @@ def segment(array, metric="dice", least=False, *, votes=None, volume=None) -> np
                          f"{_arrays.MAX_MASK_VOXELS} voxels")
     m = host.marginal(_index(votes))
     j = _java.classes()
+    engine = j.Engine.parallel()
+    if tversky:
+        with _java.translated_errors():
+            best = engine.optimum(m, j.Metric.parse(metric))
+            return host.mask(engine.segment(m, best, not least))
     a = _engine_analysis(m, volume)
     with _java.translated_errors():
-        return host.mask(j.Engine.parallel().segment(m, a, getattr(j.Segmentation, which)))
+        return host.mask(engine.segment(m, a, getattr(j.Segmentation, which)))
 
 
 def analyze_masks(masks, *, volume=None) -> Analysis:

@@ -14,6 +14,7 @@ _NAMES = {
     "Marginal": "org.segopt.Marginal",
     "ElementType": "org.segopt.ElementType",
     "Segmentation": "org.segopt.Segmentation",
+    "Metric": "org.segopt.Metric",
     "Engine": "org.segopt.engine.Engine",
     "ThresholdCalibrator": "org.segopt.engine.ThresholdCalibrator",
     "Calibration": "org.segopt.engine.Calibration",

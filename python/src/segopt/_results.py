@@ -66,6 +66,8 @@ class Analysis:
     shape: Tuple[int, ...]
     accuracy: Optimum
     dice: Optimum
+    jaccard: Optimum
+    """Jaccard J = D / (2 - D): the Dice optima (threshold, volumes), sup J derived exactly."""
     volume_constrained: VolumeConstrained
     bounds: Bounds
 
@@ -97,6 +99,7 @@ def analysis(a, encoding, raters, shape):
     return Analysis(
         voxels=int(a.voxels()), mass=float(mass), mass_exact=mass, encoding=encoding, raters=raters,
         shape=shape, accuracy=_optimum(a.accuracy()), dice=_optimum(a.dice()),
+        jaccard=_optimum(a.jaccard()),
         volume_constrained=VolumeConstrained(
             volume=int(v.volume()), **_exact("accuracy", v.accuracy()), **_exact("dice", v.dice()),
             level=None if level is None else float(level), level_exact=level, ties_taken=int(v.tiesTaken())),
@@ -109,6 +112,11 @@ def calibration(c):
     return Calibration(int(c.voxels()), float(c.mass()), float(c.supDice()), float(c.threshold()), float(c.cut()),
                        int(c.diceLeastVolume()), int(c.diceGreatestVolume()), int(c.accuracyLeastVolume()),
                        int(c.accuracyGreatestVolume()))
+
+
+def optimum(o):
+    """An Optimum from the engine's ``org.segopt.Analysis.Optimum`` record ``o``."""
+    return _optimum(o)
 
 
 def _optimum(o):
