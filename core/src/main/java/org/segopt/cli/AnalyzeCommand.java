@@ -2,6 +2,7 @@ package org.segopt.cli;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import org.segopt.Analysis;
 import org.segopt.Fraction;
 import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
+import org.segopt.io.ClassMarginals;
 import org.segopt.io.InputException;
 import org.segopt.io.OneLine;
 
@@ -18,6 +20,8 @@ import org.segopt.io.OneLine;
 final class AnalyzeCommand {
     static final String USAGE = """
             Usage: segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--backend B] FILE...
+                   segopt analyze [--json] --channel-axis K [--votes R | --bfloat16] [options] FILE
+                   segopt analyze [--json] --labels [options] FILE...
 
             Computes, exactly, the Accuracy- and Dice-optimal segmentations of a marginal m:
             sup of each metric, its threshold (1/2 and tau* = sup D / 2), the least and greatest
@@ -34,6 +38,15 @@ final class AnalyzeCommand {
                             the most a compressed FILE (.npz, .nii.gz, gzip NRRD) may decompress
                             to in memory; default 1073741824 (1 GiB)
               --volume V    volume (voxels) of the Theorem 4 optimum; default floor(M + 1/2)
+              --channel-axis K
+                            the one FILE holds C channels (softmax or sigmoid outputs) along axis
+                            K of its shape as printed in 'shape' (NumPy's; NIfTI/NRRD axes
+                            reversed, slowest first); negative K counts from the end. One
+                            analysis per channel, the channel's voxels in memory order
+              --labels      each FILE is one rater's label map (integers: 0 background, 1..C
+                            the classes; any element type); class c's marginal is the fraction
+                            of raters that assigned c. One analysis per class 1..C (C: the
+                            largest label)
               --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
                             scalar; every backend gives identical results
               --json        print one JSON object instead of a table
@@ -51,7 +64,7 @@ final class AnalyzeCommand {
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException, BackendUnavailableException {
         boolean json = false;
         Long volume = null;
-        MarginalArgs input = new MarginalArgs(true);
+        MarginalArgs input = new MarginalArgs(true, true);
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
@@ -66,15 +79,40 @@ final class AnalyzeCommand {
             }
         }
         try (Arena arena = Arena.ofShared()) {
+            if (input.multiClass()) {
+                out.println(perClass(input.loadClasses(arena), input, volume, json));
+                return 0;
+            }
             Inputs inputs = input.load(arena);
             Marginal m = inputs.marginal();
             Analysis a = inputs.analyze(input.engine(m.voxels()), volume);
-            out.println(json ? toJson(a, m) : table(a, m, inputs));
+            out.println(json ? toJson(a, m) : table(a, m, inputs.label(), inputs.shape()));
             return 0;
         } catch (InputException e) {
             err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
+    }
+
+    /**
+     * One analysis per class, each class's data held only while it is analysed: JSON
+     * {@code {"classes": [...]}}, each entry the class's {@link #toJson} object after its
+     * {@code channel} index or {@code class} label; or the tables one after another.
+     */
+    private static String perClass(ClassInputs inputs, MarginalArgs input, Long volume, boolean json)
+            throws UsageException, InputException, BackendUnavailableException {
+        ClassMarginals classes = inputs.classes();
+        List<Json> objects = new ArrayList<>();
+        List<String> tables = new ArrayList<>();
+        for (int k = 0; k < classes.classes(); k++) {
+            try (Arena scratch = Arena.ofConfined()) {
+                Marginal m = classes.marginal(k, scratch);
+                Analysis a = inputs.analyze(k, m, input.engine(m.voxels()), volume);
+                objects.add(Json.object().put(inputs.key(), classes.label(k)).putAll(toJson(a, m)));
+                tables.add(table(a, m, inputs.label(k), classes.shape()));
+            }
+        }
+        return json ? Json.object().put("classes", objects).toString() : String.join("\n\n", tables);
     }
 
     /** The JSON object of the CLI contract. */
@@ -117,13 +155,13 @@ final class AnalyzeCommand {
         return Json.object().put("lower", i.lower().doubleValue()).put("upper", i.upper().doubleValue()).put("holds", holds);
     }
 
-    private static String table(Analysis a, Marginal m, Inputs inputs) {
+    private static String table(Analysis a, Marginal m, String label, long[] shape) {
         StringBuilder s = new StringBuilder();
-        s.append(inputs.label()).append('\n');
+        s.append(label).append('\n');
         s.append(String.format(Locale.ROOT, "  %s%s, shape %s, n = %d voxels, mass M = %s voxels%n",
                 m.encoding().name().toLowerCase(Locale.ROOT),
                 m.encoding().isVoteType() ? " (R = " + m.raters() + ")" : "",
-                shape(inputs.shape()), a.voxels(), number(a.mass())));
+                shape(shape), a.voxels(), number(a.mass())));
         s.append(String.format(Locale.ROOT, "%n  %-9s %-22s %-22s %14s %14s %10s%n",
                 "metric", "sup", "threshold", "least volume", "greatest vol.", "greatest/M"));
         row(s, "Accuracy", a.accuracy());
