@@ -62,10 +62,19 @@ final class ClassInputs {
         return arrays.stream().flatMap(a -> Stream.of(a.source(), a.dataFile())).distinct().toList();
     }
 
-    /** The file names, comma-separated, followed by the class: "f.npy, channel 2". */
+    /** The file names, comma-separated. */
+    String label() {
+        return String.join(", ", arrays.stream().map(a -> a.source().toString()).toList());
+    }
+
+    /** The file names followed by the class: "f.npy, channel 2". */
     String label(int k) {
-        return String.join(", ", arrays.stream().map(a -> a.source().toString()).toList()) + ", " + key + " "
-                + classes.label(k);
+        return label() + ", " + key + " " + classes.label(k);
+    }
+
+    /** The classes there are, e.g. "channels 0..2" or "classes 1..5". */
+    String range() {
+        return (key.equals("class") ? "classes " : "channels ") + classes.label(0) + ".." + classes.label(classes.classes() - 1);
     }
 
     /**
