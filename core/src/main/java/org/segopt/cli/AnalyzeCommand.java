@@ -105,7 +105,7 @@ final class AnalyzeCommand {
         List<Json> objects = new ArrayList<>();
         List<String> tables = new ArrayList<>();
         for (int k = 0; k < classes.classes(); k++) {
-            try (Arena scratch = Arena.ofConfined()) {
+            try (Arena scratch = Arena.ofShared()) { // the engine's threads read it
                 Marginal m = classes.marginal(k, scratch);
                 Analysis a = inputs.analyze(k, m, input.engine(m.voxels()), volume);
                 objects.add(Json.object().put(inputs.key(), classes.label(k)).putAll(toJson(a, m)));

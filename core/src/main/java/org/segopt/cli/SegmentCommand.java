@@ -143,7 +143,7 @@ final class SegmentCommand {
         }
         for (Map.Entry<Integer, Path> e : outputs.entrySet()) {
             int k = e.getKey();
-            try (Arena scratch = Arena.ofConfined()) {
+            try (Arena scratch = Arena.ofShared()) { // the engine's threads read it
                 Marginal m = classes.marginal(k, scratch);
                 checkSize(m, inputs.label(k));
                 Engine engine = input.engine(m.voxels());

@@ -30,7 +30,8 @@ public sealed interface ClassMarginals permits ChannelSplit, LabelMaps {
      * The {@code k}-th class's marginal, with {@link #shape()}; its voxels are numbered in the
      * memory order of the input without the class axis. Where the input's layout allows it is a
      * view of the input's data; otherwise its data is computed into memory of {@code scratch},
-     * which the caller may close once done with the class.
+     * which the caller may close once done with the class (a shared arena when the engine reading
+     * the marginal runs on several threads).
      */
     Marginal marginal(int k, Arena scratch);
 }

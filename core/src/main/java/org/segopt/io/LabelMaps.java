@@ -23,6 +23,8 @@ import org.segopt.Marginal;
 public final class LabelMaps implements ClassMarginals {
     /** The largest label (so the most classes) accepted: a larger value is taken for a corrupt map. */
     public static final int MAX_LABEL = 65535;
+    /** Voxels decoded at a time. */
+    private static final int CHUNK = 1 << 14;
 
     private final List<NdArray> maps;
     private final int classes;
@@ -67,23 +69,71 @@ public final class LabelMaps implements ClassMarginals {
 
     /** The largest label in {@code map}, after checking that every value is a label. */
     private static long largestLabel(NdArray map) throws InputException {
-        ElementType type = map.type();
+        double[] values = new double[CHUNK];
         long largest = 0;
-        for (long i = 0, n = map.size(); i < n; i++) {
-            double v = type.valueAt(map.data(), map.order(), i);
-            if (!(v >= 0 && v <= MAX_LABEL && v == Math.rint(v))) {
-                String rule = v < 0 ? "negative" : v == Math.rint(v) && v > MAX_LABEL
-                        ? "above the largest label " + MAX_LABEL : "not an integer";
-                throw new InputException(map.source(), "voxel " + i + " has value " + text(v, type) + ", " + rule
-                        + " (a label map holds 0 for background and 1..C for the classes)");
+        for (long start = 0, n = map.size(); start < n; start += CHUNK) {
+            int count = (int) Math.min(CHUNK, n - start);
+            decode(map, start, count, values);
+            for (int j = 0; j < count; j++) {
+                double v = values[j];
+                if (!(v >= 0 && v <= MAX_LABEL && v == Math.rint(v))) {
+                    String rule = v < 0 ? "negative" : v == Math.rint(v) && v > MAX_LABEL
+                            ? "above the largest label " + MAX_LABEL : "not an integer";
+                    throw new InputException(map.source(), "voxel " + (start + j) + " has value "
+                            + (map.type().isInteger() ? Long.toString((long) v) : Double.toString(v)) + ", " + rule
+                            + " (a label map holds 0 for background and 1..C for the classes)");
+                }
+                largest = Math.max(largest, (long) v);
             }
-            largest = Math.max(largest, (long) v);
         }
         return largest;
     }
 
-    private static String text(double v, ElementType type) {
-        return type.isInteger() ? Long.toString((long) v) : Double.toString(v);
+    /**
+     * Elements {@code start .. start + count - 1} of {@code map} as doubles (every label type
+     * converts exactly), through a bulk copy that also applies the byte order.
+     */
+    private static void decode(NdArray map, long start, int count, double[] into) {
+        MemorySegment data = map.data();
+        ByteOrder order = map.order();
+        long offset = start * map.type().byteSize();
+        switch (map.type()) {
+            case BOOL, UINT8 -> {
+                byte[] b = new byte[count];
+                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset, b, 0, count);
+                for (int j = 0; j < count; j++) {
+                    into[j] = Byte.toUnsignedInt(b[j]);
+                }
+            }
+            case UINT16, INT16, FLOAT16, BFLOAT16 -> {
+                short[] h = new short[count];
+                MemorySegment.copy(data, ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), offset, h, 0, count);
+                ElementType type = map.type();
+                for (int j = 0; j < count; j++) {
+                    into[j] = switch (type) {
+                        case UINT16 -> Short.toUnsignedInt(h[j]);
+                        case FLOAT16 -> Float.float16ToFloat(h[j]);
+                        case BFLOAT16 -> Float.intBitsToFloat(h[j] << 16);
+                        default -> h[j];
+                    };
+                }
+            }
+            case INT32 -> {
+                int[] w = new int[count];
+                MemorySegment.copy(data, ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), offset, w, 0, count);
+                for (int j = 0; j < count; j++) {
+                    into[j] = w[j];
+                }
+            }
+            case FLOAT32 -> {
+                float[] f = new float[count];
+                MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(order), offset, f, 0, count);
+                for (int j = 0; j < count; j++) {
+                    into[j] = f[j];
+                }
+            }
+            case FLOAT64 -> MemorySegment.copy(data, ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order), offset, into, 0, count);
+        }
     }
 
     /** R, the number of raters (label maps). */
@@ -122,86 +172,33 @@ public final class LabelMaps implements ClassMarginals {
     /** Class {@code label(k)}'s marginal: per voxel the number of maps holding the label, over R. */
     @Override
     public Marginal marginal(int k, Arena scratch) {
-        long label = label(k);
+        double label = label(k);
         long n = maps.getFirst().size();
         boolean bytes = maps.size() <= 255;
-        ValueLayout count = bytes ? ValueLayout.JAVA_BYTE : ValueLayout.JAVA_SHORT;
-        MemorySegment votes = scratch.allocate(count, n); // zeroed
-        for (NdArray map : maps) {
-            long bits = pattern(label, map.type(), map.order());
-            if (bits >= 0) {
-                addVotes(map, bits, votes, bytes);
+        ValueLayout layout = bytes ? ValueLayout.JAVA_BYTE : ValueLayout.JAVA_SHORT;
+        MemorySegment votes = scratch.allocate(layout, n);
+        double[] values = new double[CHUNK];
+        short[] counts = new short[CHUNK];
+        byte[] narrow = new byte[CHUNK];
+        for (long start = 0; start < n; start += CHUNK) {
+            int count = (int) Math.min(CHUNK, n - start);
+            Arrays.fill(counts, (short) 0);
+            for (NdArray map : maps) {
+                decode(map, start, count, values);
+                for (int j = 0; j < count; j++) {
+                    counts[j] += values[j] == label ? 1 : 0;
+                }
+            }
+            if (bytes) {
+                for (int j = 0; j < count; j++) {
+                    narrow[j] = (byte) counts[j];
+                }
+                MemorySegment.copy(narrow, 0, votes, ValueLayout.JAVA_BYTE, start, count);
+            } else {
+                MemorySegment.copy(counts, 0, votes, ValueLayout.JAVA_SHORT, start * Short.BYTES, count);
             }
         }
         ElementType type = bytes ? ElementType.UINT8 : ElementType.UINT16;
         return Marginal.ofVotes(votes, type, ByteOrder.nativeOrder(), maps.size()).withShape(shape());
-    }
-
-    /**
-     * The raw bits, as read in native order from storage in {@code order}, of {@code label} stored
-     * as {@code type}, or -1 when the type cannot hold the label (so no voxel of the map does).
-     * Every value of a checked map is a non-negative integer, so a voxel holds the label exactly
-     * when its bits are these (a float's only other zero, -0.0, is no class label).
-     */
-    static long pattern(long label, ElementType type, ByteOrder order) {
-        MemorySegment one = MemorySegment.ofArray(new long[1]);
-        boolean held = switch (type) {
-            case BOOL, UINT8 -> {
-                one.set(ValueLayout.JAVA_BYTE, 0, (byte) label);
-                yield label <= 0xFF;
-            }
-            case UINT16, INT16 -> {
-                one.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), 0, (short) label);
-                yield label <= (type == ElementType.UINT16 ? 0xFFFF : Short.MAX_VALUE);
-            }
-            case INT32 -> {
-                one.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), 0, (int) label);
-                yield label <= Integer.MAX_VALUE;
-            }
-            case FLOAT16 -> {
-                short half = Float.floatToFloat16(label);
-                one.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), 0, half);
-                yield Float.float16ToFloat(half) == label;
-            }
-            case BFLOAT16 -> {
-                int bits = Float.floatToRawIntBits(label);
-                one.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), 0, (short) (bits >>> 16));
-                yield (bits & 0xFFFF) == 0;
-            }
-            case FLOAT32 -> {
-                one.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(order), 0, label);
-                yield (long) (float) label == label;
-            }
-            case FLOAT64 -> {
-                one.set(ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order), 0, label);
-                yield true;
-            }
-        };
-        return held ? raw(one, 0, type.byteSize()) : -1;
-    }
-
-    /** The {@code size} bytes at {@code offset} as an unsigned number, read in native order. */
-    private static long raw(MemorySegment s, long offset, int size) {
-        return switch (size) {
-            case 1 -> Byte.toUnsignedLong(s.get(ValueLayout.JAVA_BYTE, offset));
-            case 2 -> Short.toUnsignedLong(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset));
-            case 4 -> Integer.toUnsignedLong(s.get(ValueLayout.JAVA_INT_UNALIGNED, offset));
-            default -> s.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
-        };
-    }
-
-    /** Adds one vote to every voxel of {@code votes} whose element in {@code map} has raw bits {@code bits}. */
-    private static void addVotes(NdArray map, long bits, MemorySegment votes, boolean bytes) {
-        MemorySegment data = map.data();
-        int size = map.type().byteSize();
-        for (long i = 0, n = map.size(); i < n; i++) {
-            if (raw(data, i * size, size) == bits) {
-                if (bytes) {
-                    votes.set(ValueLayout.JAVA_BYTE, i, (byte) (votes.get(ValueLayout.JAVA_BYTE, i) + 1));
-                } else {
-                    votes.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) (votes.getAtIndex(ValueLayout.JAVA_SHORT, i) + 1));
-                }
-            }
-        }
     }
 }

@@ -132,6 +132,32 @@ class MultiClassCommandTest {
         assertTrue(table.contains(maps.get(2) + ", class 3\n  votes (R = 3), shape 4x5"), table);
     }
 
+    @Test
+    void inputsLargeEnoughForSeveralThreadsAnalyseAsTheirClassesAlone() throws Exception {
+        int voxels = 150_000; // above the size the engine runs on the calling thread
+        Random rnd = new Random(21);
+        double[] values = new double[2 * voxels];
+        double[] labels = new double[voxels];
+        double[] channel = new double[voxels];
+        double[] votes = new double[voxels];
+        for (int i = 0; i < voxels; i++) {
+            values[2 * i] = rnd.nextInt(17) / 16.0;
+            values[2 * i + 1] = rnd.nextDouble();
+            channel[i] = values[2 * i];
+            labels[i] = rnd.nextInt(3);
+            votes[i] = labels[i] == 2 ? 1 : 0;
+        }
+        long[] shape = {voxels};
+        Path probs = npy("probs.npy", "<f4", false, new long[] {voxels, 2}, ElementType.FLOAT32, values);
+        Path alone = npy("first.npy", "<f4", false, shape, ElementType.FLOAT32, channel);
+        JsonNode first = json(CliRun.of("analyze", "--json", "--channel-axis", "1", probs)).get("classes").get(0);
+        assertEquals(json(CliRun.of("analyze", "--json", alone)), without(first, "channel"));
+        Path map = npy("map.npy", "|u1", false, shape, ElementType.UINT8, labels);
+        Path counts = npy("counts.npy", "|u1", false, shape, ElementType.UINT8, votes);
+        JsonNode second = json(CliRun.of("analyze", "--json", "--labels", map)).get("classes").get(1);
+        assertEquals(json(CliRun.of("analyze", "--json", "--votes", "1", counts)), without(second, "class"));
+    }
+
     private static byte[] mask(Path file) throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             NdArray a = ArrayReaders.read(file, arena);
