@@ -158,7 +158,7 @@ class ChannelSplitTest {
         for (int round = 0; round < 16; round++) {
             ElementType type = round % 2 == 0 ? ElementType.FLOAT32 : ElementType.FLOAT64;
             Stored s = random(rnd, type, false);
-            long[] dims = reversed(s.shape()); // both formats list axes fastest first
+            long[] dims = IoSupport.reversed(s.shape()); // both formats list axes fastest first
             writeNifti(s, dims, round);
             String sizes = Arrays.stream(dims).mapToObj(Long::toString).collect(Collectors.joining(" "));
             Path nrrd = Files.write(dir.resolve(round + ".nrrd"), MedicalTestFiles.nrrd("type: "
@@ -178,14 +178,6 @@ class ChannelSplitTest {
         n.dim = new long[] {dims.length, 1, 1, 1, 1, 1, 1, 1};
         System.arraycopy(dims, 0, n.dim, 1, dims.length);
         Files.write(dir.resolve(round + ".nii"), n.bytes(s.bytes()));
-    }
-
-    private static long[] reversed(long[] shape) {
-        long[] r = new long[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            r[i] = shape[shape.length - 1 - i];
-        }
-        return r;
     }
 
     @Test
