@@ -16,6 +16,7 @@ import org.segopt.Marginal;
 import org.segopt.Metric;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.engine.Engine;
+import org.segopt.io.ClassMarginals;
 import org.segopt.io.InputException;
 import org.segopt.io.OneLine;
 
@@ -27,6 +28,8 @@ final class AnalyzeCommand {
     static final String USAGE = """
             Usage: segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--metric M]... [--backend B]
                                   FILE...
+                   segopt analyze [--json] --channel-axis K [--votes R | --bfloat16] [options] FILE
+                   segopt analyze [--json] --labels [options] FILE...
 
             Computes, exactly, the Accuracy- and Dice-optimal segmentations of a marginal m:
             sup of each metric, its threshold (1/2 and tau* = sup D / 2), the least and greatest
@@ -50,6 +53,15 @@ final class AnalyzeCommand {
                             p/q in [1e-6, 1e6], read exactly; threshold
                             sup A / (1 - sup (1 - A - B)). Repeatable, one per family; dice and
                             jaccard are always reported
+              --channel-axis K
+                            the one FILE holds C channels (softmax or sigmoid outputs) along axis
+                            K of its shape as printed in 'shape' (NumPy's; NIfTI/NRRD axes
+                            reversed, slowest first); negative K counts from the end. One
+                            analysis per channel, the channel's voxels in memory order
+              --labels      each FILE is one rater's label map (integers: 0 background, 1..C
+                            the classes; any element type); class c's marginal is the fraction
+                            of raters that assigned c. One analysis per class 1..C (C: the
+                            largest label)
               --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
                             scalar; every backend gives identical results
               --json        print one JSON object instead of a table
@@ -68,7 +80,7 @@ final class AnalyzeCommand {
         boolean json = false;
         Long volume = null;
         List<Metric> metrics = new ArrayList<>();
-        MarginalArgs input = new MarginalArgs(true);
+        MarginalArgs input = new MarginalArgs(true, true);
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
@@ -84,22 +96,61 @@ final class AnalyzeCommand {
             }
         }
         try (Arena arena = Arena.ofShared()) {
+            if (input.multiClass()) {
+                out.println(perClass(input.loadClasses(arena), input, volume, metrics, json));
+                return 0;
+            }
             Inputs inputs = input.load(arena);
             Marginal m = inputs.marginal();
             Engine engine = input.engine(m.voxels());
             Analysis a = inputs.analyze(engine, volume);
-            Map<Metric, Optimum> more = new LinkedHashMap<>();
-            for (Metric metric : metrics) {
-                if (!List.of("dice", "jaccard").contains(metric.family())) {
-                    more.put(metric, inputs.optimum(engine, metric));
-                }
-            }
-            out.println(json ? toJson(a, m, more) : table(a, m, inputs, more));
+            Map<Metric, Optimum> more = optima(metrics, metric -> inputs.optimum(engine, metric));
+            out.println(json ? toJson(a, m, more) : table(a, m, inputs.label(), inputs.shape(), more));
             return 0;
         } catch (InputException e) {
             err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
+    }
+
+    /** The optima of one metric, from whichever input is being analysed. */
+    private interface OptimumOf {
+        Optimum of(Metric metric) throws InputException;
+    }
+
+    /** The optima of the metrics beyond Dice and Jaccard (always reported), in the order given. */
+    private static Map<Metric, Optimum> optima(List<Metric> metrics, OptimumOf optimum) throws InputException {
+        Map<Metric, Optimum> more = new LinkedHashMap<>();
+        for (Metric metric : metrics) {
+            if (!List.of("dice", "jaccard").contains(metric.family())) {
+                more.put(metric, optimum.of(metric));
+            }
+        }
+        return more;
+    }
+
+    /**
+     * One analysis per class, each class's data held only while it is analysed: JSON
+     * {@code {"classes": [...]}}, each entry the class's {@link #toJson} object after its
+     * {@code channel} index or {@code class} label; or the tables one after another.
+     */
+    private static String perClass(ClassInputs inputs, MarginalArgs input, Long volume, List<Metric> metrics,
+                                   boolean json)
+            throws UsageException, InputException, BackendUnavailableException {
+        ClassMarginals classes = inputs.classes();
+        List<Json> objects = new ArrayList<>();
+        List<String> tables = new ArrayList<>();
+        for (int k = 0; k < classes.classes(); k++) {
+            try (Arena scratch = Arena.ofShared()) { // the engine's threads read it
+                Marginal m = classes.marginal(k, scratch);
+                Engine engine = input.engine(m.voxels());
+                Analysis a = inputs.analyze(k, m, engine, volume); // validates m: the optima below need not
+                Map<Metric, Optimum> more = optima(metrics, metric -> engine.optimum(m, metric));
+                objects.add(Json.object().put(inputs.key(), classes.label(k)).putAll(toJson(a, m, more)));
+                tables.add(table(a, m, inputs.label(k), classes.shape(), more));
+            }
+        }
+        return json ? Json.object().put("classes", objects).toString() : String.join("\n\n", tables);
     }
 
     /** The JSON object of the CLI contract, without further metrics. */
@@ -153,13 +204,13 @@ final class AnalyzeCommand {
         return Json.object().put("lower", i.lower().doubleValue()).put("upper", i.upper().doubleValue()).put("holds", holds);
     }
 
-    private static String table(Analysis a, Marginal m, Inputs inputs, Map<Metric, Optimum> more) {
+    private static String table(Analysis a, Marginal m, String label, long[] shape, Map<Metric, Optimum> more) {
         StringBuilder s = new StringBuilder();
-        s.append(inputs.label()).append('\n');
+        s.append(label).append('\n');
         s.append(String.format(Locale.ROOT, "  %s%s, shape %s, n = %d voxels, mass M = %s voxels%n",
                 m.encoding().name().toLowerCase(Locale.ROOT),
                 m.encoding().isVoteType() ? " (R = " + m.raters() + ")" : "",
-                shape(inputs.shape()), a.voxels(), number(a.mass())));
+                shape(shape), a.voxels(), number(a.mass())));
         int width = 9;
         for (Metric metric : more.keySet()) {
             width = Math.max(width, metric.name().length());

@@ -73,24 +73,7 @@ final class Inputs {
         if (files.size() > Marginal.MAX_RATERS) {
             throw new UsageException("at most " + Marginal.MAX_RATERS + " rater masks");
         }
-        List<NdArray> arrays = new ArrayList<>();
-        Map<Path, NdArray> read = new HashMap<>();
-        int mapped = 0;
-        for (Path file : files) {
-            NdArray a = read.get(identity(file));
-            if (a == null) {
-                if (mapped == MAX_MAPPED_FILES) {
-                    throw new InputException(file, "more than " + MAX_MAPPED_FILES + " distinct large files at once: the "
-                            + "system limits the memory mappings of a process (vm.max_map_count)");
-                }
-                a = ArrayReaders.read(file, arena, limits);
-                read.put(identity(file), a);
-                mapped += a.data().isMapped() ? 1 : 0;
-            } else {
-                a = new NdArray(file, a.data(), a.type(), a.order(), a.shape(), a.fortranOrder(), a.geometry(), a.dataFile());
-            }
-            arrays.add(a);
-        }
+        List<NdArray> arrays = read(files, limits, arena);
         NdArray first = arrays.getFirst();
         Marginal m;
         if (bfloat16) {
@@ -143,6 +126,32 @@ final class Inputs {
         return new Inputs(List.copyOf(files), List.copyOf(arrays), m.withShape(first.shape()));
     }
 
+    /**
+     * Reads each file (a file given several times once, its data shared); at most
+     * {@link #MAX_MAPPED_FILES} distinct files are mapped.
+     */
+    static List<NdArray> read(List<Path> files, ReadLimits limits, Arena arena) throws InputException {
+        List<NdArray> arrays = new ArrayList<>();
+        Map<Path, NdArray> read = new HashMap<>();
+        int mapped = 0;
+        for (Path file : files) {
+            NdArray a = read.get(identity(file));
+            if (a == null) {
+                if (mapped == MAX_MAPPED_FILES) {
+                    throw new InputException(file, "more than " + MAX_MAPPED_FILES + " distinct large files at once: the "
+                            + "system limits the memory mappings of a process (vm.max_map_count)");
+                }
+                a = ArrayReaders.read(file, arena, limits);
+                read.put(identity(file), a);
+                mapped += a.data().isMapped() ? 1 : 0;
+            } else {
+                a = new NdArray(file, a.data(), a.type(), a.order(), a.shape(), a.fortranOrder(), a.geometry(), a.dataFile());
+            }
+            arrays.add(a);
+        }
+        return arrays;
+    }
+
     /** The file itself, links resolved, so that a file given many times is read (and mapped) once. */
     private static Path identity(Path file) {
         try {
@@ -154,6 +163,11 @@ final class Inputs {
 
     Marginal marginal() {
         return marginal;
+    }
+
+    /** The first file's array. */
+    NdArray array() {
+        return arrays.getFirst();
     }
 
     /** Every file read: each FILE, and the data file of a detached header. */

@@ -18,6 +18,12 @@ final class Json {
         return this;
     }
 
+    /** Adds every field of {@code other}, in its order. */
+    Json putAll(Json other) {
+        fields.putAll(other.fields);
+        return this;
+    }
+
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder();

@@ -36,7 +36,10 @@ final class ReportCommand {
                                         RTSTRUCTs (any format segopt reads, e.g. .npy, works); a
                                         missing User file is a rater who did not delineate
               --manifest FILE.csv       CSV with columns roi,case,file: one row per rater mask,
-                                        paths relative to the CSV
+                                        paths relative to the CSV; an optional column kind:
+                                        mask (the default) or labels, a rater's label map (0
+                                        background, 1..C classes): such a case gives one row
+                                        per class c, in the group '<roi> class <c>'
               --out DIR                 writes cases.csv, table.md, table.csv, scatter.png, scatter.svg
               --metric M                also the optima of jaccard, fbeta:B or tversky:A,B (as for
                                         'segopt analyze'; repeatable, one per family): their columns

@@ -28,6 +28,20 @@ public final class ArrayWriters {
         return SUFFIXES.stream().anyMatch(s -> IoSupport.hasSuffix(out, s));
     }
 
+    /**
+     * {@code out} with {@code tag} inserted before its format's extension, e.g. {@code seg.nii.gz}
+     * and {@code _class2}: {@code seg_class2.nii.gz}.
+     *
+     * @throws IllegalArgumentException if {@code out}'s name is not {@link #supports supported}
+     */
+    public static Path tagged(Path out, String tag) {
+        String name = out.getFileName().toString();
+        String suffix = SUFFIXES.stream().filter(s -> IoSupport.hasSuffix(out, s)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unsupported output " + out));
+        String stem = name.substring(0, name.length() - suffix.length());
+        return out.resolveSibling(stem + tag + name.substring(stem.length()));
+    }
+
     /** The files {@link #write} writes for {@code out}: {@code out}, and for {@code .nhdr} its data file. */
     public static List<Path> files(Path out) {
         return IoSupport.hasSuffix(out, ".nhdr") ? List.of(out, out.resolveSibling(NrrdWriter.dataFile(out))) : List.of(out);

@@ -36,6 +36,28 @@ public record Geometry(String space, List<List<Double>> directions, List<Double>
     }
 
     /**
+     * This geometry without file axis {@code axis} (fastest first), for one channel of a
+     * multi-channel image; null when that axis is spatial (it has a direction, or is one of a NIfTI
+     * header's three spatial axes), since the remaining axes would then not be placed as stated.
+     */
+    Geometry withoutAxis(int axis) {
+        boolean spatial = axis < directions.size() && !directions.get(axis).isEmpty();
+        if (spatial || nifti != null && axis < 3) {
+            return null;
+        }
+        return new Geometry(space, without(directions, axis), origin, without(spacings, axis), without(kinds, axis), nifti);
+    }
+
+    private static <T> List<T> without(List<T> perAxis, int axis) {
+        if (perAxis.isEmpty()) {
+            return perAxis;
+        }
+        List<T> rest = new java.util.ArrayList<>(perAxis);
+        rest.remove(axis);
+        return rest;
+    }
+
+    /**
      * The orientation fields of a NIfTI header, as stored (NIfTI-1 floats widened to double).
      *
      * @param qformCode  {@code qform_code}

@@ -101,7 +101,9 @@ public final class Datasets {
     /**
      * A manifest: CSV with a header naming (at least) the columns {@code roi}, {@code case} and
      * {@code file}, one row per rater mask; relative paths are relative to the manifest's directory.
-     * ROIs and cases keep the order of their first row; raters the order of their rows.
+     * ROIs and cases keep the order of their first row; raters the order of their rows. An optional
+     * column {@code kind} says what a row's file holds: {@code mask} (the default, also when empty)
+     * or {@code labels} (a rater's label map); the rows of one case share one kind.
      */
     public static Listing manifest(Path csv) throws DatasetException {
         if (Files.exists(csv) && !Files.isRegularFile(csv)) { // a FIFO would block the read forever
@@ -126,15 +128,17 @@ public final class Datasets {
         int roiColumn = header.indexOf("roi");
         int caseColumn = header.indexOf("case");
         int fileColumn = header.indexOf("file");
+        int kindColumn = header.indexOf("kind");
         if (roiColumn < 0 || caseColumn < 0 || fileColumn < 0) {
             throw new DatasetException(csv + ": the header must name the columns roi, case and file, not "
                     + String.join(",", records.getFirst()));
         }
         Path base = csv.toAbsolutePath().getParent();
         Map<String, Map<String, List<Path>>> byRoi = new LinkedHashMap<>();
+        Map<List<String>, CaseSpec.Kind> kinds = new LinkedHashMap<>();
         for (int r = 1; r < records.size(); r++) {
             List<String> record = records.get(r);
-            int needed = Math.max(roiColumn, Math.max(caseColumn, fileColumn));
+            int needed = Math.max(Math.max(roiColumn, kindColumn), Math.max(caseColumn, fileColumn));
             if (record.size() <= needed) {
                 throw new DatasetException(csv + ": row " + (r + 1) + " has " + record.size() + " fields, expected "
                         + header.size());
@@ -145,11 +149,32 @@ public final class Datasets {
             if (roi.isEmpty() || name.isEmpty() || file.isEmpty()) {
                 throw new DatasetException(csv + ": row " + (r + 1) + " has an empty roi, case or file");
             }
+            CaseSpec.Kind kind = kind(csv, r, kindColumn < 0 ? "" : record.get(kindColumn));
+            CaseSpec.Kind before = kinds.putIfAbsent(List.of(roi, name), kind);
+            if (before != null && before != kind) {
+                throw new DatasetException(csv + ": row " + (r + 1) + " is of kind " + name(kind) + " but case " + roi + "/"
+                        + name + " has rows of kind " + name(before) + " (the rows of a case share one kind)");
+            }
             Path path = base.resolve(file).normalize();
             byRoi.computeIfAbsent(roi, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>()).add(path);
         }
         List<CaseSpec> cases = new ArrayList<>();
-        byRoi.forEach((roi, patients) -> patients.forEach((name, files) -> cases.add(new CaseSpec(roi, name, files))));
+        byRoi.forEach((roi, patients) -> patients.forEach((name, files) ->
+                cases.add(new CaseSpec(roi, name, files, kinds.get(List.of(roi, name))))));
         return new Listing(cases, List.of(), List.of());
+    }
+
+    /** The {@code kind} field of row {@code r}: {@code mask} when empty. */
+    private static CaseSpec.Kind kind(Path csv, int r, String field) throws DatasetException {
+        return switch (field.trim().toLowerCase(Locale.ROOT)) {
+            case "", "mask" -> CaseSpec.Kind.MASK;
+            case "labels" -> CaseSpec.Kind.LABELS;
+            default -> throw new DatasetException(csv + ": row " + (r + 1) + " has kind '" + field.trim()
+                    + "', not mask or labels");
+        };
+    }
+
+    private static String name(CaseSpec.Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 }

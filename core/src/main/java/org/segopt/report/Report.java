@@ -18,7 +18,10 @@ import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.Metric;
 import org.segopt.engine.Engine;
+import org.segopt.io.ArrayReaders;
 import org.segopt.io.InputException;
+import org.segopt.io.LabelMaps;
+import org.segopt.io.NdArray;
 import org.segopt.io.ReadLimits;
 
 /**
@@ -88,27 +91,30 @@ public final class Report {
             return t;
         });
         try {
-            List<Future<Outcome>> futures = new ArrayList<>();
+            List<Future<List<Outcome>>> futures = new ArrayList<>();
             for (CaseSpec spec : cases) {
                 futures.add(pool.submit(() -> {
-                    Outcome o = analyze(spec, engine, limits, metrics);
-                    if (o.error() != null) {
-                        progress.message("segopt report: " + spec.label() + ": " + o.error() + " (case skipped)");
+                    List<Outcome> o = analyze(spec, engine, limits, metrics);
+                    if (o.getFirst().error() != null) {
+                        progress.message("segopt report: " + spec.label() + ": " + o.getFirst().error() + " (case skipped)");
                     }
                     progress.done(spec.label());
                     return o;
                 }));
             }
-            for (Future<Outcome> f : futures) {
-                Outcome o = Jobs.await(f);
-                outcomes.add(o);
-                if (o.error() != null) {
-                    errors.add(o.spec().label() + ": " + o.error());
+            for (Future<List<Outcome>> f : futures) {
+                for (Outcome o : Jobs.await(f)) {
+                    outcomes.add(o);
+                    if (o.error() != null) {
+                        errors.add(o.spec().label() + ": " + o.error());
+                    }
                 }
             }
         } finally {
             pool.shutdownNow();
         }
+        // Grouped by ROI as the listing is; the classes of label-map cases are groups of their own.
+        outcomes = byRoi(outcomes).values().stream().flatMap(List::stream).toList();
         List<Table1.Row> rows = table(outcomes);
         List<MetricRatios.Row> metricRatios = metrics.isEmpty() ? List.of() : MetricRatios.rows(byRoi(outcomes), metrics);
         writeCases(out.resolve("cases.csv"), outcomes, metrics);
@@ -116,6 +122,10 @@ public final class Report {
         List<String> notes = new ArrayList<>();
         notes.add("m of a case is the mean of the masks of the raters who delineated it (a missing rater file is "
                 + "a rater who did not delineate: m = mean of the available masks).");
+        if (cases.stream().anyMatch(c -> c.kind() == CaseSpec.Kind.LABELS)) {
+            notes.add("A case of rater label maps is one case per class c, in the group '<roi> class <c>': m = the "
+                    + "fraction of its raters that assigned c.");
+        }
         if (!errors.isEmpty()) {
             notes.add("Skipped because of an error (" + errors.size() + "): " + String.join("; ", errors) + ".");
         }
@@ -134,27 +144,58 @@ public final class Report {
         return new Result(outcomes, rows, errors, metricRatios);
     }
 
-    /** One case: load its masks, analyse exactly, and find each metric's optima. Never throws for bad input. */
-    static Outcome analyze(CaseSpec spec, Engine engine, ReadLimits limits, List<Metric> metrics) {
+    /**
+     * One case: load its masks, analyse exactly; for label maps, one outcome per class, each with
+     * the case's spec in group {@code "<roi> class <c>"}; each with the optima of {@code metrics}. Never throws for bad input: a case that
+     * cannot be used is one outcome with its error.
+     */
+    static List<Outcome> analyze(CaseSpec spec, Engine engine, ReadLimits limits, List<Metric> metrics) {
         try (Arena arena = Arena.ofShared()) {
+            if (spec.kind() == CaseSpec.Kind.LABELS) {
+                return perClass(spec, engine, limits, metrics, arena);
+            }
             Marginal m = RaterMasks.load(spec.raters(), limits, arena);
             try {
-                Analysis a = engine.analyze(m);
-                List<Optimum> optima = new ArrayList<>();
-                for (Metric metric : metrics) {
-                    optima.add(engine.optimum(m, metric));
-                }
-                return new Outcome(spec, a, null, List.copyOf(optima));
+                return List.of(outcome(spec, engine, m, metrics));
             } catch (InvalidMarginalException e) {
-                return new Outcome(spec, null, RaterMasks.describe(spec.raters(), e));
+                return List.of(new Outcome(spec, null, RaterMasks.describe(spec.raters(), e)));
             }
         } catch (InputException e) {
-            return new Outcome(spec, null, e.getMessage());
+            return List.of(new Outcome(spec, null, e.getMessage()));
         } catch (OutOfMemoryError e) {
-            return new Outcome(spec, null, "out of memory (" + e.getMessage() + ")");
+            return List.of(new Outcome(spec, null, "out of memory (" + e.getMessage() + ")"));
         } catch (RuntimeException e) {
-            return new Outcome(spec, null, "internal error: " + e);
+            return List.of(new Outcome(spec, null, "internal error: " + e));
         }
+    }
+
+    /** The analysis of a case's marginal and the optima of {@code metrics}; throws for an invalid voxel. */
+    private static Outcome outcome(CaseSpec spec, Engine engine, Marginal m, List<Metric> metrics) {
+        Analysis a = engine.analyze(m);
+        List<Optimum> optima = new ArrayList<>();
+        for (Metric metric : metrics) {
+            optima.add(engine.optimum(m, metric));
+        }
+        return new Outcome(spec, a, null, List.copyOf(optima));
+    }
+
+    /** The classes of a case of label maps, each class's votes held only while it is analysed. */
+    private static List<Outcome> perClass(CaseSpec spec, Engine engine, ReadLimits limits, List<Metric> metrics,
+                                          Arena arena)
+            throws InputException {
+        List<NdArray> maps = new ArrayList<>();
+        for (Path file : spec.raters()) {
+            maps.add(ArrayReaders.read(file, arena, limits));
+        }
+        LabelMaps classes = LabelMaps.of(maps);
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int k = 0; k < classes.classes(); k++) {
+            try (Arena scratch = Arena.ofShared()) { // the engine's threads read it
+                CaseSpec c = new CaseSpec(spec.roi() + " class " + classes.label(k), spec.name(), spec.raters(), spec.kind());
+                outcomes.add(outcome(c, engine, classes.marginal(k, scratch), metrics));
+            }
+        }
+        return outcomes;
     }
 
     private static Map<String, List<Outcome>> byRoi(List<Outcome> outcomes) {

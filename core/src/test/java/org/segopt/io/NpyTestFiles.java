@@ -15,7 +15,7 @@ import org.segopt.ElementType;
  * Writes {@code .npy} files for tests: well-formed ones as NumPy lays them out, and broken ones
  * with exactly the header bytes or file bytes a test wants.
  */
-final class NpyTestFiles {
+public final class NpyTestFiles {
 
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
@@ -31,7 +31,7 @@ final class NpyTestFiles {
     }
 
     /** Writes a well-formed file of format {@code major}.0 holding {@code data} after the header. */
-    static Path write(Path dir, String name, int major, String descr, boolean fortranOrder, long[] shape,
+    public static Path write(Path dir, String name, int major, String descr, boolean fortranOrder, long[] shape,
                       byte[] data) throws IOException {
         return writeHeader(dir, name, major, 0, padded(dict(descr, fortranOrder, shape), major), data);
     }
@@ -77,7 +77,7 @@ final class NpyTestFiles {
     }
 
     /** {@code values} stored as {@code type} in {@code order}, independently of the reader's layouts. */
-    static byte[] encode(ElementType type, ByteOrder order, double... values) {
+    public static byte[] encode(ElementType type, ByteOrder order, double... values) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * type.byteSize()).order(order);
         for (double v : values) {
             switch (type) {
