@@ -13,11 +13,13 @@ import org.segopt.Marginal;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.io.InputException;
 import org.segopt.io.OneLine;
+import org.segopt.raters.RaterDice;
 
-/** {@code segopt analyze [--json] [--votes R | --bfloat16] [--volume V] FILE...}: the exact optima of one marginal. */
+/** {@code segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--metric rater-dice] FILE...}: the exact optima of one marginal. */
 final class AnalyzeCommand {
     static final String USAGE = """
-            Usage: segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--backend B] FILE...
+            Usage: segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--backend B]
+                                  [--metric rater-dice] FILE...
 
             Computes, exactly, the Accuracy- and Dice-optimal segmentations of a marginal m:
             sup of each metric, its threshold (1/2 and tau* = sup D / 2), the least and greatest
@@ -36,6 +38,14 @@ final class AnalyzeCommand {
               --volume V    volume (voxels) of the Theorem 4 optimum; default floor(M + 1/2)
               --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
                             scalar; every backend gives identical results
+              --metric rater-dice
+                            also the rater-averaged Dice E[D_L] = (1/R) sum_r Dice(s, L_r) of the
+                            rater-mask FILEs (R <= 16), maximized exactly over all s (JSON object
+                            raterDice: sup, supExact, leastVolume, greatestVolume, ratio = greatest
+                            volume / M; marginalDiceOfOptimum, the Dice against m of that optimum of
+                            the greatest volume; raterDiceOfDiceOptimum, E[D_L] of s^D = I{m >= tau*};
+                            both also as ...Exact fractions). It differs from Dice against m unless
+                            every rater draws the same volume
               --json        print one JSON object instead of a table
 
             Formats: NumPy .npy/.npz (bool, uint8, uint16, int16, int32, float16, float32, float64; C or Fortran
@@ -52,7 +62,9 @@ final class AnalyzeCommand {
         boolean json = false;
         Long volume = null;
         MarginalArgs input = new MarginalArgs(true);
-        Options options = new Options(args);
+        List<String> rest = RaterDiceView.withoutOption(args);
+        boolean raterDice = rest != args;
+        Options options = new Options(rest);
         while (options.hasNext()) {
             String a = options.next();
             switch (a) {
@@ -68,8 +80,16 @@ final class AnalyzeCommand {
         try (Arena arena = Arena.ofShared()) {
             Inputs inputs = input.load(arena);
             Marginal m = inputs.marginal();
+            if (raterDice) {
+                RaterDiceView.requireMasks(m, inputs);
+            }
             Analysis a = inputs.analyze(input.engine(m.voxels()), volume);
-            out.println(json ? toJson(a, m) : table(a, m, inputs));
+            RaterDice d = raterDice ? inputs.check(() -> RaterDice.of(m, a)) : null;
+            if (json) {
+                out.println(d == null ? toJson(a, m) : toJson(a, m).put("raterDice", RaterDiceView.json(d)));
+            } else {
+                out.println(d == null ? table(a, m, inputs) : table(a, m, inputs) + RaterDiceView.table(d));
+            }
             return 0;
         } catch (InputException e) {
             err.println(OneLine.of(e.getMessage()));
@@ -147,7 +167,7 @@ final class AnalyzeCommand {
     }
 
     /** The decimal value, followed by the exact fraction when it is short. */
-    private static String withExact(Fraction f) {
+    static String withExact(Fraction f) {
         String exact = f.toString();
         String decimal = number(f);
         return exact.length() <= 11 && !exact.equals(decimal) ? decimal + " (" + exact + ")" : decimal;
