@@ -68,14 +68,18 @@ class RaterDiceVolumeProperties {
         assertEquals(Reference.of(masks).sup, d.sup());
     }
 
-    /** Each rater an interval of its own length and position, with a little noise. */
+    /** Each rater an interval of its own length and position, with some noise. */
     static byte[][] outlines(SplittableRandom random, int n, int r) {
         byte[][] masks = new byte[r][n];
         int center = n / 2;
         for (byte[] mask : masks) {
             int half = random.nextInt(n / 2 + 1);
             int shift = random.nextInt(n / 8 + 1) - n / 16;
-            double noise = random.nextInt(3) == 0 ? 0 : random.nextDouble() * 0.05;
+            double noise = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextDouble() * 0.4; // many rater patterns
+                default -> random.nextDouble() * 0.05;
+            };
             for (int i = 0; i < n; i++) {
                 boolean inside = Math.abs(i - center - shift) < half;
                 mask[i] = (byte) (inside ^ random.nextDouble() < noise ? 1 : 0);
