@@ -46,30 +46,22 @@ final class RaterPatterns {
         ElementType type = masks.elementType();
         ByteOrder order = masks.byteOrder();
         int[] patterns = new int[BLOCK];
+        long[] values = new long[BLOCK];
         long n = masks.voxels();
         for (long start = 0; start < n; start += BLOCK) {
             int length = (int) Math.min(BLOCK, n - start);
             Arrays.fill(patterns, 0, length, 0);
-            long badVoxel = Long.MAX_VALUE;
-            int badRater = -1;
             for (int r = 0; r < raters; r++) {
-                MemorySegment mask = segments.get(r);
+                read(segments.get(r), type, order, start, length, values);
+                long invalid = 0;
                 for (int i = 0; i < length; i++) {
-                    long v = value(mask, type, order, start + i);
-                    if (v == 1) {
-                        patterns[i] |= 1 << r;
-                    } else if (v != 0) {
-                        if (start + i < badVoxel) {
-                            badVoxel = start + i;
-                            badRater = r;
-                        }
-                        break;
-                    }
+                    long v = values[i];
+                    invalid |= v & ~1L;
+                    patterns[i] |= (int) (v & 1) << r;
                 }
-            }
-            if (badRater >= 0) {
-                long v = value(segments.get(badRater), type, order, badVoxel);
-                throw new InvalidMarginalException(badVoxel, badRater, Long.toString(v), "not 0 or 1");
+                if (invalid != 0) {
+                    throw firstBad(segments, type, order, start, length);
+                }
             }
             for (int i = 0; i < length; i++) {
                 histogram[patterns[i]]++;
@@ -98,14 +90,57 @@ final class RaterPatterns {
         }
     }
 
-    private static long value(MemorySegment s, ElementType type, ByteOrder order, long i) {
-        return switch (type) {
-            case BOOL, UINT8 -> Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, i));
-            case UINT16 -> Short.toUnsignedInt(s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), i));
-            case INT16 -> s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), i);
-            case INT32 -> s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), i);
+    /** Reads elements start..start+length of one mask into {@code values}. */
+    private static void read(MemorySegment s, ElementType type, ByteOrder order, long start, int length, long[] values) {
+        switch (type) {
+            case BOOL, UINT8 -> {
+                for (int i = 0; i < length; i++) {
+                    values[i] = s.get(ValueLayout.JAVA_BYTE, start + i) & 0xFF;
+                }
+            }
+            case UINT16 -> {
+                ValueLayout.OfShort layout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
+                for (int i = 0; i < length; i++) {
+                    values[i] = s.getAtIndex(layout, start + i) & 0xFFFF;
+                }
+            }
+            case INT16 -> {
+                ValueLayout.OfShort layout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
+                for (int i = 0; i < length; i++) {
+                    values[i] = s.getAtIndex(layout, start + i);
+                }
+            }
+            case INT32 -> {
+                ValueLayout.OfInt layout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
+                for (int i = 0; i < length; i++) {
+                    values[i] = s.getAtIndex(layout, start + i);
+                }
+            }
             default -> throw new IllegalStateException("not an integer type: " + type);
-        };
+        }
+    }
+
+    /** The lowest voxel of the block holding a value other than 0 and 1, in the lowest rater's mask. */
+    private static InvalidMarginalException firstBad(List<MemorySegment> masks, ElementType type, ByteOrder order,
+                                                     long start, int length) {
+        long[] values = new long[length];
+        long[] bad = new long[masks.size()];
+        for (int r = 0; r < masks.size(); r++) {
+            read(masks.get(r), type, order, start, length, values);
+            bad[r] = -1;
+            for (int i = 0; i < length && bad[r] < 0; i++) {
+                bad[r] = values[i] == 0 || values[i] == 1 ? -1 : i;
+            }
+        }
+        int rater = -1;
+        for (int r = 0; r < bad.length; r++) {
+            if (bad[r] >= 0 && (rater < 0 || bad[r] < bad[rater])) {
+                rater = r;
+            }
+        }
+        read(masks.get(rater), type, order, start, length, values);
+        return new InvalidMarginalException(start + bad[rater], rater, Long.toString(values[(int) bad[rater]]),
+                "not 0 or 1");
     }
 
     /** R. */

@@ -2,7 +2,6 @@ package org.segopt.raters;
 
 import java.math.BigInteger;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -27,14 +26,21 @@ import java.util.List;
  * two end values bounds the range; θ is tried at θ(lo) and θ(hi). Inside one class, f is a sum of
  * terms m_g + d_g / (k + b_g), convex where d_g > 0 and concave where d_g < 0: chords of the convex
  * terms and tangents (at the midpoint) of the concave ones give a linear majorant, whose larger end
- * value bounds the sub-range. Both bounds are tight to second order in the width of the range (the
- * first only while the range stays inside few classes), so only O(log n) ranges next to each local
- * maximum are split before they are dropped; f constant on a class (every d_g = 0: the plateau
- * where the boundary class's voxels tie, as at τ* in the paper's Figure 4) is settled at once.
- * The cost is dominated by sorting the ambiguous classes at each evaluated volume, a few thousand
- * classes in O(log n) ranges for masks of real raters, at most 2^R.
+ * value bounds the sub-range. The majorant is tight to second order in the width of the range, so
+ * only O(log n) sub-ranges next to each local maximum inside a class are split before they are
+ * dropped; the dual bound is tight to first order only (its slack grows with the voxels of the
+ * classes a range straddles) and serves to drop the ranges far from the optimum. f constant on a
+ * class (every d_g = 0: the plateau where the boundary class's voxels tie, as at τ* in the paper's
+ * Figure 4) is settled at once. Where an order cannot be proven (two classes cross, or Descartes'
+ * rule is inconclusive), the range is split further, down to single volumes if it must be: the
+ * result never depends on a proof succeeding, only the time does.
+ * The cost is dominated by sorting the ambiguous classes at each evaluated volume: up to 2^R near
+ * the top of the recursion, few further down; a few hundred volumes are evaluated for 10^7 voxels.
  */
 final class VolumeSearch {
+    /** Far above the error of a double weight: a sum of at most 16 rounded terms, 18·2^-53 relative. */
+    private static final double RELATIVE_ERROR = 1e-13;
+
     private final long[] volumes;
     private final List<PatternClass> classes;
     private final int[] mark;
@@ -93,18 +99,97 @@ final class VolumeSearch {
     }
 
     /**
-     * Ψ at one volume k.
-     *
-     * @param k           the volume
-     * @param denominator L(k) = Π_g (k + b_g)
-     * @param key         by class index: L(k)·w_c(k), for the classes evaluated (else null)
-     * @param order       the classes evaluated by weight, heaviest first (ties: more raters first, then index)
-     * @param boundary    the class holding the k-th voxel, whose weight is θ(k)
-     * @param taken       t_g of the top-k set
-     * @param value       Ψ(k)
+     * Ψ at one volume k: the top-k set and the weights of the classes evaluated. Weights are
+     * compared as doubles (each within 18 units in the last place of the exact weight, so a
+     * relative gap above 10^-13 decides) and, when closer, exactly as L(k)·w_c(k) over L(k).
      */
-    record Evaluation(long k, BigInteger denominator, BigInteger[] key, int[] order, int boundary, long[] taken,
-                      Rational value) {
+    final class Evaluation {
+        private final long k;
+        private final BigInteger[] quotient;
+        private final BigInteger denominator;
+        private final double[] weight;
+        private final BigInteger[] key;
+        private final int[] order;
+        private final int boundary;
+        private final long[] taken;
+        private final Rational value;
+
+        /** The top-k set made of the base (t_g = base, baseCount voxels) and the heaviest voxels of {@code ids}. */
+        private Evaluation(long k, long baseCount, long[] base, int[] ids) {
+            this.k = k;
+            quotient = quotients(k);
+            denominator = product(k);
+            double[] inverse = new double[volumes.length];
+            for (int g = 0; g < inverse.length; g++) {
+                inverse[g] = 1.0 / (k + volumes[g]);
+            }
+            weight = new double[classes.size()];
+            key = new BigInteger[classes.size()];
+            for (int id : ids) {
+                int[] m = classes.get(id).multiplicity();
+                double w = 0;
+                for (int g = 0; g < m.length; g++) {
+                    w += m[g] * inverse[g];
+                }
+                weight[id] = w;
+            }
+            order = Arrays.stream(ids).boxed().sorted((a, b) -> {
+                int c = compare(this, b, this, a);
+                c = c != 0 ? c : Integer.compare(classes.get(b).raters(), classes.get(a).raters());
+                return c != 0 ? c : Integer.compare(a, b);
+            }).mapToInt(Integer::intValue).toArray();
+            long need = k - baseCount;
+            taken = base.clone();
+            int last = -1;
+            for (int id : order) {
+                PatternClass c = classes.get(id);
+                long take = Math.min(c.count(), need);
+                add(taken, c, take);
+                need -= take;
+                if (need == 0) {
+                    last = id;
+                    break;
+                }
+            }
+            if (last < 0) {
+                throw new IllegalStateException("volume " + k + " exceeds the voxels of the classes searched");
+            }
+            boundary = last;
+            value = new Rational(dot(taken, quotient), denominator);
+        }
+
+        /** L(k)·w_c(k), exactly. */
+        private BigInteger key(int id) {
+            if (key[id] == null) {
+                int[] m = classes.get(id).multiplicity();
+                BigInteger s = BigInteger.ZERO;
+                for (int g = 0; g < m.length; g++) {
+                    if (m[g] != 0) {
+                        s = s.add(quotient[g].multiply(BigInteger.valueOf(m[g])));
+                    }
+                }
+                key[id] = s;
+            }
+            return key[id];
+        }
+
+        /** t_g of the top-k set. */
+        long[] taken() {
+            return taken.clone();
+        }
+    }
+
+    /** The sign of w_a(x.k) − w_b(y.k). */
+    private static int compare(Evaluation x, int a, Evaluation y, int b) {
+        double wa = x.weight[a];
+        double wb = y.weight[b];
+        if (wa > wb * (1 + RELATIVE_ERROR)) {
+            return 1;
+        }
+        if (wb > wa * (1 + RELATIVE_ERROR)) {
+            return -1;
+        }
+        return x.key(a).multiply(y.denominator).compareTo(y.key(b).multiply(x.denominator));
     }
 
     private void record(Rational value, long from, long to) {
@@ -119,52 +204,18 @@ final class VolumeSearch {
         }
     }
 
-    /** Ψ(k) for a top-k set made of the base (count voxels, t_g = base) and the heaviest of {@code ids}. */
+    /** Ψ(k) for a top-k set made of the base and the heaviest of {@code ids}, recorded. */
     private Evaluation evaluate(long k, long baseCount, long[] base, int[] ids) {
-        BigInteger[] quotient = quotients(k);
-        BigInteger denominator = product(k);
-        BigInteger[] key = new BigInteger[classes.size()];
-        for (int id : ids) {
-            int[] m = classes.get(id).multiplicity();
-            BigInteger s = BigInteger.ZERO;
-            for (int g = 0; g < m.length; g++) {
-                if (m[g] != 0) {
-                    s = s.add(quotient[g].multiply(BigInteger.valueOf(m[g])));
-                }
-            }
-            key[id] = s;
-        }
-        int[] order = Arrays.stream(ids).boxed().sorted(Comparator.<Integer, BigInteger>comparing(id -> key[id])
-                        .reversed()
-                        .thenComparing(id -> -classes.get(id).raters())
-                        .thenComparing(id -> id))
-                .mapToInt(Integer::intValue).toArray();
-        long need = k - baseCount;
-        long[] taken = base.clone();
-        int boundary = -1;
-        for (int id : order) {
-            PatternClass c = classes.get(id);
-            long take = Math.min(c.count(), need);
-            add(taken, c, take);
-            need -= take;
-            if (need == 0) {
-                boundary = id;
-                break;
-            }
-        }
-        if (boundary < 0) {
-            throw new IllegalStateException("volume " + k + " exceeds the voxels of the classes searched");
-        }
-        Rational value = new Rational(dot(taken, quotient), denominator);
-        record(value, k, k);
-        return new Evaluation(k, denominator, key, order, boundary, taken, value);
+        Evaluation e = new Evaluation(k, baseCount, base, ids);
+        record(e.value, k, k);
+        return e;
     }
 
     private void search(long lo, long hi, Evaluation atLo, Evaluation atHi, long baseCount, long[] base, int[] ids) {
         if (hi - lo <= 1 || dualBound(atLo, atHi, baseCount, base, ids).compareTo(best) < 0) {
             return;
         }
-        int[] order = restrict(atLo.order(), ids);
+        int[] order = restrict(atLo.order, ids);
         if (holdsThroughout(order, atLo, atHi)) {
             segments(order, lo, hi, baseCount, base);
             return;
@@ -177,18 +228,16 @@ final class VolumeSearch {
 
     /** Splits {@code ids} into the classes in every top-k of [lo, hi], in none, and the rest; searches the rest. */
     private void descend(long lo, long hi, Evaluation atLo, Evaluation atHi, long baseCount, long[] base, int[] ids) {
-        BigInteger in = atLo.key()[atLo.boundary()].multiply(atHi.denominator());   // θ(lo), over L(lo)·L(hi)
-        BigInteger out = atHi.key()[atHi.boundary()].multiply(atLo.denominator());  // θ(hi)
         long[] childBase = base.clone();
         long childCount = baseCount;
         int[] ambiguous = new int[ids.length];
         int size = 0;
         for (int id : ids) {
-            if (atHi.key()[id].multiply(atLo.denominator()).compareTo(in) > 0) {
+            if (compare(atHi, id, atLo, atLo.boundary) > 0) {          // w(hi) > θ(lo)
                 PatternClass c = classes.get(id);
                 add(childBase, c, c.count());
                 childCount += c.count();
-            } else if (atLo.key()[id].multiply(atHi.denominator()).compareTo(out) >= 0) {
+            } else if (compare(atLo, id, atHi, atHi.boundary) >= 0) {  // not w(lo) < θ(hi)
                 ambiguous[size++] = id;
             }
         }
@@ -198,31 +247,27 @@ final class VolumeSearch {
     /** min over θ in {θ(lo), θ(hi)} of max(B_θ(lo), B_θ(hi)). */
     private Rational dualBound(Evaluation atLo, Evaluation atHi, long baseCount, long[] base, int[] ids) {
         Rational bound = null;
-        for (Evaluation at : List.of(atLo, atHi)) {
-            BigInteger thetaKey = at.key()[at.boundary()];
-            BigInteger thetaDenominator = at.denominator();
-            Rational m = Rational.max(dual(atLo, thetaKey, thetaDenominator, baseCount, base, ids),
-                    dual(atHi, thetaKey, thetaDenominator, baseCount, base, ids));
+        for (Evaluation theta : List.of(atLo, atHi)) {
+            Rational m = Rational.max(dual(atLo, theta, baseCount, base, ids), dual(atHi, theta, baseCount, base, ids));
             bound = bound == null ? m : Rational.min(bound, m);
         }
         return bound;
     }
 
-    /** B_θ(k) at the volume of {@code at}, θ = thetaKey / thetaDenominator. */
-    private Rational dual(Evaluation at, BigInteger thetaKey, BigInteger thetaDenominator, long baseCount, long[] base,
-                          int[] ids) {
+    /** B_θ(k) at the volume of {@code at}, θ the k-th largest weight of {@code theta}. */
+    private Rational dual(Evaluation at, Evaluation theta, long baseCount, long[] base, int[] ids) {
         long[] t = base.clone();
         long count = baseCount;
-        BigInteger threshold = thetaKey.multiply(at.denominator());
         for (int id : ids) {
-            if (at.key()[id].multiply(thetaDenominator).compareTo(threshold) > 0) {
+            if (compare(at, id, theta, theta.boundary) > 0) {
                 PatternClass c = classes.get(id);
                 add(t, c, c.count());
                 count += c.count();
             }
         }
-        Rational filled = new Rational(thetaKey.multiply(BigInteger.valueOf(at.k() - count)), thetaDenominator);
-        return filled.plus(new Rational(dot(t, quotients(at.k())), at.denominator()));
+        Rational filled = new Rational(theta.key(theta.boundary).multiply(BigInteger.valueOf(at.k - count)),
+                theta.denominator);
+        return filled.plus(new Rational(dot(t, at.quotient), at.denominator));
     }
 
     /** {@code order} without the classes not in {@code ids}. */
@@ -237,14 +282,14 @@ final class VolumeSearch {
     /** Whether the order at lo is an order by weight at every volume up to hi. */
     private boolean holdsThroughout(int[] order, Evaluation atLo, Evaluation atHi) {
         for (int i = 0; i + 1 < order.length; i++) {
-            int hiSign = atHi.key()[order[i]].compareTo(atHi.key()[order[i + 1]]);
-            if (hiSign < 0 || hiSign == 0 && atLo.key()[order[i]].equals(atLo.key()[order[i + 1]])) {
+            int hiSign = compare(atHi, order[i], atHi, order[i + 1]);
+            if (hiSign < 0 || hiSign == 0 && compare(atLo, order[i], atLo, order[i + 1]) == 0) {
                 return false;
             }
         }
         for (int i = 0; i + 1 < order.length; i++) {
             if (!Crossings.neverBelow(classes.get(order[i]).multiplicity(), classes.get(order[i + 1]).multiplicity(),
-                    volumes, atLo.k(), atHi.k())) {
+                    volumes, atLo.k, atHi.k)) {
                 return false;
             }
         }
