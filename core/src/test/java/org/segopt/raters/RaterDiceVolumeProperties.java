@@ -22,7 +22,7 @@ class RaterDiceVolumeProperties {
 
     @Test
     void everyVolumeReferenceAgrees() {
-        qt().withExamples(40).forAll(longs().all(), integers().between(1, 6), integers().between(50, 1500))
+        qt().withExamples(40).forAll(longs().all(), integers().between(1, 8), integers().between(50, 1500))
                 .checkAssert((seed, r, n) -> {
                     byte[][] masks = outlines(new SplittableRandom(seed), n, r);
                     Reference expected = Reference.of(masks);
@@ -32,6 +32,21 @@ class RaterDiceVolumeProperties {
                     assertEquals(expected.least, d.leastVolume(), where);
                     assertEquals(expected.greatest, d.greatestVolume(), where);
                 });
+    }
+
+    @Test
+    void tenNoisyRaters() {
+        SplittableRandom random = new SplittableRandom(10);
+        byte[][] masks = new byte[10][600];
+        for (byte[] mask : masks) {
+            double p = 0.1 + 0.6 * random.nextDouble();
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = (byte) (random.nextDouble() < (i < 200 ? 0.9 : p / 3) ? 1 : 0);
+            }
+        }
+        Reference expected = Reference.of(masks);
+        RaterDice d = RaterDice.of(Marginal.ofRaterMasks(masks));
+        assertEquals(expected, new Reference(d.sup(), d.leastVolume(), d.greatestVolume()));
     }
 
     @Test
@@ -113,17 +128,18 @@ class RaterDiceVolumeProperties {
                 Integer[] order = new Integer[1 << r];
                 Arrays.setAll(order, p -> p);
                 // weight of pattern p over the common denominator Π_j (k + |L_j|) (k = 0 only for empty raters)
+                BigInteger[] share = new BigInteger[r];
+                for (int j = 0; j < r; j++) {
+                    share[j] = BigInteger.ONE;
+                    for (int o = 0; o < r; o++) {
+                        share[j] = o == j ? share[j] : share[j].multiply(BigInteger.valueOf(Math.max(1, kk + volume[o])));
+                    }
+                }
                 BigInteger[] weight = new BigInteger[1 << r];
                 for (int p = 0; p < 1 << r; p++) {
                     BigInteger w = BigInteger.ZERO;
                     for (int j = 0; j < r; j++) {
-                        if ((p >>> j & 1) != 0) {
-                            BigInteger term = BigInteger.ONE;
-                            for (int o = 0; o < r; o++) {
-                                term = o == j ? term : term.multiply(BigInteger.valueOf(Math.max(1, kk + volume[o])));
-                            }
-                            w = w.add(term);
-                        }
+                        w = (p >>> j & 1) != 0 ? w.add(share[j]) : w;
                     }
                     weight[p] = w;
                 }
