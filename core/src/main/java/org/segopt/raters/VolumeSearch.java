@@ -85,11 +85,11 @@ final class VolumeSearch {
         return new Optimum(best, least, greatest);
     }
 
-    /** The best top-k set at volume k, its weights and order, over all classes. */
+    /** The top-k set at volume k ≥ 1 over all classes; where weights tie, classes with more raters come first. */
     Evaluation topSet(long k) {
         int[] all = new int[classes.size()];
         Arrays.setAll(all, i -> i);
-        return evaluate(k, 0, new long[volumes.length], all);
+        return new Evaluation(k, 0, new long[volumes.length], all);
     }
 
     /**
