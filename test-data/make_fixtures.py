@@ -127,6 +127,11 @@ case("all_one", [np.ones(50, dtype=np.float32)])
 case("volume_option", [np.array([0.9, 0.3, 0.3, 0.3, 0.1], dtype=np.float32)], args=["--volume", "2"], volume=2,
      note="Theorem 4 at v = 2: ties at 0.3 taken lowest index first")
 
+# Three nested outlines of different volumes (10, 20 and 100 of 200 voxels): rater-averaged Dice
+# (analyze --metric rater-dice) and Dice against their mean pick different optima.
+for r, volume in enumerate((10, 20, 100), start=1):
+    np.save(f"raters_nested_rater{r}.npy", np.arange(200) < volume, allow_pickle=False)
+
 # Invalid inputs: exit code 3 and a one-line message naming the file and the first bad voxel.
 bad("invalid_nan", np.array([0.1, 0.2, np.nan, 0.4, np.nan], dtype=np.float32), message="invalid_nan.npy: voxel 2 has value NaN")
 bad("invalid_above_one", np.array([0.0, 1.0, 1.5], dtype=np.float64), message="invalid_above_one.npy: voxel 2 has value 1.5")

@@ -19,6 +19,7 @@ import org.segopt.engine.Engine;
 import org.segopt.io.ClassMarginals;
 import org.segopt.io.InputException;
 import org.segopt.io.OneLine;
+import org.segopt.raters.RaterDice;
 
 /**
  * {@code segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--metric M]... FILE...}: the exact
@@ -27,7 +28,7 @@ import org.segopt.io.OneLine;
 final class AnalyzeCommand {
     static final String USAGE = """
             Usage: segopt analyze [--json] [--votes R | --bfloat16] [--volume V] [--metric M]... [--backend B]
-                                  FILE...
+                                  [--metric rater-dice] FILE...
                    segopt analyze [--json] --channel-axis K [--votes R | --bfloat16] [options] FILE
                    segopt analyze [--json] --labels [options] FILE...
 
@@ -64,6 +65,14 @@ final class AnalyzeCommand {
                             largest label)
               --backend B   auto (default: the GPU for large inputs when one is usable), cpu, gpu,
                             scalar; every backend gives identical results
+              --metric rater-dice
+                            also the rater-averaged Dice E[D_L] = (1/R) sum_r Dice(s, L_r) of the
+                            rater-mask FILEs (R <= 16), maximized exactly over all s (JSON object
+                            raterDice: sup, supExact, leastVolume, greatestVolume, ratio = greatest
+                            volume / M; marginalDiceOfOptimum, the Dice against m of that optimum of
+                            the greatest volume; raterDiceOfDiceOptimum, E[D_L] of s^D = I{m >= tau*};
+                            both also as ...Exact fractions). It differs from Dice against m unless
+                            every rater draws the same volume
               --json        print one JSON object instead of a table
 
             Formats: NumPy .npy/.npz (bool, uint8, uint16, int16, int32, float16, float32, float64; C or Fortran
@@ -80,6 +89,7 @@ final class AnalyzeCommand {
         boolean json = false;
         Long volume = null;
         List<Metric> metrics = new ArrayList<>();
+        boolean raterDice = false;
         MarginalArgs input = new MarginalArgs(true, true);
         Options options = new Options(args);
         while (options.hasNext()) {
@@ -87,7 +97,14 @@ final class AnalyzeCommand {
             switch (a) {
                 case "--json" -> json = true;
                 case "--volume" -> volume = options.integer(a, 0, Long.MAX_VALUE);
-                case "--metric" -> MetricOption.add(metrics, a, options.value(a));
+                case "--metric" -> {
+                    String value = options.value(a);
+                    if (value.equals(RaterDiceView.VALUE)) {
+                        raterDice = true;
+                    } else {
+                        MetricOption.add(metrics, a, value);
+                    }
+                }
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -97,15 +114,27 @@ final class AnalyzeCommand {
         }
         try (Arena arena = Arena.ofShared()) {
             if (input.multiClass()) {
+                if (raterDice) {
+                    throw new UsageException("--metric rater-dice needs rater masks, not --channel-axis or --labels");
+                }
                 out.println(perClass(input.loadClasses(arena), input, volume, metrics, json));
                 return 0;
             }
             Inputs inputs = input.load(arena);
             Marginal m = inputs.marginal();
+            if (raterDice) {
+                RaterDiceView.requireMasks(m, inputs);
+            }
             Engine engine = input.engine(m.voxels());
             Analysis a = inputs.analyze(engine, volume);
             Map<Metric, Optimum> more = optima(metrics, metric -> inputs.optimum(engine, metric));
-            out.println(json ? toJson(a, m, more) : table(a, m, inputs.label(), inputs.shape(), more));
+            RaterDice d = raterDice ? inputs.check(() -> RaterDice.of(m, a)) : null;
+            if (json) {
+                out.println(d == null ? toJson(a, m, more) : toJson(a, m, more).put("raterDice", RaterDiceView.json(d)));
+            } else {
+                String table = table(a, m, inputs.label(), inputs.shape(), more);
+                out.println(d == null ? table : table + RaterDiceView.table(d));
+            }
             return 0;
         } catch (InputException e) {
             err.println(OneLine.of(e.getMessage()));
@@ -242,7 +271,7 @@ final class AnalyzeCommand {
     }
 
     /** The decimal value, followed by the exact fraction when it is short. */
-    private static String withExact(Fraction f) {
+    static String withExact(Fraction f) {
         String exact = f.toString();
         String decimal = number(f);
         return exact.length() <= 11 && !exact.equals(decimal) ? decimal + " (" + exact + ")" : decimal;
