@@ -101,7 +101,9 @@ public final class Datasets {
     /**
      * A manifest: CSV with a header naming (at least) the columns {@code roi}, {@code case} and
      * {@code file}, one row per rater mask; relative paths are relative to the manifest's directory.
-     * ROIs and cases keep the order of their first row; raters the order of their rows.
+     * ROIs and cases keep the order of their first row; raters the order of their rows. An optional
+     * column {@code kind} names each row's {@link CaseKind} ({@code mask} when absent or empty); the
+     * rows of one case must agree on it, and a case of another kind than mask has one row.
      */
     public static Listing manifest(Path csv) throws DatasetException {
         if (Files.exists(csv) && !Files.isRegularFile(csv)) { // a FIFO would block the read forever
@@ -126,12 +128,15 @@ public final class Datasets {
         int roiColumn = header.indexOf("roi");
         int caseColumn = header.indexOf("case");
         int fileColumn = header.indexOf("file");
+        int kindColumn = header.indexOf("kind");
         if (roiColumn < 0 || caseColumn < 0 || fileColumn < 0) {
             throw new DatasetException(csv + ": the header must name the columns roi, case and file, not "
                     + String.join(",", records.getFirst()));
         }
         Path base = csv.toAbsolutePath().getParent();
         Map<String, Map<String, List<Path>>> byRoi = new LinkedHashMap<>();
+        Map<String, CaseKind> kinds = new LinkedHashMap<>(); // by label
+        List<String> errors = new ArrayList<>();
         for (int r = 1; r < records.size(); r++) {
             List<String> record = records.get(r);
             int needed = Math.max(roiColumn, Math.max(caseColumn, fileColumn));
@@ -145,11 +150,31 @@ public final class Datasets {
             if (roi.isEmpty() || name.isEmpty() || file.isEmpty()) {
                 throw new DatasetException(csv + ": row " + (r + 1) + " has an empty roi, case or file");
             }
+            CaseKind kind;
+            try {
+                kind = CaseKind.parse(kindColumn < record.size() && kindColumn >= 0 ? record.get(kindColumn).trim() : "");
+            } catch (IllegalArgumentException e) {
+                throw new DatasetException(csv + ": row " + (r + 1) + ": " + e.getMessage(), e);
+            }
             Path path = base.resolve(file).normalize();
-            byRoi.computeIfAbsent(roi, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>()).add(path);
+            List<Path> files = byRoi.computeIfAbsent(roi, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>());
+            files.add(path);
+            String label = roi + "/" + name;
+            CaseKind first = kinds.putIfAbsent(label, kind);
+            if (first != null && first != kind) {
+                errors.add(label + ": row " + (r + 1) + " is of kind " + kind.label() + ", an earlier row of the case of kind "
+                        + first.label());
+            } else if (kind != CaseKind.MASK && files.size() > 1) {
+                errors.add(label + ": row " + (r + 1) + ": a " + kind.label() + " case has one row");
+            }
         }
         List<CaseSpec> cases = new ArrayList<>();
-        byRoi.forEach((roi, patients) -> patients.forEach((name, files) -> cases.add(new CaseSpec(roi, name, files))));
-        return new Listing(cases, List.of(), List.of());
+        byRoi.forEach((roi, patients) -> patients.forEach((name, files) -> {
+            String label = roi + "/" + name;
+            if (errors.stream().noneMatch(e -> e.startsWith(label + ": "))) {
+                cases.add(new CaseSpec(roi, name, files, kinds.get(label)));
+            }
+        }));
+        return new Listing(cases, List.of(), errors);
     }
 }

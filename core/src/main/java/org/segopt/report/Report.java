@@ -120,14 +120,14 @@ public final class Report {
         return new Result(outcomes, rows, errors);
     }
 
-    /** One case: load its masks, analyse exactly. Never throws for bad input. */
+    /** One case: load its marginal, analyse exactly. Never throws for bad input. */
     static Outcome analyze(CaseSpec spec, Engine engine, ReadLimits limits) {
         try (Arena arena = Arena.ofShared()) {
-            Marginal m = RaterMasks.load(spec.raters(), limits, arena);
+            Marginal m = spec.kind().load(spec.raters(), limits, arena);
             try {
                 return new Outcome(spec, engine.analyze(m), null);
             } catch (InvalidMarginalException e) {
-                return new Outcome(spec, null, RaterMasks.describe(spec.raters(), e));
+                return new Outcome(spec, null, spec.kind().describe(spec.raters(), e));
             }
         } catch (InputException e) {
             return new Outcome(spec, null, e.getMessage());
