@@ -173,10 +173,11 @@ public final class Engine {
         if (sorted.length == 0) {
             return levels;
         }
-        Refinement refinement = new Refinement();
-        BlockRanges anywhere = new BlockRanges();
+        Workspace w = workspaces.get(); // its refinement tables are left zeroed by every reader
+        Refinement refinement = w.refinement;
+        BlockRanges anywhere = w.anywhere;
         anywhere.reset(m.voxels());
-        LevelTable table = new LevelTable();
+        LevelTable table = w.table;
         int[] tables = new int[Refinement.MAX_BINS];
         int[] all = new int[Refinement.MAX_BINS];
         LevelHistogram.Builder out = new LevelHistogram.Builder(levels.size() + 64);
@@ -276,6 +277,9 @@ public final class Engine {
         final LevelTable table = new LevelTable();
         final Solver solver = new Solver();
         final int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
+        /** For {@link #refine}: its bins' tables, and block bounds that skip nothing. */
+        final Refinement refinement = new Refinement();
+        final BlockRanges anywhere = new BlockRanges();
         long target;
 
         Workspace(PassBackend passes) {

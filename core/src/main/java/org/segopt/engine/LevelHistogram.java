@@ -126,8 +126,8 @@ public final class LevelHistogram {
         int b = 0;
         Builder out = new Builder(size() + other.size());
         while (a < size() || b < other.size()) {
-            boolean takeA = b == other.size() || a < size() && keyLo[a] > other.keyHi[b];
-            boolean takeB = a == size() || b < other.size() && other.keyLo[b] > keyHi[a];
+            boolean takeA = b == other.size() || a < size() && binFirst(a) > other.binLast(b);
+            boolean takeB = a == size() || b < other.size() && other.binFirst(b) > binLast(a);
             if (takeA) {
                 out.add(count[a], keyLo[a], keyHi[a], depth[a], mass[a].shiftLeft(shift(u)));
                 a++;
@@ -150,6 +150,16 @@ public final class LevelHistogram {
     /** The factor 2^shift(u) that brings this histogram's numerators to the denominator 2^u (votes: 0). */
     private int shift(int u) {
         return format == null ? 0 : u - unit;
+    }
+
+    /** The first key of level i's bin (its key when of depth 0). */
+    private long binFirst(int i) {
+        return depth[i] == 0 ? keyLo[i] : bin(i) << refineShift(i);
+    }
+
+    /** The last key of level i's bin. */
+    private long binLast(int i) {
+        return depth[i] == 0 ? keyLo[i] : binFirst(i) + ((1L << refineShift(i)) - 1);
     }
 
     /** The bin of level i: its key, or its key prefix at its depth. */
