@@ -11,17 +11,20 @@ import java.util.TreeSet;
  * own (no histograms, no bounds, none of segopt's classes); each case's own optimum by trying all
  * 2^n segmentations.
  */
-final class BruteCalibration {
+public final class BruteCalibration {
+    private BruteCalibration() {
+    }
+
     /** An exact rational p/q, q > 0, in lowest terms. */
-    record Q(BigInteger p, BigInteger q) implements Comparable<Q> {
+    public record Q(BigInteger p, BigInteger q) implements Comparable<Q> {
         static final Q ZERO = of(0, 1);
         static final Q ONE = of(1, 1);
 
-        static Q of(long p, long q) {
+        public static Q of(long p, long q) {
             return of(BigInteger.valueOf(p), BigInteger.valueOf(q));
         }
 
-        static Q of(BigInteger p, BigInteger q) {
+        public static Q of(BigInteger p, BigInteger q) {
             if (q.signum() < 0) {
                 p = p.negate();
                 q = q.negate();
@@ -30,7 +33,7 @@ final class BruteCalibration {
             return g.signum() == 0 ? new Q(BigInteger.ZERO, BigInteger.ONE) : new Q(p.divide(g), q.divide(g));
         }
 
-        static Q of(double d) {
+        public static Q of(double d) {
             java.math.BigDecimal b = new java.math.BigDecimal(d);
             return b.scale() >= 0 ? of(b.unscaledValue(), BigInteger.TEN.pow(b.scale()))
                     : of(b.unscaledValue().multiply(BigInteger.TEN.pow(-b.scale())), BigInteger.ONE);
@@ -58,7 +61,7 @@ final class BruteCalibration {
         }
 
         /** p/q as segopt's Fraction prints it. */
-        String text() {
+        public String text() {
             return q.equals(BigInteger.ONE) ? p.toString() : p + "/" + q;
         }
     }
@@ -70,17 +73,18 @@ final class BruteCalibration {
         return d.compareTo(Q.ZERO) == 0 ? Q.ONE : tp.over(d);
     }
 
-    record Interval(Q below, Q threshold) {
+    public record Interval(Q below, Q threshold) {
     }
 
     /** oracle is null when a case has more than 16 voxels. */
-    record Result(Q score, List<Interval> optima, Q atHalf, Q oracle, List<Q> perCase, List<Long> volumes) {
-        Q threshold() {
+    public record Result(Q score, List<Interval> optima, Q atHalf, Q oracle, List<Q> perCase, List<Long> volumes) {
+        public Q threshold() {
             return optima.getLast().threshold();
         }
     }
 
-    static Result run(List<Q[]> cases, Q alpha, Q beta, boolean pooled) {
+    /** The reference result over the cases' exact voxel values; pooled or mean objective. */
+    public static Result run(List<Q[]> cases, Q alpha, Q beta, boolean pooled) {
         TreeSet<Q> values = new TreeSet<>();
         for (Q[] c : cases) {
             values.addAll(List.of(c));

@@ -32,7 +32,7 @@ class ThresholdSearchTest {
 
     @Test
     void equalsBruteForceOnRandomValidationSets() {
-        for (int trial = 0; trial < 250; trial++) {
+        for (int trial = 0; trial < 150; trial++) {
             Random rnd = new Random(1000L + trial);
             List<Case> cases = new ArrayList<>();
             int k = 1 + rnd.nextInt(4);
@@ -84,10 +84,10 @@ class ThresholdSearchTest {
 
     @Test
     void manyDistinctValuesInOneBinAreRefinedOnlyNearTheOptimum() {
-        // 700 distinct float32 values spread over (0, 1): bins are refined where the argmax can lie.
+        // 400 distinct float32 values spread over (0, 1): bins are refined where the argmax can lie.
         Random rnd = new Random(11);
-        float[] a = new float[700];
-        float[] b = new float[700];
+        float[] a = new float[400];
+        float[] b = new float[400];
         for (int i = 0; i < a.length; i++) {
             a[i] = rnd.nextFloat();
             b[i] = (float) Math.pow(rnd.nextFloat(), 3);
@@ -173,7 +173,7 @@ class ThresholdSearchTest {
     }
 
     private static Case randomCase(Random rnd) {
-        int n = 1 + rnd.nextInt(10);
+        int n = 1 + rnd.nextInt(8);
         switch (rnd.nextInt(4)) {
             case 0 -> {
                 int raters = 1 + rnd.nextInt(7);
