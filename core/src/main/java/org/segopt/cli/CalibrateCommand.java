@@ -2,7 +2,6 @@ package org.segopt.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,6 @@ import org.segopt.calibrate.Objective;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
 import org.segopt.io.ReadLimits;
-import org.segopt.report.CaseSpec;
-import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 
@@ -57,8 +54,7 @@ final class CalibrateCommand {
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
         boolean json = false;
-        Path layoutDir = null;
-        Path manifest = null;
+        DatasetSource dataset = new DatasetSource("calibrate");
         Path outDir = null;
         String roi = null;
         Metric metric = Metric.DICE;
@@ -69,14 +65,6 @@ final class CalibrateCommand {
             String a = options.next();
             switch (a) {
                 case "--json" -> json = true;
-                case "--layout" -> {
-                    String kind = options.value(a);
-                    if (!kind.equals("plastimatch")) {
-                        throw new UsageException("--layout must be plastimatch, not '" + kind + "'");
-                    }
-                    layoutDir = options.path("--layout plastimatch");
-                }
-                case "--manifest" -> manifest = options.path(a);
                 case "--out" -> outDir = options.path(a);
                 case "--roi" -> roi = options.value(a);
                 case "--metric" -> metric = metric(options.value(a));
@@ -92,35 +80,23 @@ final class CalibrateCommand {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+                default -> {
+                    if (!dataset.accept(a, options)) {
+                        throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+                    }
+                }
             }
         }
-        if ((layoutDir == null) == (manifest == null)) {
-            throw new UsageException("give exactly one of --layout plastimatch DIR and --manifest FILE.csv");
-        }
+        dataset.check();
         outDir = Options.outputFolder(outDir, "DIR");
-        Path source = layoutDir != null ? layoutDir : manifest;
-        Datasets.Listing listing;
-        try {
-            listing = layoutDir != null ? Datasets.plastimatch(layoutDir) : Datasets.manifest(manifest);
-        } catch (DatasetException e) {
-            err.println(OneLine.of("segopt calibrate: " + e.getMessage()));
+        Datasets.Listing listing = dataset.list(roi, err);
+        if (listing == null) {
             return Main.EXIT_INPUT;
-        }
-        String only = roi;
-        List<CaseSpec> cases = listing.cases().stream().filter(c -> only == null || c.roi().equals(only)).toList();
-        List<String> listingErrors = listing.errors().stream().filter(e -> only == null || e.startsWith(only + "/")).toList();
-        if (cases.isEmpty() && listingErrors.isEmpty()) {
-            err.println(OneLine.of("segopt calibrate: " + source + ": no cases found" + (roi != null ? " of ROI '" + roi + "'" : "")));
-            return Main.EXIT_INPUT;
-        }
-        for (String e : listingErrors) {
-            err.println(OneLine.of("segopt calibrate: " + e + " (case skipped)"));
         }
         DatasetCalibration.Result result;
         try {
-            result = DatasetCalibration.run(cases, listingErrors, outDir, Engine.parallel(), limits, metric, objective,
-                    Progress.forConsole(err, "calibrate", cases.size()));
+            result = DatasetCalibration.run(listing.cases(), listing.errors(), outDir, Engine.parallel(), limits, metric, objective,
+                    Progress.forConsole(err, "calibrate", listing.cases().size()));
         } catch (IOException e) {
             err.println(OneLine.of("segopt calibrate: " + Main.reason(e)));
             return Main.EXIT_INPUT;
@@ -129,21 +105,7 @@ final class CalibrateCommand {
             err.println(OneLine.of("segopt calibrate: no usable case"));
             return Main.EXIT_INPUT;
         }
-        if (json) {
-            out.println(toJson(result));
-        } else {
-            try {
-                out.print(Files.readString(outDir.resolve("table.md")));
-            } catch (IOException e) {
-                err.println(OneLine.of("segopt calibrate: cannot read back " + outDir.resolve("table.md") + ": " + Main.reason(e)));
-                return Main.EXIT_INPUT;
-            }
-        }
-        if (!result.errors().isEmpty()) {
-            err.println(OneLine.of("segopt calibrate: " + result.errors().size() + " case(s) skipped because of errors"));
-            return Main.EXIT_INPUT;
-        }
-        return 0;
+        return dataset.finish(json ? toJson(result) : null, outDir, result.errors(), out, err);
     }
 
     /** {@code --metric}'s value (a stand-in until the shared parser of the other commands' --metric lands). */

@@ -2,14 +2,12 @@ package org.segopt.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
 import org.segopt.io.ReadLimits;
-import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 import org.segopt.report.Report;
@@ -52,8 +50,7 @@ final class ReportCommand {
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
         boolean json = false;
-        Path layoutDir = null;
-        Path manifest = null;
+        DatasetSource dataset = new DatasetSource("report");
         Path outDir = null;
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
         ReadLimits limits = ReadLimits.DEFAULT;
@@ -62,14 +59,6 @@ final class ReportCommand {
             String a = options.next();
             switch (a) {
                 case "--json" -> json = true;
-                case "--layout" -> {
-                    String kind = options.value(a);
-                    if (!kind.equals("plastimatch")) {
-                        throw new UsageException("--layout must be plastimatch, not '" + kind + "'");
-                    }
-                    layoutDir = options.path("--layout plastimatch");
-                }
-                case "--manifest" -> manifest = options.path(a);
                 case "--out" -> outDir = options.path(a);
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
                 case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
@@ -77,31 +66,18 @@ final class ReportCommand {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+                default -> {
+                    if (!dataset.accept(a, options)) {
+                        throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+                    }
+                }
             }
         }
-        if ((layoutDir == null) == (manifest == null)) {
-            throw new UsageException("give exactly one of --layout plastimatch DIR and --manifest FILE.csv");
-        }
+        dataset.check();
         outDir = Options.outputFolder(outDir, "DIR");
-        Datasets.Listing listing;
-        try {
-            listing = layoutDir != null ? Datasets.plastimatch(layoutDir) : Datasets.manifest(manifest);
-        } catch (DatasetException e) {
-            err.println(OneLine.of("segopt report: " + e.getMessage()));
+        Datasets.Listing listing = dataset.list(null, err);
+        if (listing == null) {
             return Main.EXIT_INPUT;
-        }
-        if (listing.cases().isEmpty() && listing.errors().isEmpty()) {
-            err.println(OneLine.of("segopt report: " + (layoutDir != null ? layoutDir : manifest) + ": no cases found"
-                    + (layoutDir != null ? " (expected DIR/<patient>/<ROI> (User<k>).nrrd)" : "")));
-            return Main.EXIT_INPUT;
-        }
-        if (!listing.ignored().isEmpty()) {
-            err.println(OneLine.of("segopt report: ignored " + listing.ignored().size() + " file(s) not named '<ROI> (User<k>).<ext>', e.g. "
-                    + listing.ignored().getFirst()));
-        }
-        for (String e : listing.errors()) {
-            err.println(OneLine.of("segopt report: " + e + " (case skipped)"));
         }
         Report.Result result;
         try {
@@ -117,21 +93,7 @@ final class ReportCommand {
                         + "left out of the statistics"));
             }
         }
-        if (json) {
-            out.println(toJson(result));
-        } else {
-            try {
-                out.print(Files.readString(outDir.resolve("table.md")));
-            } catch (IOException e) {
-                err.println(OneLine.of("segopt report: cannot read back " + outDir.resolve("table.md") + ": " + Main.reason(e)));
-                return Main.EXIT_INPUT;
-            }
-        }
-        if (!result.errors().isEmpty()) {
-            err.println(OneLine.of("segopt report: " + result.errors().size() + " case(s) skipped because of errors"));
-            return Main.EXIT_INPUT;
-        }
-        return 0;
+        return dataset.finish(json ? toJson(result) : null, outDir, result.errors(), out, err);
     }
 
     static Json toJson(Report.Result result) {
