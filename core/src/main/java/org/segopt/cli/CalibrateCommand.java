@@ -11,7 +11,6 @@ import org.segopt.calibrate.DatasetCalibration;
 import org.segopt.calibrate.Objective;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
-import org.segopt.io.ReadLimits;
 import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 
@@ -53,19 +52,14 @@ final class CalibrateCommand {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-        boolean json = false;
         DatasetSource dataset = new DatasetSource("calibrate");
-        Path outDir = null;
         String roi = null;
         Metric metric = Metric.DICE;
         Objective objective = Objective.MEAN;
-        ReadLimits limits = ReadLimits.DEFAULT;
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
             switch (a) {
-                case "--json" -> json = true;
-                case "--out" -> outDir = options.path(a);
                 case "--roi" -> roi = options.value(a);
                 case "--metric" -> metric = metric(options.value(a));
                 case "--objective" -> {
@@ -75,27 +69,21 @@ final class CalibrateCommand {
                         throw new UsageException("--objective: " + e.getMessage());
                     }
                 }
-                case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> {
-                    if (!dataset.accept(a, options)) {
-                        throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
-                    }
-                }
+                default -> dataset.accept(a, options);
             }
         }
-        dataset.check();
-        outDir = Options.outputFolder(outDir, "DIR");
+        Path outDir = dataset.outputFolder();
         Datasets.Listing listing = dataset.list(roi, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }
         DatasetCalibration.Result result;
         try {
-            result = DatasetCalibration.run(listing.cases(), listing.errors(), outDir, Engine.parallel(), limits, metric, objective,
+            result = DatasetCalibration.run(listing.cases(), listing.errors(), outDir, Engine.parallel(), dataset.limits(), metric, objective,
                     Progress.forConsole(err, "calibrate", listing.cases().size()));
         } catch (IOException e) {
             err.println(OneLine.of("segopt calibrate: " + Main.reason(e)));
@@ -105,7 +93,7 @@ final class CalibrateCommand {
             err.println(OneLine.of("segopt calibrate: no usable case"));
             return Main.EXIT_INPUT;
         }
-        return dataset.finish(json ? toJson(result) : null, outDir, result.errors(), out, err);
+        return dataset.finish(toJson(result), result.errors(), out, err);
     }
 
     /** {@code --metric}'s value (a stand-in until the shared parser of the other commands' --metric lands). */

@@ -6,28 +6,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.segopt.io.OneLine;
+import org.segopt.io.ReadLimits;
 import org.segopt.report.CaseSpec;
 import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 
 /**
  * The dataset of a command that runs over cases ({@code report}, {@code calibrate}): the options
- * {@code --layout plastimatch DIR} and {@code --manifest FILE.csv}, the listing with its messages,
- * and the end of such a run (the table or JSON, the count of skipped cases, the exit code).
+ * {@code --layout plastimatch DIR}, {@code --manifest FILE.csv}, {@code --out DIR}, {@code --json}
+ * and {@code --max-decompressed}, the listing with its messages, and the end of such a run (the
+ * table or JSON, the count of skipped cases, the exit code).
  */
 final class DatasetSource {
     private final String command;
     private Path layout;
     private Path manifest;
+    private Path out;
+    private boolean json;
+    private ReadLimits limits = ReadLimits.DEFAULT;
 
     /** For command {@code command} (the prefix of its messages: "segopt report: ..."). */
     DatasetSource(String command) {
         this.command = command;
     }
 
-    /** Takes the value of option {@code a} when it names the dataset; returns whether it did. */
-    boolean accept(String a, Options options) throws UsageException {
+    /**
+     * Takes option {@code a} (and its value) when it is one of these; otherwise a usage error
+     * unless {@code a} is the command's own.
+     */
+    void accept(String a, Options options) throws UsageException {
         switch (a) {
+            case "--json" -> json = true;
+            case "--out" -> out = options.path(a);
+            case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
             case "--layout" -> {
                 String kind = options.value(a);
                 if (!kind.equals("plastimatch")) {
@@ -36,18 +47,26 @@ final class DatasetSource {
                 layout = options.path("--layout plastimatch");
             }
             case "--manifest" -> manifest = options.path(a);
-            default -> {
-                return false;
-            }
+            default -> throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
         }
-        return true;
     }
 
-    /** Requires exactly one of the two options. */
-    void check() throws UsageException {
+    /** Requires exactly one of --layout and --manifest, and --out; returns the --out folder. */
+    Path outputFolder() throws UsageException {
         if ((layout == null) == (manifest == null)) {
             throw new UsageException("give exactly one of --layout plastimatch DIR and --manifest FILE.csv");
         }
+        return Options.outputFolder(out, "DIR");
+    }
+
+    /** How much compressed data one file may hold in memory. */
+    ReadLimits limits() {
+        return limits;
+    }
+
+    /** Whether --json was given. */
+    boolean json() {
+        return json;
     }
 
     /**
@@ -84,15 +103,16 @@ final class DatasetSource {
     }
 
     /**
-     * Prints {@code json} when not null, else {@code outDir/table.md}; then the count of skipped
+     * Prints {@code result} with --json, else {@code DIR/table.md}; then the count of skipped
      * cases. Returns the exit code: 3 when a case was skipped or the table cannot be read back.
      */
-    int finish(Json json, Path outDir, List<String> errors, PrintStream out, PrintStream err) {
-        if (json != null) {
-            out.println(json);
+    int finish(Json result, List<String> errors, PrintStream stdout, PrintStream err) {
+        Path outDir = out;
+        if (json) {
+            stdout.println(result);
         } else {
             try {
-                out.print(Files.readString(outDir.resolve("table.md")));
+                stdout.print(Files.readString(outDir.resolve("table.md")));
             } catch (IOException e) {
                 err.println(OneLine.of("segopt " + command + ": cannot read back " + outDir.resolve("table.md") + ": "
                         + Main.reason(e)));

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
-import org.segopt.io.ReadLimits;
 import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 import org.segopt.report.Report;
@@ -49,39 +48,28 @@ final class ReportCommand {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-        boolean json = false;
         DatasetSource dataset = new DatasetSource("report");
-        Path outDir = null;
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
-        ReadLimits limits = ReadLimits.DEFAULT;
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
             switch (a) {
-                case "--json" -> json = true;
-                case "--out" -> outDir = options.path(a);
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
-                case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> {
-                    if (!dataset.accept(a, options)) {
-                        throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
-                    }
-                }
+                default -> dataset.accept(a, options);
             }
         }
-        dataset.check();
-        outDir = Options.outputFolder(outDir, "DIR");
+        Path outDir = dataset.outputFolder();
         Datasets.Listing listing = dataset.list(null, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }
         Report.Result result;
         try {
-            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), limits,
+            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), dataset.limits(),
                     Progress.forConsole(err, "report", listing.cases().size()));
         } catch (IOException e) {
             err.println(OneLine.of("segopt report: cannot write the results to " + outDir + ": " + Main.reason(e)));
@@ -93,7 +81,7 @@ final class ReportCommand {
                         + "left out of the statistics"));
             }
         }
-        return dataset.finish(json ? toJson(result) : null, outDir, result.errors(), out, err);
+        return dataset.finish(toJson(result), result.errors(), out, err);
     }
 
     static Json toJson(Report.Result result) {
