@@ -17,6 +17,8 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.segopt.report.Plots;
@@ -66,15 +68,15 @@ final class ObjectiveCurve {
         NumberAxis x = new NumberAxis("threshold t (segment m ≥ t)");
         x.setRange(0, 1);
         NumberAxis y = new NumberAxis(label);
-        y.setAutoRangeIncludesZero(true);
+        y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         renderer.setSeriesPaint(0, CURVE);
         renderer.setSeriesStroke(0, new BasicStroke(1.6f));
         renderer.setSeriesPaint(1, Color.LIGHT_GRAY);
         XYPlot plot = new XYPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
-        plot.addDomainMarker(marker(0.5, "t = 1/2", Color.GRAY));
-        plot.addDomainMarker(marker(threshold, "optimum", OPTIMUM));
+        plot.addDomainMarker(marker(0.5, "t = 1/2", Color.GRAY, threshold > 0.5));
+        plot.addDomainMarker(marker(threshold, "optimum", OPTIMUM, threshold <= 0.5));
         JFreeChart chart = new JFreeChart("Common threshold: " + label, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -82,11 +84,14 @@ final class ObjectiveCurve {
         }
     }
 
-    private static ValueMarker marker(double at, String text, Color color) {
+    /** A dashed vertical line at t = {@code at}, labelled on its left or right (so the two labels never overlap). */
+    private static ValueMarker marker(double at, String text, Color color, boolean left) {
         ValueMarker m = new ValueMarker(at, color, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {5f, 4f}, 0f));
         m.setLabel(text);
         m.setLabelPaint(color);
+        m.setLabelAnchor(left ? RectangleAnchor.TOP_LEFT : RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(left ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT);
         return m;
     }
 
@@ -95,11 +100,14 @@ final class ObjectiveCurve {
         double top = 40;
         double w = WIDTH - left - 20;
         double h = HEIGHT - top - 60;
+        double yMin = 1;
         double yMax = 0;
         for (double[] c : corners) {
+            yMin = Math.min(yMin, c[1]);
             yMax = Math.max(yMax, c[2]);
         }
-        yMax = yMax <= 0 ? 1 : Math.ceil(yMax * 10) / 10;
+        yMin = Math.floor(yMin * 10) / 10;
+        yMax = Math.max(yMin + 0.1, Math.ceil(yMax * 10) / 10);
         StringBuilder s = new StringBuilder();
         s.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -115,7 +123,7 @@ final class ObjectiveCurve {
             s.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\" font-size=\"10\">%s</text>%n",
                     px, top + h + 15, Plots.number(t / 4.0)));
             s.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"end\" font-size=\"10\">%s</text>%n",
-                    left - 6, py + 3.5, String.format(Locale.ROOT, "%.3f", yMax * t / 4)));
+                    left - 6, py + 3.5, String.format(Locale.ROOT, "%.3f", yMin + (yMax - yMin) * t / 4)));
         }
         s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"black\"/>%n",
                 left, top, w, h));
@@ -127,21 +135,22 @@ final class ObjectiveCurve {
             s.append(String.format(Locale.ROOT, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" points=\"",
                     series == 1 ? "objective" : "upper", series == 1 ? "#1f4ec8" : "#c0c0c0", series == 1 ? "1.6" : "1"));
             for (double[] c : corners) {
-                s.append(String.format(Locale.ROOT, "%.2f,%.2f ", left + c[0] * w, top + h - c[series] / yMax * h));
+                s.append(String.format(Locale.ROOT, "%.2f,%.2f ", left + c[0] * w, top + h - (c[series] - yMin) / (yMax - yMin) * h));
             }
             s.append("\"/>\n");
         }
-        svgMarker(s, 0.5, "t = 1/2", "gray", left, top, w, h);
-        svgMarker(s, threshold, "optimum", "#c8301f", left, top, w, h);
+        svgMarker(s, 0.5, "t = 1/2", "gray", threshold > 0.5, left, top, w, h);
+        svgMarker(s, threshold, "optimum", "#c8301f", threshold <= 0.5, left, top, w, h);
         s.append("</svg>\n");
         Files.writeString(file, s, StandardCharsets.UTF_8);
     }
 
-    private static void svgMarker(StringBuilder s, double at, String text, String color, double left, double top, double w, double h) {
+    private static void svgMarker(StringBuilder s, double at, String text, String color, boolean onLeft, double left, double top,
+                                  double w, double h) {
         double px = left + at * w;
         s.append(String.format(Locale.ROOT, "<line class=\"marker\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
                 + "stroke-dasharray=\"5 4\"/>%n", px, top, px, top + h, color));
-        s.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" fill=\"%s\">%s</text>%n",
-                px + 3, top + 12, color, Plots.xml(text)));
+        s.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" fill=\"%s\" text-anchor=\"%s\">%s</text>%n",
+                onLeft ? px - 3 : px + 3, top + 12, color, onLeft ? "end" : "start", Plots.xml(text)));
     }
 }
