@@ -30,7 +30,9 @@ final class ReportCommand {
                                         RTSTRUCTs (any format segopt reads, e.g. .npy, works); a
                                         missing User file is a rater who did not delineate
               --manifest FILE.csv       CSV with columns roi,case,file: one row per rater mask,
-                                        paths relative to the CSV
+                                        paths relative to the CSV; an optional column kind is
+                                        mask (the default) or probability (one row per case
+                                        naming a float16/32/64 file of m in [0, 1])
               --out DIR                 writes cases.csv, table.md, table.csv, scatter.png, scatter.svg
               --jobs N                  cases analysed at once (default: min(4, processors))
               --max-decompressed BYTES  the most a compressed mask may decompress to in memory;
