@@ -88,78 +88,111 @@ public final class ThresholdSearch {
     private record Outcome(Fraction score, List<CommonThreshold.Interval> optima, List<CommonThreshold.Step> curve) {
     }
 
+    /**
+     * Bounds the objective on every interval between level bounds, refines the levels that meet a
+     * surviving interval, and repeats until every survivor lies between exact data values; then
+     * decides among the survivors exactly.
+     */
     private Outcome search(int[] members, Objective goal) {
-        double margin = margin(members.length);
         while (true) {
             Table[] t = new Table[members.length];
             for (int j = 0; j < members.length; j++) {
                 t[j] = table(members[j]);
             }
-            Point[] points = points(t);
-            int n = points.length;
-            double[] lower = new double[n];
-            double[] upper = new double[n];
-            boolean[] included = new boolean[n];
-            double best = Double.NEGATIVE_INFINITY;
-            Sweep sweep = new Sweep(t);
-            for (int j = 0; j < n; j++) {
-                sweep.advance(points[j]);
-                double[] bounds = goal == Objective.MEAN ? sweep.meanBounds() : sweep.pooledBounds();
-                lower[j] = bounds[0];
-                upper[j] = bounds[1];
-                included[j] = sweep.anyIncluded();
-                if (included[j]) {
-                    best = Math.max(best, lower[j]);
-                }
+            Bounds b = bound(t, goal);
+            List<TreeSet<Integer>> refine = unresolved(t, b);
+            if (refine == null) {
+                return decide(members, goal, b);
             }
-            double cut = best - 2 * margin;
-            List<TreeSet<Integer>> refine = new ArrayList<>();
             for (int j = 0; j < members.length; j++) {
-                refine.add(new TreeSet<>());
-            }
-            boolean more = false;
-            sweep = new Sweep(t);
-            for (int j = 0; j < n; j++) {
-                sweep.advance(points[j]);
-                if (upper[j] >= cut) {
-                    more |= sweep.touching(j + 1 < n ? points[j + 1] : null, points[j], refine);
+                if (!refine.get(j).isEmpty()) {
+                    int k = members[j];
+                    cases[k] = refiner.refine(k, cases[k], refine.get(j).stream().mapToInt(Integer::intValue).toArray());
+                    tables[k] = null;
                 }
             }
-            if (more) {
-                for (int j = 0; j < members.length; j++) {
-                    if (!refine.get(j).isEmpty()) {
-                        int k = members[j];
-                        cases[k] = refiner.refine(k, cases[k], refine.get(j).stream().mapToInt(Integer::intValue).toArray());
-                        tables[k] = null;
-                    }
-                }
+        }
+    }
+
+    /**
+     * The objective on each interval (points[j + 1], points[j]] lies in [lower[j], upper[j]] (a sum
+     * over cases for the mean); included[j] when some case segments a level there, so that a data
+     * value lies at or above every t of the interval; an interval with upper[j] below cut holds no
+     * optimum.
+     */
+    private record Bounds(Point[] points, double[] lower, double[] upper, boolean[] included, double cut) {
+        boolean survives(int j) {
+            return upper[j] >= cut;
+        }
+    }
+
+    private Bounds bound(Table[] t, Objective goal) {
+        Point[] points = points(t);
+        int n = points.length;
+        double[] lower = new double[n];
+        double[] upper = new double[n];
+        boolean[] included = new boolean[n];
+        double best = Double.NEGATIVE_INFINITY;
+        Sweep sweep = new Sweep(t);
+        for (int j = 0; j < n; j++) {
+            sweep.advance(points[j]);
+            double[] bounds = goal == Objective.MEAN ? sweep.meanBounds() : sweep.pooledBounds();
+            lower[j] = bounds[0];
+            upper[j] = bounds[1];
+            included[j] = sweep.anyIncluded();
+            if (included[j]) {
+                best = Math.max(best, lower[j]);
+            }
+        }
+        return new Bounds(points, lower, upper, included, best - 2 * margin(t.length));
+    }
+
+    /** Per table, the levels that are not exact and meet a surviving interval's closure; null when none. */
+    private List<TreeSet<Integer>> unresolved(Table[] t, Bounds b) {
+        List<TreeSet<Integer>> refine = new ArrayList<>();
+        for (int j = 0; j < t.length; j++) {
+            refine.add(new TreeSet<>());
+        }
+        boolean any = false;
+        Sweep sweep = new Sweep(t);
+        int n = b.points.length;
+        for (int j = 0; j < n; j++) {
+            sweep.advance(b.points[j]);
+            if (b.survives(j)) {
+                any |= sweep.touching(j + 1 < n ? b.points[j + 1] : null, b.points[j], refine);
+            }
+        }
+        return any ? refine : null;
+    }
+
+    /** The exact optimum among the surviving intervals, all of them between exact data values. */
+    private Outcome decide(int[] members, Objective goal, Bounds b) {
+        Point[] points = b.points;
+        int n = points.length;
+        Fraction top = null;
+        List<CommonThreshold.Interval> optima = new ArrayList<>();
+        for (int j = n - 1; j >= 0; j--) { // ascending thresholds
+            if (!b.included[j] || !b.survives(j)) {
                 continue;
             }
-            Fraction top = null;
-            List<CommonThreshold.Interval> optima = new ArrayList<>();
-            for (int j = n - 1; j >= 0; j--) { // ascending thresholds
-                if (!included[j] || upper[j] < cut) {
-                    continue;
-                }
-                Fraction v = points[j].exact();
-                Fraction score = objectiveAt(members, goal, v);
-                int c = top == null ? 1 : score.compareTo(top);
-                if (c > 0) {
-                    top = score;
-                    optima.clear();
-                }
-                if (c >= 0) {
-                    optima.add(new CommonThreshold.Interval(j + 1 < n ? points[j + 1].exact() : null, v));
-                }
+            Fraction v = points[j].exact();
+            Fraction score = objectiveAt(members, goal, v);
+            int c = top == null ? 1 : score.compareTo(top);
+            if (c > 0) {
+                top = score;
+                optima.clear();
             }
-            List<CommonThreshold.Step> curve = new ArrayList<>();
-            double scale = goal == Objective.MEAN ? members.length : 1;
-            for (int j = 0; j < n; j++) {
-                curve.add(new CommonThreshold.Step(j + 1 < n ? points[j + 1].value : points[j].value, points[j].value,
-                        lower[j] / scale, upper[j] / scale));
+            if (c >= 0) {
+                optima.add(new CommonThreshold.Interval(j + 1 < n ? points[j + 1].exact() : null, v));
             }
-            return new Outcome(top, optima, curve);
         }
+        List<CommonThreshold.Step> curve = new ArrayList<>();
+        double scale = goal == Objective.MEAN ? members.length : 1;
+        for (int j = 0; j < n; j++) {
+            curve.add(new CommonThreshold.Step(j + 1 < n ? points[j + 1].value : points[j].value, points[j].value,
+                    b.lower[j] / scale, b.upper[j] / scale));
+        }
+        return new Outcome(top, optima, curve);
     }
 
     /**
