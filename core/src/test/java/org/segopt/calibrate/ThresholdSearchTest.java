@@ -108,38 +108,6 @@ class ThresholdSearchTest {
         assertTrue(refinements[0] < bins / 4, refinements[0] + " of " + bins + " bins refined");
     }
 
-    @Test
-    void mergedHistogramsOfTwoHalvesHoldWhatTheWholeHolds() {
-        Random rnd = new Random(5);
-        float[] whole = new float[3000];
-        for (int i = 0; i < whole.length; i++) {
-            whole[i] = rnd.nextInt(3) == 0 ? POOL[rnd.nextInt(POOL.length)] : rnd.nextFloat();
-        }
-        float[] first = java.util.Arrays.copyOfRange(whole, 0, 1234);
-        float[] second = java.util.Arrays.copyOfRange(whole, 1234, whole.length);
-        LevelHistogram all = ENGINE.levels(Marginal.ofFloats(whole));
-        LevelHistogram merged = ENGINE.levels(Marginal.ofFloats(first)).merge(ENGINE.levels(Marginal.ofFloats(second)));
-        assertEquals(all.size(), merged.size());
-        for (int i = 0; i < all.size(); i++) {
-            assertEquals(all.count(i), merged.count(i), "level " + i);
-            assertEquals(all.mass(i), merged.mass(i), "level " + i);
-            assertTrue(all.lo(i).compareTo(merged.lo(i)) <= 0 && merged.hi(i).compareTo(all.hi(i)) <= 0, "level " + i);
-        }
-        byte[] votes = new byte[100];
-        for (int i = 0; i < votes.length; i++) {
-            votes[i] = (byte) rnd.nextInt(6);
-        }
-        LevelHistogram v = ENGINE.levels(Marginal.ofVotes(votes, 5));
-        LevelHistogram vm = ENGINE.levels(Marginal.ofVotes(java.util.Arrays.copyOfRange(votes, 0, 40), 5))
-                .merge(ENGINE.levels(Marginal.ofVotes(java.util.Arrays.copyOfRange(votes, 40, 100), 5)));
-        assertEquals(v.size(), vm.size());
-        for (int i = 0; i < v.size(); i++) {
-            assertEquals(v.count(i), vm.count(i));
-            assertEquals(v.lo(i), vm.lo(i));
-            assertEquals(v.mass(i), vm.mass(i));
-        }
-    }
-
     private static CommonThreshold search(List<Case> cases, Metric metric, Objective objective) {
         return ThresholdSearch.run(cases.stream().map(c -> ENGINE.levels(c.marginal())).toList(), metric, objective,
                 (k, h, idx) -> ENGINE.refine(cases.get(k).marginal(), h, idx));
