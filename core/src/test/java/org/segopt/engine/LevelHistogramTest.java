@@ -16,7 +16,7 @@ import org.segopt.Marginal;
 /**
  * {@link Engine#levels} and {@link Engine#refine}: refined until every level is exact, the
  * histogram is the one counted directly from the values (distinct values, counts, exact sums),
- * on the scalar and the parallel engine; histograms of two halves merge into the whole's.
+ * on the scalar and the parallel engine, which refine alike; histograms of two halves merge into the whole's.
  */
 class LevelHistogramTest {
     private static final float[] POOL = {0f, Float.MIN_VALUE, 1e-30f, 0.125f, 0.3f, 0.5f, 1f};
@@ -35,6 +35,31 @@ class LevelHistogramTest {
                 check(engine, Marginal.ofFloats(f), IntStream.range(0, f.length).mapToDouble(i -> f[i]).toArray());
                 check(engine, Marginal.ofDoubles(d), d);
             }
+        }
+    }
+
+    @Test
+    void parallelPassesRefineAsTheScalarOne() {
+        Random rnd = new Random(9);
+        float[] f = new float[1 << 18]; // large enough to be split over threads
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) Math.pow(rnd.nextFloat(), 4);
+        }
+        Marginal m = Marginal.ofFloats(f);
+        LevelHistogram scalar = Engine.scalar().levels(m);
+        LevelHistogram parallel = Engine.parallel(2).levels(m);
+        int[] some = IntStream.range(0, scalar.size()).filter(i -> !scalar.exact(i)).limit(20).toArray();
+        assertEquals(20, some.length);
+        assertSame(Engine.scalar().refine(m, scalar, some), Engine.parallel(2).refine(m, parallel, some));
+    }
+
+    private static void assertSame(LevelHistogram a, LevelHistogram b) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.count(i), b.count(i), "level " + i);
+            assertEquals(a.lo(i), b.lo(i), "level " + i);
+            assertEquals(a.hi(i), b.hi(i), "level " + i);
+            assertEquals(a.mass(i), b.mass(i), "level " + i);
         }
     }
 
