@@ -152,7 +152,7 @@ public final class Datasets {
             }
             CaseKind kind;
             try {
-                kind = CaseKind.parse(kindColumn < record.size() && kindColumn >= 0 ? record.get(kindColumn).trim() : "");
+                kind = CaseKind.parse(kindColumn >= 0 && kindColumn < record.size() ? record.get(kindColumn).trim() : "");
             } catch (IllegalArgumentException e) {
                 throw new DatasetException(csv + ": row " + (r + 1) + ": " + e.getMessage(), e);
             }
