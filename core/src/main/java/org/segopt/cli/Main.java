@@ -28,6 +28,7 @@ public final class Main {
               bench     time the engine against one read pass of the same memory
               segment   write an optimal segmentation (Accuracy, Dice or fixed volume) as an image
               report    Table 1 and Figure 5 of a multi-rater mask dataset (Plastimatch layout or manifest)
+              calibrate one exact threshold for a whole validation set (mean or pooled metric)
               lidc      Table 1 (L) and Figure 6 from LIDC-IDRI XML annotations
               explain   a figure of F_m, F_m^-1, a_m and d_m with the optimal volumes marked
               help      this text; 'segopt <command> --help' for a command
@@ -62,6 +63,7 @@ public final class Main {
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "segment" -> SegmentCommand.run(rest, out, err);
                 case "report" -> ReportCommand.run(rest, out, err);
+                case "calibrate" -> CalibrateCommand.run(rest, out, err);
                 case "lidc" -> LidcCommand.run(rest, out, err);
                 case "explain" -> ExplainCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + args.getFirst() + "'");

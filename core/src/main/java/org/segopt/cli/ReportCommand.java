@@ -2,15 +2,12 @@ package org.segopt.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.segopt.Metric;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
-import org.segopt.io.ReadLimits;
-import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 import org.segopt.report.MetricRatios;
 import org.segopt.report.Progress;
@@ -37,9 +34,11 @@ final class ReportCommand {
                                         missing User file is a rater who did not delineate
               --manifest FILE.csv       CSV with columns roi,case,file: one row per rater mask,
                                         paths relative to the CSV; an optional column kind:
-                                        mask (the default) or labels, a rater's label map (0
-                                        background, 1..C classes): such a case gives one row
-                                        per class c, in the group '<roi> class <c>'
+                                        mask (the default), probability (one row per case
+                                        naming a float16/32/64 file of m in [0, 1]) or labels,
+                                        a rater's label map (0 background, 1..C classes): such
+                                        a case gives one row per class c, in the group
+                                        '<roi> class <c>'
               --out DIR                 writes cases.csv, table.md, table.csv, scatter.png, scatter.svg
               --metric M                also the optima of jaccard, fbeta:B or tversky:A,B (as for
                                         'segopt analyze'; repeatable, one per family): their columns
@@ -63,63 +62,30 @@ final class ReportCommand {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-        boolean json = false;
-        Path layoutDir = null;
-        Path manifest = null;
-        Path outDir = null;
+        DatasetSource dataset = new DatasetSource("report");
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
-        ReadLimits limits = ReadLimits.DEFAULT;
         List<Metric> metrics = new ArrayList<>();
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
             switch (a) {
-                case "--json" -> json = true;
-                case "--layout" -> {
-                    String kind = options.value(a);
-                    if (!kind.equals("plastimatch")) {
-                        throw new UsageException("--layout must be plastimatch, not '" + kind + "'");
-                    }
-                    layoutDir = options.path("--layout plastimatch");
-                }
-                case "--manifest" -> manifest = options.path(a);
-                case "--out" -> outDir = options.path(a);
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
                 case "--metric" -> MetricOption.add(metrics, a, options.value(a));
-                case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
                 }
-                default -> throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+                default -> dataset.accept(a, options);
             }
         }
-        if ((layoutDir == null) == (manifest == null)) {
-            throw new UsageException("give exactly one of --layout plastimatch DIR and --manifest FILE.csv");
-        }
-        outDir = Options.outputFolder(outDir, "DIR");
-        Datasets.Listing listing;
-        try {
-            listing = layoutDir != null ? Datasets.plastimatch(layoutDir) : Datasets.manifest(manifest);
-        } catch (DatasetException e) {
-            err.println(OneLine.of("segopt report: " + e.getMessage()));
+        Path outDir = dataset.outputFolder();
+        Datasets.Listing listing = dataset.list(null, err);
+        if (listing == null) {
             return Main.EXIT_INPUT;
-        }
-        if (listing.cases().isEmpty() && listing.errors().isEmpty()) {
-            err.println(OneLine.of("segopt report: " + (layoutDir != null ? layoutDir : manifest) + ": no cases found"
-                    + (layoutDir != null ? " (expected DIR/<patient>/<ROI> (User<k>).nrrd)" : "")));
-            return Main.EXIT_INPUT;
-        }
-        if (!listing.ignored().isEmpty()) {
-            err.println(OneLine.of("segopt report: ignored " + listing.ignored().size() + " file(s) not named '<ROI> (User<k>).<ext>', e.g. "
-                    + listing.ignored().getFirst()));
-        }
-        for (String e : listing.errors()) {
-            err.println(OneLine.of("segopt report: " + e + " (case skipped)"));
         }
         Report.Result result;
         try {
-            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), limits,
+            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), dataset.limits(),
                     Progress.forConsole(err, "report", listing.cases().size()),
                     metrics.stream().filter(m -> !m.family().equals("dice")).toList());
         } catch (IOException e) {
@@ -132,21 +98,7 @@ final class ReportCommand {
                         + "left out of the statistics"));
             }
         }
-        if (json) {
-            out.println(toJson(result));
-        } else {
-            try {
-                out.print(Files.readString(outDir.resolve("table.md")));
-            } catch (IOException e) {
-                err.println(OneLine.of("segopt report: cannot read back " + outDir.resolve("table.md") + ": " + Main.reason(e)));
-                return Main.EXIT_INPUT;
-            }
-        }
-        if (!result.errors().isEmpty()) {
-            err.println(OneLine.of("segopt report: " + result.errors().size() + " case(s) skipped because of errors"));
-            return Main.EXIT_INPUT;
-        }
-        return 0;
+        return dataset.finish(toJson(result), result.errors(), out, err);
     }
 
     static Json toJson(Report.Result result) {

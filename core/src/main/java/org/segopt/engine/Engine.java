@@ -1,6 +1,7 @@
 package org.segopt.engine;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import org.segopt.Analysis;
 import org.segopt.Analysis.Optimum;
 import org.segopt.BitMask;
@@ -159,6 +160,82 @@ public final class Engine {
         return w.solver.analysis(w.target);
     }
 
+    /**
+     * The first-pass histogram of m: exact levels for vote-type and 16-bit float marginals, bins of
+     * the top 16 key bits for float32 and float64 (see {@link LevelHistogram}).
+     *
+     * @throws InvalidMarginalException at the first voxel whose value the encoding forbids
+     * @throws IllegalArgumentException if m has no voxels
+     */
+    public LevelHistogram levels(Marginal m) {
+        if (m.voxels() == 0) {
+            throw new IllegalArgumentException("the marginal has no voxels");
+        }
+        Workspace w = workspaces.get();
+        w.histogrammer.histogram(m, w.table);
+        return w.table.histogram();
+    }
+
+    /**
+     * {@code levels} (a histogram of m) with the levels {@code indices} split into their sub-bins
+     * on the next 16 key bits: one pass over m per {@link Refinement#MAX_BINS} levels.
+     *
+     * @throws IllegalArgumentException if levels is not of m or an index is not a {@linkplain LevelHistogram#refinable refinable} level
+     */
+    public LevelHistogram refine(Marginal m, LevelHistogram levels, int... indices) {
+        int[] sorted = Arrays.stream(indices).sorted().distinct().toArray();
+        if (levels.voxels() != m.voxels() || levels.format() != Keys.format(m)) {
+            throw new IllegalArgumentException("the histogram is not of this marginal");
+        }
+        for (int i : sorted) {
+            if (i < 0 || i >= levels.size() || !levels.refinable(i)) {
+                throw new IllegalArgumentException("level " + i + " cannot be refined");
+            }
+        }
+        if (sorted.length == 0) {
+            return levels;
+        }
+        Workspace w = workspaces.get(); // its refinement tables are left zeroed by every reader
+        Refinement refinement = w.refinement;
+        BlockRanges anywhere = w.anywhere;
+        anywhere.reset(m.voxels());
+        LevelTable table = w.table;
+        int[] tables = new int[Refinement.MAX_BINS];
+        int[] all = new int[Refinement.MAX_BINS];
+        LevelHistogram.Builder out = new LevelHistogram.Builder(levels.size() + 64);
+        int next = 0; // the next level of levels to copy
+        for (int from = 0; from < sorted.length; from += Refinement.MAX_BINS) {
+            int to = Math.min(sorted.length, from + Refinement.MAX_BINS);
+            refinement.clearBins();
+            for (int j = from; j < to; j++) {
+                int i = sorted[j];
+                refinement.addBin(levels.refineShift(i), levels.keyLo(i) >>> levels.refineShift(i));
+                tables[j - from] = j - from;
+                all[j - from] = j - from;
+            }
+            passes.refineFloats(m, refinement, anywhere);
+            table.loadBins(m, levels, sorted, from, to);
+            table.refine(all, tables, to - from, refinement);
+            LevelHistogram parts = table.histogram();
+            int part = 0;
+            for (int j = from; j < to; j++) { // copy up to each refined level, then its sub-bins
+                for (; next < sorted[j]; next++) {
+                    out.add(levels.count(next), levels.keyLo(next), levels.keyHi(next), levels.depth(next),
+                            levels.massNumerator(next));
+                }
+                next++;
+                for (; part < parts.size() && parts.keyLo(part) >= levels.keyLo(sorted[j]); part++) {
+                    out.add(parts.count(part), parts.keyLo(part), parts.keyHi(part), parts.depth(part),
+                            parts.massNumerator(part));
+                }
+            }
+        }
+        for (; next < levels.size(); next++) {
+            out.add(levels.count(next), levels.keyLo(next), levels.keyHi(next), levels.depth(next), levels.massNumerator(next));
+        }
+        return out.build(levels.format(), levels.raters(), levels.unit());
+    }
+
     /** F_m, a_m and d_m at the histogram's breakpoints (see {@link Curves}). */
     public Curves curves(Marginal m) {
         return solve(m, -1, false, Weights.DICE).solver.curves();
@@ -239,6 +316,9 @@ public final class Engine {
         final LevelTable table = new LevelTable();
         final Solver solver = new Solver();
         final int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
+        /** For {@link #refine}: its bins' tables, and block bounds that skip nothing. */
+        final Refinement refinement = new Refinement();
+        final BlockRanges anywhere = new BlockRanges();
         long target;
 
         Workspace(PassBackend passes) {

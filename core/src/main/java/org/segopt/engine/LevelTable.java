@@ -482,6 +482,39 @@ final class LevelTable {
         return kept - at;
     }
 
+    /**
+     * This table as an immutable {@link LevelHistogram} (exact masses per level). Only for tables
+     * loaded from histograms, not from a summary.
+     */
+    LevelHistogram histogram() {
+        LevelHistogram.Builder out = new LevelHistogram.Builder(size);
+        for (int i = 0; i < size; i++) {
+            out.add(count[i], keyLo[i], keyHi[i], depth[i], sumNumerator(i, i + 1));
+        }
+        return out.build(format, marginal.raters(), unit);
+    }
+
+    /**
+     * Loads levels {@code indices[from..to)} (ascending) of {@code h}, bins of m, as this table's
+     * levels, for {@link #refine} to replace by their sub-bins; masses over h's denominator.
+     */
+    void loadBins(Marginal m, LevelHistogram h, int[] indices, int from, int to) {
+        marginal = m;
+        format = h.format();
+        unit = h.unit();
+        fromSummary = false;
+        size = 0;
+        for (int j = from; j < to; j++) {
+            int i = append();
+            int l = indices[j];
+            count[i] = h.count(l);
+            rangeSum[i] = null;
+            keyLo[i] = h.keyLo(l);
+            keyHi[i] = h.keyHi(l);
+            depth[i] = h.depth(l);
+        }
+    }
+
     // ---- exact values --------------------------------------------------------------------------
 
     /** The common denominator of every exact numerator: R for votes, 2^unit for floats. */

@@ -102,8 +102,8 @@ public final class Datasets {
      * A manifest: CSV with a header naming (at least) the columns {@code roi}, {@code case} and
      * {@code file}, one row per rater mask; relative paths are relative to the manifest's directory.
      * ROIs and cases keep the order of their first row; raters the order of their rows. An optional
-     * column {@code kind} says what a row's file holds: {@code mask} (the default, also when empty)
-     * or {@code labels} (a rater's label map); the rows of one case share one kind.
+     * column {@code kind} names each row's {@link CaseKind} ({@code mask} when absent or empty); the
+     * rows of one case must agree on it, and a case of another kind than mask has one row.
      */
     public static Listing manifest(Path csv) throws DatasetException {
         if (Files.exists(csv) && !Files.isRegularFile(csv)) { // a FIFO would block the read forever
@@ -135,7 +135,8 @@ public final class Datasets {
         }
         Path base = csv.toAbsolutePath().getParent();
         Map<String, Map<String, List<Path>>> byRoi = new LinkedHashMap<>();
-        Map<List<String>, CaseSpec.Kind> kinds = new LinkedHashMap<>();
+        Map<String, CaseKind> kinds = new LinkedHashMap<>(); // by label
+        List<String> errors = new ArrayList<>();
         for (int r = 1; r < records.size(); r++) {
             List<String> record = records.get(r);
             int needed = Math.max(Math.max(roiColumn, kindColumn), Math.max(caseColumn, fileColumn));
@@ -149,32 +150,31 @@ public final class Datasets {
             if (roi.isEmpty() || name.isEmpty() || file.isEmpty()) {
                 throw new DatasetException(csv + ": row " + (r + 1) + " has an empty roi, case or file");
             }
-            CaseSpec.Kind kind = kind(csv, r, kindColumn < 0 ? "" : record.get(kindColumn));
-            CaseSpec.Kind before = kinds.putIfAbsent(List.of(roi, name), kind);
-            if (before != null && before != kind) {
-                throw new DatasetException(csv + ": row " + (r + 1) + " is of kind " + name(kind) + " but case " + roi + "/"
-                        + name + " has rows of kind " + name(before) + " (the rows of a case share one kind)");
+            CaseKind kind;
+            try {
+                kind = CaseKind.parse(kindColumn >= 0 && kindColumn < record.size() ? record.get(kindColumn).trim() : "");
+            } catch (IllegalArgumentException e) {
+                throw new DatasetException(csv + ": row " + (r + 1) + ": " + e.getMessage(), e);
             }
             Path path = base.resolve(file).normalize();
-            byRoi.computeIfAbsent(roi, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>()).add(path);
+            List<Path> files = byRoi.computeIfAbsent(roi, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>());
+            files.add(path);
+            String label = roi + "/" + name;
+            CaseKind first = kinds.putIfAbsent(label, kind);
+            if (first != null && first != kind) {
+                errors.add(label + ": row " + (r + 1) + " is of kind " + kind.label() + ", an earlier row of the case of kind "
+                        + first.label());
+            } else if (kind == CaseKind.PROBABILITY && files.size() > 1) {
+                errors.add(label + ": row " + (r + 1) + ": a " + kind.label() + " case has one row");
+            }
         }
         List<CaseSpec> cases = new ArrayList<>();
-        byRoi.forEach((roi, patients) -> patients.forEach((name, files) ->
-                cases.add(new CaseSpec(roi, name, files, kinds.get(List.of(roi, name))))));
-        return new Listing(cases, List.of(), List.of());
-    }
-
-    /** The {@code kind} field of row {@code r}: {@code mask} when empty. */
-    private static CaseSpec.Kind kind(Path csv, int r, String field) throws DatasetException {
-        return switch (field.trim().toLowerCase(Locale.ROOT)) {
-            case "", "mask" -> CaseSpec.Kind.MASK;
-            case "labels" -> CaseSpec.Kind.LABELS;
-            default -> throw new DatasetException(csv + ": row " + (r + 1) + " has kind '" + field.trim()
-                    + "', not mask or labels");
-        };
-    }
-
-    private static String name(CaseSpec.Kind kind) {
-        return kind.name().toLowerCase(Locale.ROOT);
+        byRoi.forEach((roi, patients) -> patients.forEach((name, files) -> {
+            String label = roi + "/" + name;
+            if (errors.stream().noneMatch(e -> e.startsWith(label + ": "))) {
+                cases.add(new CaseSpec(roi, name, files, kinds.get(label)));
+            }
+        }));
+        return new Listing(cases, List.of(), errors);
     }
 }

@@ -122,7 +122,7 @@ public final class Report {
         List<String> notes = new ArrayList<>();
         notes.add("m of a case is the mean of the masks of the raters who delineated it (a missing rater file is "
                 + "a rater who did not delineate: m = mean of the available masks).");
-        if (cases.stream().anyMatch(c -> c.kind() == CaseSpec.Kind.LABELS)) {
+        if (cases.stream().anyMatch(c -> c.kind() == CaseKind.LABELS)) {
             notes.add("A case of rater label maps is one case per class c, in the group '<roi> class <c>': m = the "
                     + "fraction of its raters that assigned c.");
         }
@@ -145,20 +145,20 @@ public final class Report {
     }
 
     /**
-     * One case: load its masks, analyse exactly; for label maps, one outcome per class, each with
+     * One case: load its marginal, analyse exactly; for label maps, one outcome per class, each with
      * the case's spec in group {@code "<roi> class <c>"}; each with the optima of {@code metrics}. Never throws for bad input: a case that
      * cannot be used is one outcome with its error.
      */
     static List<Outcome> analyze(CaseSpec spec, Engine engine, ReadLimits limits, List<Metric> metrics) {
         try (Arena arena = Arena.ofShared()) {
-            if (spec.kind() == CaseSpec.Kind.LABELS) {
+            if (spec.kind() == CaseKind.LABELS) {
                 return perClass(spec, engine, limits, metrics, arena);
             }
-            Marginal m = RaterMasks.load(spec.raters(), limits, arena);
+            Marginal m = spec.kind().load(spec.raters(), limits, arena);
             try {
                 return List.of(outcome(spec, engine, m, metrics));
             } catch (InvalidMarginalException e) {
-                return List.of(new Outcome(spec, null, RaterMasks.describe(spec.raters(), e)));
+                return List.of(new Outcome(spec, null, spec.kind().describe(spec.raters(), e)));
             }
         } catch (InputException e) {
             return List.of(new Outcome(spec, null, e.getMessage()));

@@ -16,9 +16,22 @@ public final class ReportTestFiles {
 
     /** A C-order uint8 {@code .npy} (format 1.0) of {@code shape} holding {@code data}. */
     public static Path npy(Path file, long[] shape, byte[] data) throws IOException {
+        return npy(file, "|u1", shape, data);
+    }
+
+    /** A C-order little-endian float32 {@code .npy} of one dimension holding {@code values} (probabilities). */
+    public static Path npy(Path file, float[] values) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return npy(file, "<f4", new long[] {values.length}, b.array());
+    }
+
+    private static Path npy(Path file, String descr, long[] shape, byte[] data) throws IOException {
         String dims = shape.length == 1 ? shape[0] + ","
                 : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
-        String dict = "{'descr': '|u1', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         int total = (10 + dict.length() + 1 + 63) / 64 * 64;
         StringBuilder header = new StringBuilder(dict);
         while (10 + header.length() + 1 < total) {

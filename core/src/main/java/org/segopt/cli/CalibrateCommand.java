@@ -1,0 +1,139 @@
+package org.segopt.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.segopt.Metric;
+import org.segopt.calibrate.CommonThreshold;
+import org.segopt.calibrate.DatasetCalibration;
+import org.segopt.calibrate.Objective;
+import org.segopt.engine.Engine;
+import org.segopt.io.OneLine;
+import org.segopt.report.Datasets;
+import org.segopt.report.Progress;
+
+/**
+ * {@code segopt calibrate (--layout plastimatch DIR | --manifest FILE.csv) [--roi NAME] [--metric M]
+ * [--objective mean|pooled] --out DIR [--json]}: one exact threshold for a whole validation set.
+ */
+final class CalibrateCommand {
+    static final String USAGE = """
+            Usage: segopt calibrate (--layout plastimatch DIR | --manifest FILE.csv) [--roi NAME]
+                                    [--metric M] [--objective mean|pooled] --out DIR [--json]
+
+            One threshold t for a whole validation set, exact: every case k is segmented as
+            I{m_k >= t} and scored against its soft m_k (TP = sum of m over the segmentation); t
+            maximizes the mean over cases of the metric (--objective mean, the default) or the
+            metric of all voxels pooled (--objective pooled). The objective changes only at data
+            values: the threshold reported is the data value v such that every t in (v', v] (v' the
+            next smaller data value) is optimal, the greatest such v when several intervals tie.
+
+              --layout plastimatch DIR  DIR/<patient>/<ROI> (User<k>).nrrd, as for 'segopt report'
+              --manifest FILE.csv       CSV with columns roi,case,file and optionally kind: mask
+                                        (the default, one row per rater mask) or probability (one
+                                        row per case naming a float16/32/64 file of m in [0, 1])
+              --roi NAME                only the cases of this ROI (default: every case)
+              --metric M                dice (default), jaccard, fbeta:B or tversky:A,B
+              --objective mean|pooled   what t maximizes (default mean)
+              --out DIR                 writes cases.csv, table.md, curve.png and curve.svg
+              --max-decompressed BYTES  the most a compressed file may decompress to in memory;
+                                        default 1073741824 (1 GiB)
+              --json                    print one JSON object instead of table.md
+
+            A case that cannot be used is reported on stderr and skipped; the others are
+            calibrated and the exit code is 3.
+            Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used, or
+            the --out DIR not written.
+            """;
+
+    private CalibrateCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        DatasetSource dataset = new DatasetSource("calibrate");
+        String roi = null;
+        Metric metric = Metric.DICE;
+        Objective objective = Objective.MEAN;
+        Options options = new Options(args);
+        while (options.hasNext()) {
+            String a = options.next();
+            switch (a) {
+                case "--roi" -> roi = options.value(a);
+                case "--metric" -> metric = MetricOption.parse(a, options.value(a));
+                case "--objective" -> {
+                    try {
+                        objective = Objective.parse(options.value(a));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--objective: " + e.getMessage());
+                    }
+                }
+                case "-h", "--help" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> dataset.accept(a, options);
+            }
+        }
+        Path outDir = dataset.outputFolder();
+        Datasets.Listing listing = dataset.list(roi, err);
+        if (listing == null) {
+            return Main.EXIT_INPUT;
+        }
+        DatasetCalibration.Result result;
+        try {
+            result = DatasetCalibration.run(listing.cases(), listing.errors(), outDir, Engine.parallel(), dataset.limits(), metric, objective,
+                    Progress.forConsole(err, "calibrate", listing.cases().size()));
+        } catch (IOException e) {
+            err.println(OneLine.of("segopt calibrate: " + Main.reason(e)));
+            return Main.EXIT_INPUT;
+        }
+        if (result.threshold() == null) {
+            err.println(OneLine.of("segopt calibrate: no usable case"));
+            return Main.EXIT_INPUT;
+        }
+        return dataset.finish(toJson(result), result.errors(), out, err);
+    }
+
+    static Json toJson(DatasetCalibration.Result result) {
+        CommonThreshold r = result.threshold();
+        List<Json> optima = new ArrayList<>();
+        for (CommonThreshold.Interval i : r.optima()) {
+            optima.add(Json.object()
+                    .put("below", i.below() == null ? null : i.below().doubleValue())
+                    .put("belowExact", i.below() == null ? null : i.below().toString())
+                    .put("threshold", i.threshold().doubleValue())
+                    .put("thresholdExact", i.threshold().toString()));
+        }
+        List<Json> perCase = new ArrayList<>();
+        for (int k = 0; k < r.cases().size(); k++) {
+            CommonThreshold.CaseResult c = r.cases().get(k);
+            perCase.add(Json.object()
+                    .put("id", result.used().get(k).label())
+                    .put("score", c.score().doubleValue())
+                    .put("scoreExact", c.score().toString())
+                    .put("optimum", c.optimum().doubleValue())
+                    .put("optimumExact", c.optimum().toString())
+                    .put("volume", c.volume())
+                    .put("voxels", c.voxels())
+                    .put("mass", c.mass().doubleValue())
+                    .put("massExact", c.mass().toString()));
+        }
+        return Json.object()
+                .put("cases", r.cases().size())
+                .put("metric", r.metric().name())
+                .put("objective", r.objective().label())
+                .put("threshold", r.threshold().doubleValue())
+                .put("thresholdExact", r.threshold().toString())
+                .put("score", r.score().doubleValue())
+                .put("scoreExact", r.score().toString())
+                .put("atHalf", r.atHalf().doubleValue())
+                .put("atHalfExact", r.atHalf().toString())
+                .put("oracle", r.oracle().doubleValue())
+                .put("oracleExact", r.oracle().toString())
+                .put("optima", optima)
+                .put("perCase", perCase)
+                .put("errors", result.errors());
+    }
+}

@@ -1,0 +1,106 @@
+package org.segopt.report;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+import org.segopt.io.ArrayReaders;
+import org.segopt.io.InputException;
+import org.segopt.io.NdArray;
+import org.segopt.io.ReadLimits;
+
+/**
+ * What the files of a case hold, the manifest column {@code kind}: each kind reads its files into
+ * the case's marginal m.
+ */
+public enum CaseKind {
+    /** One binary mask per rater (the default); m is their mean. */
+    MASK {
+        @Override
+        public Marginal load(List<Path> files, ReadLimits limits, Arena arena) throws InputException {
+            return RaterMasks.load(files, limits, arena);
+        }
+
+        @Override
+        public String describe(List<Path> files, InvalidMarginalException e) {
+            return RaterMasks.describe(files, e);
+        }
+    },
+    /** One file of float16, float32 or float64 values in [0, 1]: m itself (a network's output). */
+    PROBABILITY {
+        @Override
+        public Marginal load(List<Path> files, ReadLimits limits, Arena arena) throws InputException {
+            if (files.size() != 1) {
+                throw new InputException(files.getFirst(), "a probability case has one file, not " + files.size());
+            }
+            NdArray a = ArrayReaders.read(files.getFirst(), arena, limits);
+            if (a.size() == 0) {
+                throw new InputException(a.source(), "the marginal has no voxels");
+            }
+            Marginal m = switch (a.type()) {
+                case FLOAT16 -> Marginal.ofFloat16(a.data(), a.order());
+                case FLOAT32 -> Marginal.ofFloats(a.data(), a.order());
+                case FLOAT64 -> Marginal.ofDoubles(a.data(), a.order());
+                default -> throw new InputException(a.source(), "a probability file holds float16, float32 or float64 "
+                        + "values, but the data is " + a.type().name().toLowerCase(Locale.ROOT));
+            };
+            return m.withShape(a.shape());
+        }
+
+        @Override
+        public String describe(List<Path> files, InvalidMarginalException e) {
+            return files.getFirst() + ": " + e.getMessage();
+        }
+    },
+    /**
+     * One label map per rater (0 background, 1..C classes, see {@link org.segopt.io.LabelMaps}):
+     * not one marginal but one per class, so {@link Report} makes the case one case per class c,
+     * in the group {@code "<roi> class <c>"}; commands that need one marginal per case refuse it.
+     */
+    LABELS {
+        @Override
+        public Marginal load(List<Path> files, ReadLimits limits, Arena arena) throws InputException {
+            throw new InputException(files.getFirst(), "a case of label maps has one marginal per class: "
+                    + "give its classes as mask or probability cases");
+        }
+
+        @Override
+        public String describe(List<Path> files, InvalidMarginalException e) {
+            return files.getFirst() + ": " + e.getMessage();
+        }
+    };
+
+    /**
+     * The marginal of a case's files, read within {@code limits}; its data lives as long as {@code arena}.
+     *
+     * @throws InputException naming the file that cannot be used
+     */
+    public abstract Marginal load(List<Path> files, ReadLimits limits, Arena arena) throws InputException;
+
+    /** The one-line message for a bad voxel the engine found in the marginal of {@code files}. */
+    public abstract String describe(List<Path> files, InvalidMarginalException e);
+
+    /** The name in a manifest's {@code kind} column. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The kind named {@code text}, in any letter case (an empty field is {@link #MASK}).
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public static CaseKind parse(String text) {
+        if (text.isEmpty()) {
+            return MASK;
+        }
+        for (CaseKind k : values()) {
+            if (k.label().equals(text.toLowerCase(Locale.ROOT))) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown kind '" + text + "' (mask, probability, labels)");
+    }
+}
