@@ -75,33 +75,58 @@ public final class DatasetCalibration {
             }
             progress.done(spec.label());
         }
-        CommonThreshold result = null;
-        if (!used.isEmpty()) {
-            try {
-                result = ThresholdSearch.run(histograms, metric, objective, (k, levels, indices) -> {
-                    try {
-                        return read(used.get(k), limits, m -> engine.refine(m, levels, indices));
-                    } catch (CaseException e) {
-                        throw new UncheckedIOException(new IOException(used.get(k).label() + ": the case changed during the run: "
-                                + e.getMessage(), e));
-                    }
-                });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-        }
-        writeCases(out.resolve("cases.csv"), cases, skipped, result);
-        Files.writeString(out.resolve("table.md"), markdown(result, used.size(), errors), StandardCharsets.UTF_8);
-        if (result != null) {
-            ObjectiveCurve curve = new ObjectiveCurve(result);
-            curve.writePng(out.resolve("curve.png"));
-            curve.writeSvg(out.resolve("curve.svg"));
-        }
+        CommonThreshold result = used.isEmpty() ? null : search(histograms, used, metric, objective,
+                (k, levels, indices) -> read(used.get(k), limits, m -> engine.refine(m, levels, indices)));
+        write(out, "", "Common threshold", cases, skipped, result, used.size(), errors);
         return new Result(result, used, errors);
     }
 
+    /** Re-reads used case k to split levels of its histogram (see {@link ThresholdSearch.Refiner}). */
+    @FunctionalInterface
+    interface Reread {
+        LevelHistogram refine(int k, LevelHistogram levels, int[] indices) throws CaseException;
+    }
+
+    /**
+     * The common threshold of the {@code used} cases' histograms, refined through {@code reread}.
+     *
+     * @throws IOException when a case can no longer be read as it was: it changed during the run
+     */
+    static CommonThreshold search(List<LevelHistogram> histograms, List<CaseSpec> used, Metric metric, Objective objective,
+                                  Reread reread) throws IOException {
+        try {
+            return ThresholdSearch.run(histograms, metric, objective, (k, levels, indices) -> {
+                try {
+                    return reread.refine(k, levels, indices);
+                } catch (CaseException e) {
+                    throw new UncheckedIOException(new IOException(used.get(k).label() + ": the case changed during the run: "
+                            + e.getMessage(), e));
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Writes {@code cases<tag>.csv} and {@code table<tag>.md} (headed {@code heading}) into
+     * {@code out}, and with a result {@code curve<tag>.png} and {@code curve<tag>.svg}.
+     *
+     * @param skipped per case of {@code cases}, null or its error
+     */
+    static void write(Path out, String tag, String heading, List<CaseSpec> cases, List<String> skipped,
+                      CommonThreshold result, int usable, List<String> errors) throws IOException {
+        writeCases(out.resolve("cases" + tag + ".csv"), cases, skipped, result);
+        Files.writeString(out.resolve("table" + tag + ".md"), markdown(heading, result, usable, errors), StandardCharsets.UTF_8);
+        if (result != null) {
+            ObjectiveCurve curve = new ObjectiveCurve(result);
+            curve.writePng(out.resolve("curve" + tag + ".png"));
+            curve.writeSvg(out.resolve("curve" + tag + ".svg"));
+        }
+    }
+
     /** A case that cannot be used; the message is one line naming the file. */
-    private static final class CaseException extends Exception {
+    static final class CaseException extends Exception {
         private static final long serialVersionUID = 1L;
 
         CaseException(String message) {
@@ -145,16 +170,23 @@ public final class DatasetCalibration {
         }
     }
 
-    private static String markdown(CommonThreshold r, int usable, List<String> errors) {
-        StringBuilder s = new StringBuilder("# Common threshold\n\n");
+    /** The header of the summary table, and its rule line. */
+    static final String SUMMARY_HEADER = "| metric | objective | cases | threshold | score | at t = 1/2 | oracle |\n";
+    static final String SUMMARY_RULE = "|---|---|---:|---:|---:|---:|---:|\n";
+
+    /** The summary row of a result over {@code usable} cases (one line). */
+    static String summaryRow(CommonThreshold r, int usable) {
+        return String.format(Locale.ROOT, "| %s | %s | %d | %s (%.6f) | %.6f | %.6f | %.6f |\n", r.metric().name(),
+                r.objective().label(), usable, r.threshold(), r.threshold().doubleValue(), r.score().doubleValue(),
+                r.atHalf().doubleValue(), r.oracle().doubleValue());
+    }
+
+    private static String markdown(String heading, CommonThreshold r, int usable, List<String> errors) {
+        StringBuilder s = new StringBuilder("# " + heading + "\n\n");
         if (r == null) {
             s.append("No usable case.\n");
         } else {
-            s.append("| metric | objective | cases | threshold | score | at t = 1/2 | oracle |\n");
-            s.append("|---|---|---:|---:|---:|---:|---:|\n");
-            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %s (%.6f) | %.6f | %.6f | %.6f |%n%n", r.metric().name(),
-                    r.objective().label(), usable, r.threshold(), r.threshold().doubleValue(), r.score().doubleValue(),
-                    r.atHalf().doubleValue(), r.oracle().doubleValue()));
+            s.append(SUMMARY_HEADER).append(SUMMARY_RULE).append(summaryRow(r, usable)).append('\n');
             s.append("- Every case k is segmented as I{m_k ≥ t}; the objective is the ")
                     .append(r.objective() == Objective.MEAN ? "mean over cases of the metric" : "metric of all voxels pooled")
                     .append(", against the soft m_k (TP = Σ_s m). Exact score: ").append(r.score()).append(".\n");

@@ -6,22 +6,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.segopt.Metric;
+import org.segopt.calibrate.ClassCalibration;
 import org.segopt.calibrate.CommonThreshold;
 import org.segopt.calibrate.DatasetCalibration;
 import org.segopt.calibrate.Objective;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
+import org.segopt.report.CaseKind;
 import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 
 /**
  * {@code segopt calibrate (--layout plastimatch DIR | --manifest FILE.csv) [--roi NAME] [--metric M]
- * [--objective mean|pooled] --out DIR [--json]}: one exact threshold for a whole validation set.
+ * [--objective mean|pooled] [--channel-axis K] --out DIR [--json]}: one exact threshold for a whole
+ * validation set, or one per channel or class of multi-class cases.
  */
 final class CalibrateCommand {
     static final String USAGE = """
             Usage: segopt calibrate (--layout plastimatch DIR | --manifest FILE.csv) [--roi NAME]
-                                    [--metric M] [--objective mean|pooled] --out DIR [--json]
+                                    [--metric M] [--objective mean|pooled] [--channel-axis K]
+                                    --out DIR [--json]
 
             One threshold t for a whole validation set, exact: every case k is segmented as
             I{m_k >= t} and scored against its soft m_k (TP = sum of m over the segmentation); t
@@ -32,15 +36,29 @@ final class CalibrateCommand {
 
               --layout plastimatch DIR  DIR/<patient>/<ROI> (User<k>).nrrd, as for 'segopt report'
               --manifest FILE.csv       CSV with columns roi,case,file and optionally kind: mask
-                                        (the default, one row per rater mask) or probability (one
+                                        (the default, one row per rater mask), probability (one
                                         row per case naming a float16/32/64 file of m in [0, 1])
+                                        or labels (one row per rater label map: 0 background,
+                                        1..C the classes; one threshold per class c, whose
+                                        marginal is the fraction of raters that assigned c; a
+                                        case without class c has m = 0 for it, which scores 1
+                                        at every t > 0; cases of other kinds are then skipped)
               --roi NAME                only the cases of this ROI (default: every case)
               --metric M                dice (default), jaccard, fbeta:B or tversky:A,B
               --objective mean|pooled   what t maximizes (default mean)
+              --channel-axis K          every probability file holds C channels along axis K
+                                        (negative counts from the end): one threshold per channel,
+                                        every case with the C of most cases (others skipped);
+                                        mask and labels cases are skipped (not with --layout)
               --out DIR                 writes cases.csv, table.md, curve.png and curve.svg
               --max-decompressed BYTES  the most a compressed file may decompress to in memory;
                                         default 1073741824 (1 GiB)
               --json                    print one JSON object instead of table.md
+
+            Per channel or class, --out DIR gets those files with _channel<k> or _class<c> before
+            the extension (cases_channel0.csv, curve_class2.png, ...) and table.md lists every
+            class; --json prints {"classes": [{"channel": k, ...}, ...]} (or "class": c), each
+            entry the object of one calibration (a class with no usable case: cases 0 and errors).
 
             A case that cannot be used is reported on stderr and skipped; the others are
             calibrated and the exit code is 3.
@@ -56,6 +74,7 @@ final class CalibrateCommand {
         String roi = null;
         Metric metric = Metric.DICE;
         Objective objective = Objective.MEAN;
+        Integer channelAxis = null;
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
@@ -69,6 +88,7 @@ final class CalibrateCommand {
                         throw new UsageException("--objective: " + e.getMessage());
                     }
                 }
+                case "--channel-axis" -> channelAxis = (int) options.integer(a, Integer.MIN_VALUE, Integer.MAX_VALUE);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -77,9 +97,15 @@ final class CalibrateCommand {
             }
         }
         Path outDir = dataset.outputFolder();
+        if (channelAxis != null && dataset.fromLayout()) {
+            throw new UsageException("--channel-axis splits probability files of a --manifest; a --layout holds rater masks");
+        }
         Datasets.Listing listing = dataset.list(roi, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
+        }
+        if (channelAxis != null || listing.cases().stream().anyMatch(c -> c.kind() == CaseKind.LABELS)) {
+            return perClass(listing, outDir, dataset, metric, objective, channelAxis, out, err);
         }
         DatasetCalibration.Result result;
         try {
@@ -94,6 +120,30 @@ final class CalibrateCommand {
             return Main.EXIT_INPUT;
         }
         return dataset.finish(toJson(result), result.errors(), out, err);
+    }
+
+    /** One calibration per channel or class: {@code {"classes": [...]}}. */
+    private static int perClass(Datasets.Listing listing, Path outDir, DatasetSource dataset, Metric metric,
+                                Objective objective, Integer channelAxis, PrintStream out, PrintStream err) {
+        ClassCalibration.Result result;
+        try {
+            result = ClassCalibration.run(listing.cases(), listing.errors(), outDir, Engine.parallel(), dataset.limits(),
+                    metric, objective, channelAxis, Progress.forConsole(err, "calibrate", listing.cases().size()));
+        } catch (IOException e) {
+            err.println(OneLine.of("segopt calibrate: " + Main.reason(e)));
+            return Main.EXIT_INPUT;
+        }
+        if (result.classes().stream().allMatch(c -> c.result().threshold() == null)) {
+            err.println(OneLine.of("segopt calibrate: no usable case"));
+            return Main.EXIT_INPUT;
+        }
+        List<Json> classes = new ArrayList<>();
+        for (ClassCalibration.Calibrated c : result.classes()) {
+            Json head = Json.object().put(result.key(), c.label());
+            classes.add(c.result().threshold() != null ? head.putAll(toJson(c.result()))
+                    : head.put("cases", 0).put("errors", c.result().errors()));
+        }
+        return dataset.finish(Json.object().put("classes", classes), result.errors(), out, err);
     }
 
     static Json toJson(DatasetCalibration.Result result) {

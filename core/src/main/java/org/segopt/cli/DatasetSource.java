@@ -59,6 +59,11 @@ final class DatasetSource {
         return Options.outputFolder(out, "DIR");
     }
 
+    /** Whether the dataset is a --layout (of rater masks), not a --manifest. */
+    boolean fromLayout() {
+        return layout != null;
+    }
+
     /** How much compressed data one file may hold in memory. */
     ReadLimits limits() {
         return limits;

@@ -18,10 +18,8 @@ import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.Metric;
 import org.segopt.engine.Engine;
-import org.segopt.io.ArrayReaders;
+import org.segopt.io.ClassMarginals;
 import org.segopt.io.InputException;
-import org.segopt.io.LabelMaps;
-import org.segopt.io.NdArray;
 import org.segopt.io.ReadLimits;
 
 /**
@@ -183,11 +181,7 @@ public final class Report {
     private static List<Outcome> perClass(CaseSpec spec, Engine engine, ReadLimits limits, List<Metric> metrics,
                                           Arena arena)
             throws InputException {
-        List<NdArray> maps = new ArrayList<>();
-        for (Path file : spec.raters()) {
-            maps.add(ArrayReaders.read(file, arena, limits));
-        }
-        LabelMaps classes = LabelMaps.of(maps);
+        ClassMarginals classes = CaseKind.LABELS.classes(spec.raters(), null, limits, arena);
         List<Outcome> outcomes = new ArrayList<>();
         for (int k = 0; k < classes.classes(); k++) {
             try (Arena scratch = Arena.ofShared()) { // the engine's threads read it

@@ -1,0 +1,307 @@
+package org.segopt.calibrate;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.segopt.ElementType;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+import org.segopt.Metric;
+import org.segopt.calibrate.DatasetCalibration.CaseException;
+import org.segopt.engine.Engine;
+import org.segopt.engine.LevelHistogram;
+import org.segopt.io.ClassMarginals;
+import org.segopt.io.InputException;
+import org.segopt.io.ReadLimits;
+import org.segopt.report.CaseSpec;
+import org.segopt.report.Progress;
+
+/**
+ * {@code segopt calibrate} over multi-class cases: one exact {@link CommonThreshold} per class,
+ * each class calibrated as a dataset of its own. A class is a channel k of C-channel probability
+ * files split along one axis ({@link org.segopt.io.ChannelSplit}; every case must have the same C),
+ * or a class c = 1..C of rater label maps, whose marginal is votes(c) / R
+ * ({@link org.segopt.io.LabelMaps}; C is the largest label of all cases).
+ *
+ * <p>A label-map case that lacks class c (no rater assigned it) has the empty marginal for c,
+ * M = 0, as its label maps say: its metric is 1 at every t above 0 (its segmentation is empty,
+ * as is the reference) and 0 at t ≤ 0, and its own optimum is 1. So it raises the mean objective
+ * by the same amount at every t above 0, and the pooled one not at all there: it moves the score
+ * and the oracle, not which threshold above 0 is optimal.
+ *
+ * <p>Each case is opened once; its classes are histogrammed one at a time (a channel is a view of
+ * the file, or one gathered copy; a class of label maps one vote array), and only the histograms
+ * are kept. A case is opened again only where a class's search refines its levels.
+ */
+public final class ClassCalibration {
+    private ClassCalibration() {
+    }
+
+    /**
+     * The result of a run.
+     *
+     * @param key     what a class is called: {@code "channel"} (its index) or {@code "class"} (its label)
+     * @param classes per class in ascending label order; empty when no case was usable
+     * @param errors  one line per case, or case and class, that failed ("roi/case: message")
+     */
+    public record Result(String key, List<Calibrated> classes, List<String> errors) {
+        public Result {
+            classes = List.copyOf(classes);
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /**
+     * One class's calibration.
+     *
+     * @param label  its channel index or class label
+     * @param result its common threshold (null when no case was usable for this class), the cases it
+     *               used and the errors of the cases it did not (those of every class first)
+     */
+    public record Calibrated(int label, DatasetCalibration.Result result) {
+    }
+
+    /**
+     * Calibrates each class over {@code cases}: with {@code channelAxis}, the channels of probability
+     * files along it; without, the classes of label maps. A case of another kind, or with another
+     * number of channels than most cases, is skipped with its reason; a case with a bad voxel in one
+     * channel is skipped for that channel only. Writes per class the files of
+     * {@link DatasetCalibration#run} with {@code _channel<k>} or {@code _class<c>} before the
+     * extension, and {@code table.md} listing every class.
+     *
+     * @param listingErrors cases the layout already found unusable ("roi/case: message")
+     * @param channelAxis   the axis of the channels (negative counts from the end), or null for label maps
+     * @throws IOException when {@code out} cannot be written, or a case's files changed during the run
+     */
+    public static Result run(List<CaseSpec> cases, List<String> listingErrors, Path out, Engine engine, ReadLimits limits,
+                             Metric metric, Objective objective, Integer channelAxis, Progress progress) throws IOException {
+        Files.createDirectories(out);
+        String key = channelAxis != null ? "channel" : "class";
+        List<CaseRead> reads = new ArrayList<>();
+        for (CaseSpec spec : cases) {
+            CaseRead read = CaseRead.of(spec, key, channelAxis, limits, engine);
+            reads.add(read);
+            if (read.error != null) {
+                progress.message("segopt calibrate: " + spec.label() + ": " + read.error + " (case skipped)");
+            }
+            for (int k = 0; read.error == null && k < read.labels.length; k++) {
+                if (read.classErrors[k] != null) {
+                    progress.message("segopt calibrate: " + spec.label() + ": " + read.classErrors[k] + " (case skipped for "
+                            + key + " " + read.labels[k] + ")");
+                }
+            }
+            progress.done(spec.label());
+        }
+        int[] labels = channelAxis != null ? agreeOnChannels(reads, channelAxis, progress) : fillLabels(reads, engine);
+        List<String> errors = new ArrayList<>(listingErrors);
+        List<Calibrated> classes = new ArrayList<>();
+        for (int k = 0; k < labels.length; k++) {
+            String tag = "_" + key + labels[k];
+            classes.add(new Calibrated(labels[k], calibrate(k, key + " " + labels[k], tag, reads, listingErrors, out,
+                    engine, limits, channelAxis, metric, objective)));
+        }
+        for (CaseRead read : reads) {
+            if (read.error != null) {
+                errors.add(read.spec.label() + ": " + read.error);
+            }
+            for (int k = 0; read.error == null && k < read.labels.length; k++) {
+                if (read.classErrors[k] != null) {
+                    errors.add(read.spec.label() + ": " + read.classErrors[k]);
+                }
+            }
+        }
+        Files.writeString(out.resolve("table.md"), markdown(key, classes, errors), StandardCharsets.UTF_8);
+        return new Result(key, classes, errors);
+    }
+
+    /** Class k (label {@code name}) over the cases usable for it, its files written with {@code tag}. */
+    private static DatasetCalibration.Result calibrate(int k, String name, String tag, List<CaseRead> reads,
+                                                       List<String> listingErrors, Path out, Engine engine,
+                                                       ReadLimits limits, Integer channelAxis, Metric metric,
+                                                       Objective objective) throws IOException {
+        List<CaseSpec> all = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<CaseSpec> used = new ArrayList<>();
+        List<LevelHistogram> histograms = new ArrayList<>();
+        List<String> errors = new ArrayList<>(listingErrors);
+        for (CaseRead read : reads) {
+            String error = read.error != null ? read.error : read.classErrors[k];
+            all.add(read.spec);
+            skipped.add(error);
+            if (error != null) {
+                errors.add(read.spec.label() + ": " + error);
+            } else {
+                used.add(read.spec);
+                histograms.add(read.histograms[k]);
+            }
+        }
+        CommonThreshold result = used.isEmpty() ? null : DatasetCalibration.search(histograms, used, metric, objective,
+                (i, levels, indices) -> CaseRead.open(used.get(i), channelAxis, limits, (classes, arena) -> {
+                    if (classes.classes() <= k) {
+                        throw new CaseException("it no longer has " + name);
+                    }
+                    return engine.refine(classes.marginal(k, arena), levels, indices);
+                }));
+        DatasetCalibration.write(out, tag, "Common threshold, " + name, all, skipped, result, used.size(), errors);
+        return new DatasetCalibration.Result(result, used, errors);
+    }
+
+    /**
+     * The labels of the channels of most readable cases (the first met among equals); a case with
+     * another number of channels is skipped with its reason. Empty when no case was readable.
+     */
+    private static int[] agreeOnChannels(List<CaseRead> reads, int channelAxis, Progress progress) {
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        for (CaseRead read : reads) {
+            if (read.error == null) {
+                counts.merge(read.labels.length, 1, Integer::sum);
+            }
+        }
+        int channels = counts.entrySet().stream().max((a, b) -> Integer.compare(a.getValue(), b.getValue()))
+                .map(Map.Entry::getKey).orElse(0);
+        int[] labels = new int[0];
+        for (CaseRead read : reads) {
+            if (read.error == null && read.labels.length != channels) {
+                read.error = read.spec.raters().getFirst() + ": " + read.labels.length + " channels along axis "
+                        + channelAxis + ", not the " + channels + " of most cases";
+                progress.message("segopt calibrate: " + read.spec.label() + ": " + read.error + " (case skipped)");
+            } else if (read.error == null) {
+                labels = read.labels;
+            }
+        }
+        return labels;
+    }
+
+    /**
+     * The labels 1..C, C the largest label of the readable cases; a case with fewer classes gets
+     * the histogram of the empty marginal (its voxels, votes 0 of its R raters) for each class it lacks.
+     */
+    private static int[] fillLabels(List<CaseRead> reads, Engine engine) {
+        int[] labels = new int[0];
+        for (CaseRead read : reads) {
+            if (read.error == null && read.labels.length > labels.length) {
+                labels = read.labels;
+            }
+        }
+        for (CaseRead read : reads) {
+            int had = read.labels.length;
+            if (read.error != null || had == labels.length) {
+                continue;
+            }
+            LevelHistogram empty = empty(read.voxels, read.spec.raters().size(), engine);
+            read.labels = labels;
+            read.histograms = Arrays.copyOf(read.histograms, labels.length);
+            read.classErrors = Arrays.copyOf(read.classErrors, labels.length);
+            Arrays.fill(read.histograms, had, labels.length, empty);
+        }
+        return labels;
+    }
+
+    /** The histogram of a marginal that is 0 on all {@code voxels}: no rater of {@code raters} voted. */
+    private static LevelHistogram empty(long voxels, int raters, Engine engine) {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment zeros = arena.allocate(voxels); // zero-filled
+            return engine.levels(Marginal.ofVotes(zeros, ElementType.UINT8, ByteOrder.nativeOrder(), raters));
+        }
+    }
+
+    private static String markdown(String key, List<Calibrated> classes, List<String> errors) {
+        StringBuilder s = new StringBuilder("# Common threshold per " + key + "\n\n");
+        s.append("| ").append(key).append(' ').append(DatasetCalibration.SUMMARY_HEADER)
+                .append("|---:").append(DatasetCalibration.SUMMARY_RULE);
+        for (Calibrated c : classes) {
+            CommonThreshold r = c.result().threshold();
+            s.append("| ").append(c.label()).append(' ').append(r == null ? "| no usable case | | | | | | |\n"
+                    : DatasetCalibration.summaryRow(r, c.result().used().size()));
+        }
+        s.append('\n');
+        s.append("- Each ").append(key).append(" is calibrated over the cases as a dataset of its own: its cases, table and "
+                + "curve are cases_").append(key).append("<k>.csv, table_").append(key).append("<k>.md and curve_")
+                .append(key).append("<k>.png / .svg.\n");
+        if (key.equals("class")) {
+            s.append("- Class c's marginal of a case is the fraction of its raters that assigned c; a case where no rater "
+                    + "assigned c has the empty marginal for it (M = 0): its metric is 1 at every t above 0 and its own "
+                    + "optimum 1.\n");
+        }
+        if (!errors.isEmpty()) {
+            s.append("- Skipped because of an error (").append(errors.size()).append("): ").append(String.join("; ", errors))
+                    .append(".\n");
+        }
+        return s.toString();
+    }
+
+    /**
+     * One case read for every class: its labels and per class a histogram or the error of that class
+     * alone; or the error that makes the whole case unusable.
+     */
+    private static final class CaseRead {
+        final CaseSpec spec;
+        String error;
+        int[] labels = new int[0];
+        long voxels;
+        LevelHistogram[] histograms = new LevelHistogram[0];
+        String[] classErrors = new String[0];
+
+        private CaseRead(CaseSpec spec) {
+            this.spec = spec;
+        }
+
+        /** Opens the case once and histograms its classes one at a time. */
+        static CaseRead of(CaseSpec spec, String key, Integer channelAxis, ReadLimits limits, Engine engine) {
+            CaseRead read = new CaseRead(spec);
+            try {
+                open(spec, channelAxis, limits, (classes, arena) -> {
+                    int c = classes.classes();
+                    read.voxels = Arrays.stream(classes.shape()).reduce(1, Math::multiplyExact);
+                    read.labels = new int[c];
+                    read.histograms = new LevelHistogram[c];
+                    read.classErrors = new String[c];
+                    for (int k = 0; k < c; k++) {
+                        read.labels[k] = classes.label(k);
+                        try (Arena scratch = Arena.ofShared()) { // the engine's threads read it
+                            read.histograms[k] = engine.levels(classes.marginal(k, scratch));
+                        } catch (InvalidMarginalException e) {
+                            read.classErrors[k] = spec.raters().getFirst() + ": " + key + " " + classes.label(k) + ", "
+                                    + e.getMessage();
+                        }
+                    }
+                    return null;
+                });
+            } catch (CaseException e) {
+                read.error = e.getMessage();
+            }
+            return read;
+        }
+
+        /** What is done with a case's classes while its files are open. */
+        @FunctionalInterface
+        interface Work<T> {
+            T apply(ClassMarginals classes, Arena arena) throws CaseException;
+        }
+
+        /**
+         * Opens the case's classes and runs {@code work} on them while its data is mapped; an
+         * unreadable case or a bad voxel is a {@link CaseException}.
+         */
+        static <T> T open(CaseSpec spec, Integer channelAxis, ReadLimits limits, Work<T> work) throws CaseException {
+            try (Arena arena = Arena.ofShared()) { // the engine's threads read it
+                return work.apply(spec.kind().classes(spec.raters(), channelAxis, limits, arena), arena);
+            } catch (InputException e) {
+                throw new CaseException(e.getMessage());
+            } catch (InvalidMarginalException e) {
+                throw new CaseException(spec.kind().describe(spec.raters(), e));
+            } catch (OutOfMemoryError e) {
+                throw new CaseException("out of memory (" + e.getMessage() + ")");
+            }
+        }
+    }
+}
