@@ -43,7 +43,23 @@ import org.segopt.report.Progress;
  * are kept. A case is opened again only where a class's search refines its levels.
  */
 public final class ClassCalibration {
-    private ClassCalibration() {
+    private final Path out;
+    private final Engine engine;
+    private final ReadLimits limits;
+    private final Metric metric;
+    private final Objective objective;
+    private final Integer channelAxis;
+    private final String key;
+
+    private ClassCalibration(Path out, Engine engine, ReadLimits limits, Metric metric, Objective objective,
+                             Integer channelAxis) {
+        this.out = out;
+        this.engine = engine;
+        this.limits = limits;
+        this.metric = metric;
+        this.objective = objective;
+        this.channelAxis = channelAxis;
+        this.key = channelAxis != null ? "channel" : "class";
     }
 
     /**
@@ -84,58 +100,43 @@ public final class ClassCalibration {
      */
     public static Result run(List<CaseSpec> cases, List<String> listingErrors, Path out, Engine engine, ReadLimits limits,
                              Metric metric, Objective objective, Integer channelAxis, Progress progress) throws IOException {
+        return new ClassCalibration(out, engine, limits, metric, objective, channelAxis).run(cases, listingErrors, progress);
+    }
+
+    private Result run(List<CaseSpec> cases, List<String> listingErrors, Progress progress) throws IOException {
         Files.createDirectories(out);
-        String key = channelAxis != null ? "channel" : "class";
         List<CaseRead> reads = new ArrayList<>();
         for (CaseSpec spec : cases) {
             CaseRead read = CaseRead.of(spec, key, channelAxis, limits, engine);
             reads.add(read);
-            if (read.error != null) {
-                progress.message("segopt calibrate: " + spec.label() + ": " + read.error + " (case skipped)");
-            }
-            for (int k = 0; read.error == null && k < read.labels.length; k++) {
-                if (read.classErrors[k] != null) {
-                    progress.message("segopt calibrate: " + spec.label() + ": " + read.classErrors[k] + " (case skipped for "
-                            + key + " " + read.labels[k] + ")");
-                }
+            for (String e : read.errors()) {
+                progress.message("segopt calibrate: " + spec.label() + ": " + e + " (case skipped"
+                        + (read.error == null ? " for this " + key : "") + ")");
             }
             progress.done(spec.label());
         }
-        int[] labels = channelAxis != null ? agreeOnChannels(reads, channelAxis, progress) : fillLabels(reads, engine);
-        List<String> errors = new ArrayList<>(listingErrors);
+        int[] labels = channelAxis != null ? agreeOnChannels(reads, progress) : fillLabels(reads);
         List<Calibrated> classes = new ArrayList<>();
         for (int k = 0; k < labels.length; k++) {
-            String tag = "_" + key + labels[k];
-            classes.add(new Calibrated(labels[k], calibrate(k, key + " " + labels[k], tag, reads, listingErrors, out,
-                    engine, limits, channelAxis, metric, objective)));
+            classes.add(new Calibrated(labels[k], calibrate(k, key + " " + labels[k], cases, reads, listingErrors)));
         }
+        List<String> errors = new ArrayList<>(listingErrors);
         for (CaseRead read : reads) {
-            if (read.error != null) {
-                errors.add(read.spec.label() + ": " + read.error);
-            }
-            for (int k = 0; read.error == null && k < read.labels.length; k++) {
-                if (read.classErrors[k] != null) {
-                    errors.add(read.spec.label() + ": " + read.classErrors[k]);
-                }
-            }
+            read.errors().forEach(e -> errors.add(read.spec.label() + ": " + e));
         }
-        Files.writeString(out.resolve("table.md"), markdown(key, classes, errors), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("table.md"), markdown(classes, errors), StandardCharsets.UTF_8);
         return new Result(key, classes, errors);
     }
 
-    /** Class k (label {@code name}) over the cases usable for it, its files written with {@code tag}. */
-    private static DatasetCalibration.Result calibrate(int k, String name, String tag, List<CaseRead> reads,
-                                                       List<String> listingErrors, Path out, Engine engine,
-                                                       ReadLimits limits, Integer channelAxis, Metric metric,
-                                                       Objective objective) throws IOException {
-        List<CaseSpec> all = new ArrayList<>();
+    /** Class k, called {@code name}, over the cases usable for it; its files are tagged {@code _<name>}. */
+    private DatasetCalibration.Result calibrate(int k, String name, List<CaseSpec> cases, List<CaseRead> reads,
+                                                List<String> listingErrors) throws IOException {
         List<String> skipped = new ArrayList<>();
         List<CaseSpec> used = new ArrayList<>();
         List<LevelHistogram> histograms = new ArrayList<>();
         List<String> errors = new ArrayList<>(listingErrors);
         for (CaseRead read : reads) {
             String error = read.error != null ? read.error : read.classErrors[k];
-            all.add(read.spec);
             skipped.add(error);
             if (error != null) {
                 errors.add(read.spec.label() + ": " + error);
@@ -151,7 +152,8 @@ public final class ClassCalibration {
                     }
                     return engine.refine(classes.marginal(k, arena), levels, indices);
                 }));
-        DatasetCalibration.write(out, tag, "Common threshold, " + name, all, skipped, result, used.size(), errors);
+        DatasetCalibration.write(out, "_" + name.replace(" ", ""), "Common threshold, " + name, cases, skipped, result,
+                used.size(), errors);
         return new DatasetCalibration.Result(result, used, errors);
     }
 
@@ -159,7 +161,7 @@ public final class ClassCalibration {
      * The labels of the channels of most readable cases (the first met among equals); a case with
      * another number of channels is skipped with its reason. Empty when no case was readable.
      */
-    private static int[] agreeOnChannels(List<CaseRead> reads, int channelAxis, Progress progress) {
+    private int[] agreeOnChannels(List<CaseRead> reads, Progress progress) {
         Map<Integer, Integer> counts = new LinkedHashMap<>();
         for (CaseRead read : reads) {
             if (read.error == null) {
@@ -185,7 +187,7 @@ public final class ClassCalibration {
      * The labels 1..C, C the largest label of the readable cases; a case with fewer classes gets
      * the histogram of the empty marginal (its voxels, votes 0 of its R raters) for each class it lacks.
      */
-    private static int[] fillLabels(List<CaseRead> reads, Engine engine) {
+    private int[] fillLabels(List<CaseRead> reads) {
         int[] labels = new int[0];
         for (CaseRead read : reads) {
             if (read.error == null && read.labels.length > labels.length) {
@@ -197,7 +199,7 @@ public final class ClassCalibration {
             if (read.error != null || had == labels.length) {
                 continue;
             }
-            LevelHistogram empty = empty(read.voxels, read.spec.raters().size(), engine);
+            LevelHistogram empty = empty(read.voxels, read.spec.raters().size());
             read.labels = labels;
             read.histograms = Arrays.copyOf(read.histograms, labels.length);
             read.classErrors = Arrays.copyOf(read.classErrors, labels.length);
@@ -207,14 +209,14 @@ public final class ClassCalibration {
     }
 
     /** The histogram of a marginal that is 0 on all {@code voxels}: no rater of {@code raters} voted. */
-    private static LevelHistogram empty(long voxels, int raters, Engine engine) {
+    private LevelHistogram empty(long voxels, int raters) {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment zeros = arena.allocate(voxels); // zero-filled
             return engine.levels(Marginal.ofVotes(zeros, ElementType.UINT8, ByteOrder.nativeOrder(), raters));
         }
     }
 
-    private static String markdown(String key, List<Calibrated> classes, List<String> errors) {
+    private String markdown(List<Calibrated> classes, List<String> errors) {
         StringBuilder s = new StringBuilder("# Common threshold per " + key + "\n\n");
         s.append("| ").append(key).append(' ').append(DatasetCalibration.SUMMARY_HEADER)
                 .append("|---:").append(DatasetCalibration.SUMMARY_RULE);
@@ -224,9 +226,10 @@ public final class ClassCalibration {
                     : DatasetCalibration.summaryRow(r, c.result().used().size()));
         }
         s.append('\n');
+        String tag = "_" + key + (key.equals("class") ? "<c>" : "<k>");
         s.append("- Each ").append(key).append(" is calibrated over the cases as a dataset of its own: its cases, table and "
-                + "curve are cases_").append(key).append("<k>.csv, table_").append(key).append("<k>.md and curve_")
-                .append(key).append("<k>.png / .svg.\n");
+                + "curve are cases").append(tag).append(".csv, table").append(tag).append(".md and curve").append(tag)
+                .append(".png / .svg.\n");
         if (key.equals("class")) {
             s.append("- Class c's marginal of a case is the fraction of its raters that assigned c; a case where no rater "
                     + "assigned c has the empty marginal for it (M = 0): its metric is 1 at every t above 0 and its own "
@@ -253,6 +256,11 @@ public final class ClassCalibration {
 
         private CaseRead(CaseSpec spec) {
             this.spec = spec;
+        }
+
+        /** The error of the whole case, or else those of single classes. */
+        List<String> errors() {
+            return error != null ? List.of(error) : Arrays.stream(classErrors).filter(e -> e != null).toList();
         }
 
         /** Opens the case once and histograms its classes one at a time. */

@@ -47,9 +47,10 @@ final class CalibrateCommand {
               --metric M                dice (default), jaccard, fbeta:B or tversky:A,B
               --objective mean|pooled   what t maximizes (default mean)
               --channel-axis K          every probability file holds C channels along axis K
-                                        (negative counts from the end): one threshold per channel,
-                                        every case with the C of most cases (others skipped);
-                                        mask and labels cases are skipped (not with --layout)
+                                        (negative counts from the end): one threshold per channel
+                                        k; a case with another C than most cases, or of kind mask
+                                        or labels, is skipped (a usage error with --layout, which
+                                        holds rater masks only)
               --out DIR                 writes cases.csv, table.md, curve.png and curve.svg
               --max-decompressed BYTES  the most a compressed file may decompress to in memory;
                                         default 1073741824 (1 GiB)

@@ -84,7 +84,8 @@ public enum CaseKind {
     /**
      * One label map per rater (0 background, 1..C classes, see {@link org.segopt.io.LabelMaps}):
      * not one marginal but one per class, so {@link Report} makes the case one case per class c,
-     * in the group {@code "<roi> class <c>"}; commands that need one marginal per case refuse it.
+     * in the group {@code "<roi> class <c>"}, and {@code calibrate} finds one threshold per class
+     * (see {@link #classes}); commands that need one marginal per case refuse it.
      */
     LABELS {
         @Override
