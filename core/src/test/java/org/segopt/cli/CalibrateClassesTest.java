@@ -207,6 +207,18 @@ class CalibrateClassesTest {
         JsonNode classes = JSON.readTree(last.out()).get("classes");
         assertEquals(3, classes.size());
         assertEquals("1/2", classes.get(1).get("thresholdExact").asText());
+
+        // A channel no case can use: its entry has no threshold, only the count and the errors.
+        Path nan = npy("nan.npy", "<f4", false, new long[] {2, 3}, ElementType.FLOAT32, 0, Double.NaN, 1, 1, 0.5, 0);
+        Path nanManifest = Files.write(dir.resolve("nan.csv"), List.of("roi,case,file,kind", "A,y,nan.npy,probability"));
+        CliRun bad = CliRun.of("calibrate", "--manifest", nanManifest, "--channel-axis", "0", "--out", out, "--json");
+        assertEquals(3, bad.code(), bad.err());
+        assertTrue(bad.err().contains("A/y: " + nan + ": channel 0, voxel 1 has value NaN"), bad.err());
+        JsonNode none = JSON.readTree(bad.out()).get("classes");
+        assertEquals("{\"channel\":0,\"cases\":0,\"errors\":[\"A/y: " + nan + ": channel 0, voxel 1 has value NaN, not in [0, 1]\"]}",
+                none.get(0).toString());
+        assertEquals(1, none.get(1).get("cases").asInt());
+        assertTrue(Files.readString(out.resolve("table.md")).contains("| 0 | no usable case |"));
     }
 
     private Path npy(String name, String descr, boolean fortran, long[] shape, ElementType type, double... values)
