@@ -7,7 +7,9 @@ import java.math.BigInteger;
  * An exact non-negative rational number in lowest terms. Every decision segopt takes (which level
  * is optimal, which voxels tie with the Dice threshold) is a comparison of these, never of doubles.
  */
-public final class Fraction implements Comparable<Fraction> {
+public final class Fraction implements Comparable<Fraction>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public static final Fraction ZERO = new Fraction(BigInteger.ZERO, BigInteger.ONE);
     public static final Fraction HALF = new Fraction(BigInteger.ONE, BigInteger.TWO);
     public static final Fraction ONE = new Fraction(BigInteger.ONE, BigInteger.ONE);

@@ -118,12 +118,17 @@ final class AnalyzeCommand {
     }
 
     private static String table(Analysis a, Marginal m, Inputs inputs) {
+        return table(a, m, inputs.label(), inputs.shape());
+    }
+
+    /** The text report of {@code a}, headed by {@code label}, for data of {@code shape}. */
+    static String table(Analysis a, Marginal m, String label, long[] shape) {
         StringBuilder s = new StringBuilder();
-        s.append(inputs.label()).append('\n');
+        s.append(label).append('\n');
         s.append(String.format(Locale.ROOT, "  %s%s, shape %s, n = %d voxels, mass M = %s voxels%n",
                 m.encoding().name().toLowerCase(Locale.ROOT),
                 m.encoding().isVoteType() ? " (R = " + m.raters() + ")" : "",
-                shape(inputs.shape()), a.voxels(), number(a.mass())));
+                shape(shape), a.voxels(), number(a.mass())));
         s.append(String.format(Locale.ROOT, "%n  %-9s %-22s %-22s %14s %14s %10s%n",
                 "metric", "sup", "threshold", "least volume", "greatest vol.", "greatest/M"));
         row(s, "Accuracy", a.accuracy());

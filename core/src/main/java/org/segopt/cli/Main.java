@@ -29,6 +29,7 @@ public final class Main {
               segment   write an optimal segmentation (Accuracy, Dice or fixed volume) as an image
               report    Table 1 and Figure 5 of a multi-rater mask dataset (Plastimatch layout or manifest)
               lidc      Table 1 (L) and Figure 6 from LIDC-IDRI XML annotations
+              pool      one exact analysis of every voxel of every case of a ROI (the pooled marginal)
               explain   a figure of F_m, F_m^-1, a_m and d_m with the optimal volumes marked
               help      this text; 'segopt <command> --help' for a command
 
@@ -63,6 +64,7 @@ public final class Main {
                 case "segment" -> SegmentCommand.run(rest, out, err);
                 case "report" -> ReportCommand.run(rest, out, err);
                 case "lidc" -> LidcCommand.run(rest, out, err);
+                case "pool" -> PoolCommand.run(rest, out, err);
                 case "explain" -> ExplainCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + args.getFirst() + "'");
             };

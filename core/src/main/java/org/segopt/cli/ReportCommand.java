@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.segopt.cluster.ClusterJobs;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
 import org.segopt.io.ReadLimits;
-import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 import org.segopt.report.Report;
@@ -23,6 +23,7 @@ import org.segopt.report.Table1;
 final class ReportCommand {
     static final String USAGE = """
             Usage: segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json] [--jobs N]
+                         [--spark MASTER]
 
             For every case (ROI x patient) of a dataset of binary rater masks: m = mean of the
             raters' masks, the exact Accuracy- and Dice-optimal segmentations, and per ROI the
@@ -39,6 +40,9 @@ final class ReportCommand {
               --max-decompressed BYTES  the most a compressed mask may decompress to in memory;
                                         default 1073741824 (1 GiB)
               --json                    print one JSON object with the table instead of Markdown
+              --spark MASTER            run the cases as Apache Spark tasks at MASTER ('local[*]' in
+                                        this process, spark://HOST:PORT, ...): the same files and
+                                        JSON, plus cases.parquet (needs the segopt-spark module)
 
             A case that cannot be used (unreadable file, shapes differ, values not 0/1) is reported on
             stderr and skipped; the others finish and the exit code is 3. Cases with M = 0 have
@@ -52,26 +56,22 @@ final class ReportCommand {
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
         boolean json = false;
-        Path layoutDir = null;
-        Path manifest = null;
+        DatasetArgs dataset = new DatasetArgs();
         Path outDir = null;
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
         ReadLimits limits = ReadLimits.DEFAULT;
+        String spark = null;
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
+            if (dataset.take(a, options)) {
+                continue;
+            }
             switch (a) {
                 case "--json" -> json = true;
-                case "--layout" -> {
-                    String kind = options.value(a);
-                    if (!kind.equals("plastimatch")) {
-                        throw new UsageException("--layout must be plastimatch, not '" + kind + "'");
-                    }
-                    layoutDir = options.path("--layout plastimatch");
-                }
-                case "--manifest" -> manifest = options.path(a);
                 case "--out" -> outDir = options.path(a);
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
+                case "--spark" -> spark = options.value(a);
                 case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
                 case "-h", "--help" -> {
                     out.print(USAGE);
@@ -80,33 +80,19 @@ final class ReportCommand {
                 default -> throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
             }
         }
-        if ((layoutDir == null) == (manifest == null)) {
-            throw new UsageException("give exactly one of --layout plastimatch DIR and --manifest FILE.csv");
-        }
+        dataset.check();
         outDir = Options.outputFolder(outDir, "DIR");
-        Datasets.Listing listing;
-        try {
-            listing = layoutDir != null ? Datasets.plastimatch(layoutDir) : Datasets.manifest(manifest);
-        } catch (DatasetException e) {
-            err.println(OneLine.of("segopt report: " + e.getMessage()));
+        ClusterJobs cluster = spark == null ? null : Options.cluster();
+        Datasets.Listing listing = dataset.list("report", err);
+        if (listing == null) {
             return Main.EXIT_INPUT;
-        }
-        if (listing.cases().isEmpty() && listing.errors().isEmpty()) {
-            err.println(OneLine.of("segopt report: " + (layoutDir != null ? layoutDir : manifest) + ": no cases found"
-                    + (layoutDir != null ? " (expected DIR/<patient>/<ROI> (User<k>).nrrd)" : "")));
-            return Main.EXIT_INPUT;
-        }
-        if (!listing.ignored().isEmpty()) {
-            err.println(OneLine.of("segopt report: ignored " + listing.ignored().size() + " file(s) not named '<ROI> (User<k>).<ext>', e.g. "
-                    + listing.ignored().getFirst()));
-        }
-        for (String e : listing.errors()) {
-            err.println(OneLine.of("segopt report: " + e + " (case skipped)"));
         }
         Report.Result result;
         try {
-            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), limits,
-                    Progress.forConsole(err, "report", listing.cases().size()));
+            Progress progress = Progress.forConsole(err, "report", listing.cases().size());
+            result = cluster == null
+                    ? Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), limits, progress)
+                    : cluster.report(spark, listing.cases(), listing.errors(), outDir, limits, progress);
         } catch (IOException e) {
             err.println(OneLine.of("segopt report: cannot write the results to " + outDir + ": " + Main.reason(e)));
             return Main.EXIT_INPUT;

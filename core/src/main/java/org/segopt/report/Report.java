@@ -73,7 +73,6 @@ public final class Report {
                              ReadLimits limits, Progress progress) throws IOException {
         Files.createDirectories(out);
         List<Outcome> outcomes = new ArrayList<>();
-        List<String> errors = new ArrayList<>(listingErrors);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
             Thread t = new Thread(r, "segopt-report");
             t.setDaemon(true);
@@ -92,14 +91,28 @@ public final class Report {
                 }));
             }
             for (Future<Outcome> f : futures) {
-                Outcome o = Jobs.await(f);
-                outcomes.add(o);
-                if (o.error() != null) {
-                    errors.add(o.spec().label() + ": " + o.error());
-                }
+                outcomes.add(Jobs.await(f));
             }
         } finally {
             pool.shutdownNow();
+        }
+        return write(outcomes, listingErrors, out);
+    }
+
+    /**
+     * Assembles a run from every case's {@link #analyze outcome} (dataset order) and writes
+     * {@code cases.csv}, {@code table.md}, {@code table.csv}, {@code scatter.png} and
+     * {@code scatter.svg} into {@code out}.
+     *
+     * @param listingErrors cases the layout already found unusable ("roi/case: message")
+     */
+    public static Result write(List<Outcome> outcomes, List<String> listingErrors, Path out) throws IOException {
+        Files.createDirectories(out);
+        List<String> errors = new ArrayList<>(listingErrors);
+        for (Outcome o : outcomes) {
+            if (o.error() != null) {
+                errors.add(o.spec().label() + ": " + o.error());
+            }
         }
         List<Table1.Row> rows = table(outcomes);
         writeCases(out.resolve("cases.csv"), outcomes);
@@ -121,7 +134,7 @@ public final class Report {
     }
 
     /** One case: load its masks, analyse exactly. Never throws for bad input. */
-    static Outcome analyze(CaseSpec spec, Engine engine, ReadLimits limits) {
+    public static Outcome analyze(CaseSpec spec, Engine engine, ReadLimits limits) {
         try (Arena arena = Arena.ofShared()) {
             Marginal m = RaterMasks.load(spec.raters(), limits, arena);
             try {

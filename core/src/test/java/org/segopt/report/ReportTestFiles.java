@@ -16,9 +16,14 @@ public final class ReportTestFiles {
 
     /** A C-order uint8 {@code .npy} (format 1.0) of {@code shape} holding {@code data}. */
     public static Path npy(Path file, long[] shape, byte[] data) throws IOException {
+        return npy(file, shape, "|u1", data);
+    }
+
+    /** A C-order {@code .npy} (format 1.0) of NumPy dtype {@code descr} (e.g. {@code <f4}) holding the bytes {@code data}. */
+    public static Path npy(Path file, long[] shape, String descr, byte[] data) throws IOException {
         String dims = shape.length == 1 ? shape[0] + ","
                 : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
-        String dict = "{'descr': '|u1', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         int total = (10 + dict.length() + 1 + 63) / 64 * 64;
         StringBuilder header = new StringBuilder(dict);
         while (10 + header.length() + 1 < total) {
