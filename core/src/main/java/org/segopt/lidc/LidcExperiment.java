@@ -326,22 +326,7 @@ public final class LidcExperiment {
 
     private static void write(Path out, Result result, Options options) throws IOException {
         try (Csv csv = Csv.create(out.resolve("cases.csv"), CASES_HEADER)) {
-            for (ScanResult s : result.scans()) {
-                List<Object> row = new ArrayList<>(List.of(s.seriesUid(), s.file(), s.readers(), s.annotations()));
-                row.add(s.readerDeduplicated());
-                row.add(s.positive());
-                if (s.analysis() == null) {
-                    row.addAll(AnalysisColumns.empty());
-                    if (s.ratios() != null) {
-                        int accuracy = AnalysisColumns.HEADER.indexOf("accuracy_ratio");
-                        int dice = AnalysisColumns.HEADER.indexOf("dice_ratio");
-                        row.set(6 + accuracy, s.ratios().accuracy());
-                        row.set(6 + dice, s.ratios().dice());
-                    }
-                } else {
-                    row.addAll(AnalysisColumns.values(s.analysis()));
-                }
-                row.add(s.note());
+            for (List<Object> row : caseRows(result)) {
                 csv.row(row);
             }
         }
@@ -359,6 +344,30 @@ public final class LidcExperiment {
         Scatter scatter = new Scatter(List.of(panel), Scatter.Range.lungNodules());
         scatter.writePng(out.resolve("scatter.png"));
         scatter.writeSvg(out.resolve("scatter.svg"));
+    }
+
+    /** The rows of {@code cases.csv} (columns {@link #CASES_HEADER}), one per scan, null for an empty field. */
+    public static List<List<Object>> caseRows(Result result) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (ScanResult s : result.scans()) {
+            List<Object> row = new ArrayList<>(List.of(s.seriesUid(), s.file(), s.readers(), s.annotations()));
+            row.add(s.readerDeduplicated());
+            row.add(s.positive());
+            if (s.analysis() == null) {
+                row.addAll(AnalysisColumns.empty());
+                if (s.ratios() != null) {
+                    int accuracy = AnalysisColumns.HEADER.indexOf("accuracy_ratio");
+                    int dice = AnalysisColumns.HEADER.indexOf("dice_ratio");
+                    row.set(6 + accuracy, s.ratios().accuracy());
+                    row.set(6 + dice, s.ratios().dice());
+                }
+            } else {
+                row.addAll(AnalysisColumns.values(s.analysis()));
+            }
+            row.add(s.note());
+            rows.add(row);
+        }
+        return rows;
     }
 
     private static List<String> notes(Result r, Options options) {

@@ -195,17 +195,26 @@ public final class Report {
 
     private static void writeCases(Path file, List<Outcome> outcomes) throws IOException {
         try (Csv csv = Csv.create(file, CASES_HEADER)) {
-            for (Outcome o : outcomes) {
-                List<Object> row = new ArrayList<>(List.of(o.spec().roi(), o.spec().name(), o.spec().raters().size()));
-                if (o.analysis() == null) {
-                    row.addAll(AnalysisColumns.empty());
-                    row.add("skipped: " + o.error());
-                } else {
-                    row.addAll(AnalysisColumns.values(o.analysis()));
-                    row.add(o.ratios() == null ? "M = 0: ratios undefined, left out of the table" : "");
-                }
+            for (List<Object> row : caseRows(outcomes)) {
                 csv.row(row);
             }
         }
+    }
+
+    /** The rows of {@code cases.csv} (columns {@link #CASES_HEADER}), one per case, null for an empty field. */
+    public static List<List<Object>> caseRows(List<Outcome> outcomes) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            List<Object> row = new ArrayList<>(List.of(o.spec().roi(), o.spec().name(), o.spec().raters().size()));
+            if (o.analysis() == null) {
+                row.addAll(AnalysisColumns.empty());
+                row.add("skipped: " + o.error());
+            } else {
+                row.addAll(AnalysisColumns.values(o.analysis()));
+                row.add(o.ratios() == null ? "M = 0: ratios undefined, left out of the table" : "");
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 }

@@ -1,0 +1,119 @@
+package org.segopt.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.segopt.Analysis;
+import org.segopt.cluster.ClusterJobs;
+import org.segopt.engine.Engine;
+import org.segopt.io.ReadLimits;
+import org.segopt.lidc.LidcExperiment;
+import org.segopt.pool.Pool;
+import org.segopt.pool.PoolCase;
+import org.segopt.pool.PoolException;
+import org.segopt.report.CaseSpec;
+import org.segopt.report.Progress;
+import org.segopt.report.Report;
+
+/**
+ * The dataset commands as Spark jobs: one task per case (or XML file) running the same per-case
+ * code as the single-machine commands on the executor that reads the case, the results collected
+ * in dataset order and assembled by the same code, so every output file is the same; the report
+ * and lidc jobs add {@code cases.parquet}. Each executor task analyses on one thread (Spark runs
+ * tasks side by side).
+ */
+public final class SparkJobs implements ClusterJobs {
+
+    /** What a report task sends back of one case (its spec stays with the driver). */
+    private record Verdict(Analysis analysis, String error) implements Serializable {
+    }
+
+    @Override
+    public Report.Result report(String master, List<CaseSpec> cases, List<String> listingErrors, Path out,
+                                ReadLimits limits, Progress progress) throws IOException {
+        try (SparkSessions spark = SparkSessions.open(master)) {
+            long max = limits.maxDecompressedBytes();
+            List<Verdict> verdicts = tasks(spark.context(), cases.stream().map(CaseFiles::of).toList())
+                    .map(c -> c.withLocalFiles(spec -> {
+                        Report.Outcome o = Report.analyze(spec, Engine.simd(), new ReadLimits(max));
+                        return new Verdict(o.analysis(), o.error());
+                    })).collect();
+            List<Report.Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < cases.size(); i++) {
+                CaseSpec spec = cases.get(i);
+                Verdict v = verdicts.get(i);
+                if (v.error() != null) {
+                    progress.message("segopt report: " + spec.label() + ": " + v.error() + " (case skipped)");
+                }
+                progress.done(spec.label());
+                outcomes.add(new Report.Outcome(spec, v.analysis(), v.error()));
+            }
+            Report.Result result = Report.write(outcomes, listingErrors, out);
+            CaseTables.writeParquet(spark.session(), out.resolve("cases.parquet"), Report.CASES_HEADER,
+                    Report.caseRows(outcomes));
+            return result;
+        }
+    }
+
+    @Override
+    public LidcExperiment.Result lidc(String master, Path dir, Path out, LidcExperiment.Options options,
+                                      IntFunction<Progress> progress) throws IOException {
+        try (SparkSessions spark = SparkSessions.open(master)) {
+            LidcExperiment.Found found = LidcExperiment.find(dir);
+            List<LidcExperiment.Head> heads = tasks(spark.context(), names(found.files()))
+                    .map(f -> LidcExperiment.Head.of(Path.of(f))).collect();
+            LidcExperiment.Plan plan = LidcExperiment.plan(found, heads);
+            Progress p = progress.apply(plan.ct().size());
+            for (LidcExperiment.Skipped s : plan.skipped()) {
+                if (s.error()) {
+                    p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
+                }
+            }
+            String root = dir.toString();
+            List<Object> analysed = new ArrayList<>(tasks(spark.context(), names(plan.ct()))
+                    .map(f -> LidcExperiment.analyzeFile(Path.of(root), Path.of(f), options)).collect());
+            for (int i = 0; i < analysed.size(); i++) {
+                if (analysed.get(i) instanceof LidcExperiment.Skipped s) {
+                    p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
+                }
+                p.done(dir.relativize(plan.ct().get(i)).toString());
+            }
+            LidcExperiment.Result result = LidcExperiment.write(found, plan, analysed, out, options);
+            CaseTables.writeParquet(spark.session(), out.resolve("cases.parquet"), LidcExperiment.CASES_HEADER,
+                    LidcExperiment.caseRows(result));
+            return result;
+        }
+    }
+
+    @Override
+    public Pool.Result pool(String master, List<CaseSpec> cases, ReadLimits limits) throws PoolException, IOException {
+        try (SparkSessions spark = SparkSessions.open(master)) {
+            long max = limits.maxDecompressedBytes();
+            List<CaseFiles> files = cases.stream().map(CaseFiles::of).toList();
+            List<PoolCase> surveyed = tasks(spark.context(), files)
+                    .map(c -> c.withLocalFiles(spec -> PoolCase.survey(spec, new ReadLimits(max)))).collect();
+            List<CaseFiles> usable = new ArrayList<>();
+            List<PoolCase> usableSurveys = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                if (surveyed.get(i).error() == null) {
+                    usable.add(files.get(i));
+                    usableSurveys.add(surveyed.get(i));
+                }
+            }
+            return Pool.analyze(surveyed, new SparkParts(tasks(spark.context(), usable), Pool.encoding(usableSurveys), limits));
+        }
+    }
+
+    /** One task per item, in order. */
+    private static <T> org.apache.spark.api.java.JavaRDD<T> tasks(JavaSparkContext context, List<T> items) {
+        return context.parallelize(items, Math.max(1, items.size()));
+    }
+
+    private static List<String> names(List<Path> files) {
+        return files.stream().map(Path::toString).toList();
+    }
+}
