@@ -20,16 +20,20 @@ import org.segopt.report.CaseSpec;
  * A case as it travels to an executor: its ROI, name and files as Hadoop {@code FileSystem} URIs
  * ({@code file://}, {@code hdfs://}, {@code s3a://} where the cluster has the connector). The
  * executor that analyses it reads the files: local ones in place, others copied to a temporary
- * folder first (the readers map or stream local files) and removed after the case.
+ * folder first (the readers map or stream local files) and removed after the case. A local file
+ * is read under the path the dataset gave where that names the same file on the executor (always
+ * in local mode), so that messages name files as the single-machine commands do.
  *
  * @param roi   the ROI
  * @param name  the case
- * @param files the rater or map files, in rater order
+ * @param files the rater or map files as URIs, in rater order
+ * @param given the same files as the dataset named them
  */
-record CaseFiles(String roi, String name, List<String> files) implements Serializable {
+record CaseFiles(String roi, String name, List<String> files, List<String> given) implements Serializable {
 
     static CaseFiles of(CaseSpec spec) {
-        return new CaseFiles(spec.roi(), spec.name(), spec.raters().stream().map(p -> p.toUri().toString()).toList());
+        return new CaseFiles(spec.roi(), spec.name(), spec.raters().stream().map(p -> p.toUri().toString()).toList(),
+                spec.raters().stream().map(Path::toString).toList());
     }
 
     /** Runs {@code analysis} on the case with its files on this machine. */
@@ -37,11 +41,11 @@ record CaseFiles(String roi, String name, List<String> files) implements Seriali
         Path copies = null;
         try {
             List<Path> local = new ArrayList<>();
-            for (String file : files) {
-                URI uri = URI.create(file);
+            for (int i = 0; i < files.size(); i++) {
+                URI uri = URI.create(files.get(i));
                 FileSystem fs = FileSystem.get(uri, new Configuration());
                 if (fs instanceof LocalFileSystem || "file".equals(uri.getScheme())) {
-                    local.add(Path.of(uri));
+                    local.add(named(given.get(i), Path.of(uri)));
                     continue;
                 }
                 if (copies == null) {
@@ -60,6 +64,12 @@ record CaseFiles(String roi, String name, List<String> files) implements Seriali
                 delete(copies);
             }
         }
+    }
+
+    /** {@code given} where it names {@code absolute} on this machine, else {@code absolute}. */
+    static Path named(String given, Path absolute) {
+        Path named = Path.of(given);
+        return named.toAbsolutePath().equals(absolute) ? named : absolute;
     }
 
     private static void delete(Path dir) {

@@ -65,7 +65,7 @@ public final class SparkJobs implements ClusterJobs {
         try (SparkSessions spark = SparkSessions.open(master)) {
             LidcExperiment.Found found = LidcExperiment.find(dir);
             List<LidcExperiment.Head> heads = tasks(spark.context(), names(found.files()))
-                    .map(f -> LidcExperiment.Head.of(Path.of(f))).collect();
+                    .map(f -> LidcExperiment.Head.of(f.path())).collect();
             LidcExperiment.Plan plan = LidcExperiment.plan(found, heads);
             Progress p = progress.apply(plan.ct().size());
             for (LidcExperiment.Skipped s : plan.skipped()) {
@@ -73,9 +73,9 @@ public final class SparkJobs implements ClusterJobs {
                     p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
                 }
             }
-            String root = dir.toString();
+            FileName root = names(List.of(dir)).getFirst();
             List<Object> analysed = new ArrayList<>(tasks(spark.context(), names(plan.ct()))
-                    .map(f -> LidcExperiment.analyzeFile(Path.of(root), Path.of(f), options)).collect());
+                    .map(f -> LidcExperiment.analyzeFile(root.path(), f.path(), options)).collect());
             for (int i = 0; i < analysed.size(); i++) {
                 if (analysed.get(i) instanceof LidcExperiment.Skipped s) {
                     p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
@@ -113,7 +113,15 @@ public final class SparkJobs implements ClusterJobs {
         return context.parallelize(items, Math.max(1, items.size()));
     }
 
-    private static List<String> names(List<Path> files) {
-        return files.stream().map(Path::toString).toList();
+    /** A file as the driver named it and as an absolute path, for the task that reads it. */
+    private record FileName(String given, String absolute) implements Serializable {
+        /** The path on the executor: as the driver named it where that names the same file. */
+        Path path() {
+            return CaseFiles.named(given, Path.of(absolute));
+        }
+    }
+
+    private static List<FileName> names(List<Path> files) {
+        return files.stream().map(f -> new FileName(f.toString(), f.toAbsolutePath().toString())).toList();
     }
 }
