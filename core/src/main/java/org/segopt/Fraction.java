@@ -22,6 +22,15 @@ public final class Fraction implements Comparable<Fraction>, java.io.Serializabl
         this.denominator = denominator;
     }
 
+    /** Refuses a serialized fraction that is negative, has a zero denominator or is not in lowest terms. */
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (numerator == null || denominator == null || numerator.signum() < 0 || denominator.signum() <= 0
+                || !numerator.gcd(denominator).equals(BigInteger.ONE)) {
+            throw new java.io.InvalidObjectException("not a fraction in lowest terms: " + numerator + "/" + denominator);
+        }
+    }
+
     /** The fraction {@code numerator / denominator}, reduced; both non-negative, denominator non-zero. */
     public static Fraction of(BigInteger numerator, BigInteger denominator) {
         if (numerator.signum() < 0 || denominator.signum() <= 0) {

@@ -80,6 +80,18 @@ public final class PartCounts implements Serializable {
                 Arrays.copyOf(low, k));
     }
 
+    /** The same counts at entries {@code factor} times as large: votes of R counted as votes of factor · R. */
+    public PartCounts scaled(int factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("factor must be positive, got " + factor);
+        }
+        int[] e = new int[entries.length];
+        for (int k = 0; k < e.length; k++) {
+            e[k] = Math.multiplyExact(entries[k], factor);
+        }
+        return new PartCounts(e, counts, sumHigh, sumLow);
+    }
+
     /** The entry-wise sum of this and {@code other} (exact; neither is changed). */
     public PartCounts merge(PartCounts other) {
         if (other.entries.length == 0) {

@@ -137,6 +137,17 @@ public final class PartPass implements Serializable {
     private static final ThreadLocal<Tables> TABLES = ThreadLocal.withInitial(Tables::new);
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof PartPass p && kind == p.kind && raters == p.raters && encoding == p.encoding
+                && Arrays.equals(shifts, p.shifts) && Arrays.equals(prefixes, p.prefixes);
+    }
+
+    @Override
+    public int hashCode() {
+        return (kind.hashCode() * 31 + raters) * 31 + Arrays.hashCode(prefixes);
+    }
+
+    @Override
     public String toString() {
         return switch (kind) {
             case VOTES -> "votes(R = " + raters + ")";

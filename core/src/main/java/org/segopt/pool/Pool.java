@@ -99,8 +99,35 @@ public final class Pool {
         for (PoolCase c : usable) {
             voxels = Math.addExact(voxels, c.voxels());
         }
-        Analysis a = PooledPasses.analyze(executor, encoding, raters, voxels);
+        Analysis a = PooledPasses.analyze(encoding == Encoding.VOTES ? checkedVotes(usable, raters) : executor,
+                encoding, raters, voxels);
         return new Result(a, PooledPasses.union(encoding, raters, voxels), usable, errors);
+    }
+
+    /**
+     * The vote pass of the pooled masks from the histograms the check counted (each case's votes
+     * of R counted at v · L / R): a pooled vote marginal needs no other pass, and no case is read again.
+     */
+    private static PartExecutor checkedVotes(List<PoolCase> usable, int raters) {
+        PartCounts total = PartCounts.EMPTY;
+        for (PoolCase c : usable) {
+            total = total.merge(c.votes().scaled(raters / c.raters()));
+        }
+        PartCounts votes = total;
+        return new PartExecutor() {
+            @Override
+            public PartCounts run(PartPass pass) {
+                if (!pass.equals(PartPass.votes(raters))) {
+                    throw new IllegalStateException("a pooled vote marginal needs the vote pass only, not " + pass);
+                }
+                return votes;
+            }
+
+            @Override
+            public int parallelism() {
+                return 1;
+            }
+        };
     }
 
     private static List<PoolCase> usable(List<PoolCase> surveyed) {

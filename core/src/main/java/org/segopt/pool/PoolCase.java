@@ -11,6 +11,7 @@ import org.segopt.ElementType;
 import org.segopt.Encoding;
 import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
+import org.segopt.engine.PartCounts;
 import org.segopt.engine.PartPass;
 import org.segopt.io.ArrayReaders;
 import org.segopt.io.InputException;
@@ -30,29 +31,36 @@ import org.segopt.report.RaterMasks;
  * @param raters   R of rater masks, 0 for probabilities
  * @param voxels   n
  * @param error    the one-line reason the case is unusable, or null
+ * @param votes    the vote histogram of rater masks (index = votes of R), counted by the check: the
+ *                 pooled vote histogram adds these up without reading the masks again; else null
  */
-public record PoolCase(String label, Encoding encoding, int raters, long voxels, String error) implements Serializable {
+public record PoolCase(String label, Encoding encoding, int raters, long voxels, String error, PartCounts votes)
+        implements Serializable {
 
     /** Reads and checks every voxel of {@code spec} (one pass); never throws for bad input. */
     public static PoolCase survey(CaseSpec spec, ReadLimits limits) {
         try (Arena arena = Arena.ofConfined()) {
             Marginal m = load(spec, null, limits, arena);
+            boolean votes = m.encoding().isVoteType();
+            PartCounts counts;
             try {
-                (m.encoding().isVoteType() ? PartPass.votes(m.raters()) : PartPass.top(m.encoding())).run(m);
+                counts = (votes ? PartPass.votes(m.raters()) : PartPass.top(m.encoding())).run(m);
             } catch (InvalidMarginalException e) {
-                String reason = m.encoding().isVoteType() ? RaterMasks.describe(spec.raters(), e)
-                        : spec.raters().getFirst() + ": " + e.getMessage();
-                return new PoolCase(spec.label(), null, 0, 0, reason);
+                return failed(spec, votes ? RaterMasks.describe(spec.raters(), e) : spec.raters().getFirst() + ": " + e.getMessage());
             }
-            return new PoolCase(spec.label(), m.encoding() == Encoding.RATER_MASKS ? Encoding.VOTES : m.encoding(),
-                    m.raters(), m.voxels(), null);
+            return new PoolCase(spec.label(), votes ? Encoding.VOTES : m.encoding(), m.raters(), m.voxels(), null,
+                    votes ? counts : null);
         } catch (InputException e) {
-            return new PoolCase(spec.label(), null, 0, 0, e.getMessage());
+            return failed(spec, e.getMessage());
         } catch (OutOfMemoryError e) {
-            return new PoolCase(spec.label(), null, 0, 0, "out of memory (" + e.getMessage() + ")");
+            return failed(spec, "out of memory (" + e.getMessage() + ")");
         } catch (RuntimeException e) {
-            return new PoolCase(spec.label(), null, 0, 0, "internal error: " + e);
+            return failed(spec, "internal error: " + e);
         }
+    }
+
+    private static PoolCase failed(CaseSpec spec, String error) {
+        return new PoolCase(spec.label(), null, 0, 0, error, null);
     }
 
     /**

@@ -14,7 +14,8 @@ import org.segopt.Marginal;
 /**
  * The merge of {@link PartCounts} is a commutative monoid, and the merge of a pass over the parts
  * of a volume is the pass over the whole volume: for vote histograms (parts of R counted over a
- * multiple of R), top-level float histograms and refinements, float32 and float64.
+ * multiple of R, the same as scaling the entries), top-level float histograms and refinements,
+ * float32 and float64.
  */
 class PartCountsProperties {
     enum Kind { VOTES, FLOAT32, FLOAT64 }
@@ -67,6 +68,10 @@ class PartCountsProperties {
             assertEquals(a, a.merge(PartCounts.EMPTY));
             assertEquals(a, PartCounts.EMPTY.merge(a));
             assertEquals(whole, c.merge(a).merge(b), pass.toString());
+        }
+        if (kind == Kind.VOTES) { // counting votes of R as votes of 6R is scaling the entries
+            Marginal m = slice(kind, values, votes, raters, 0, n);
+            assertEquals(PartPass.votes(raters * 6).run(m), PartPass.votes(raters).run(m).scaled(6));
         }
     }
 
