@@ -28,9 +28,10 @@ import org.segopt.pool.PoolDatasets;
 import org.segopt.report.Csv;
 import org.segopt.report.ReportTestFiles;
 import org.segopt.spark.LoopbackCluster;
+import org.segopt.spark.SparkTestData;
 
 /**
- * The report and pool jobs on a real standalone cluster (Master and Worker in their own JVMs, on
+ * The report, lidc and pool jobs on a real standalone cluster (Master and Worker in their own JVMs, on
  * 127.0.0.1, executors loading segopt-spark.jar), with the results of the single-machine commands;
  * and the pool job surviving the loss of its executor while its tasks run. Runs after package
  * (the executors need the jar): {@code mvn verify}.
@@ -68,7 +69,7 @@ class SparkClusterTest {
     }
 
     @Test
-    void reportAndPoolGiveTheSingleMachineResults() throws IOException {
+    void everyJobGivesTheSingleMachineResults() throws IOException {
         CliRun single = CliRun.of("report", "--manifest", data.manifest(), "--out", tmp.resolve("single"), "--json");
         CliRun spread = CliRun.of("report", "--manifest", data.manifest(), "--out", tmp.resolve("spread"), "--json",
                 "--spark", cluster.masterUrl());
@@ -79,6 +80,15 @@ class SparkClusterTest {
         }
         assertEquals(Csv.parse(Files.readString(tmp.resolve("single").resolve("cases.csv"))).size() - 1,
                 spark.read().parquet(tmp.resolve("spread").resolve("cases.parquet").toString()).count());
+        Path lidc = SparkTestData.lidc(tmp.resolve("lidc"));
+        CliRun lidcSingle = CliRun.of("lidc", lidc, "--out", tmp.resolve("lidc-single"), "--json");
+        CliRun lidcSpread = CliRun.of("lidc", lidc, "--out", tmp.resolve("lidc-spread"), "--json", "--spark", cluster.masterUrl());
+        assertEquals(lidcSingle.code(), lidcSpread.code(), lidcSpread.err());
+        assertEquals(lidcSingle.out(), lidcSpread.out());
+        for (String f : List.of("cases.csv", "skipped.csv", "table.md", "table.csv", "scatter.svg")) {
+            assertEquals(Files.readString(tmp.resolve("lidc-single").resolve(f)),
+                    Files.readString(tmp.resolve("lidc-spread").resolve(f)), f);
+        }
         for (String roi : List.of("votes", "floats")) {
             CliRun a = CliRun.of("pool", "--manifest", data.manifest(), "--roi", roi, "--json");
             CliRun b = CliRun.of("pool", "--manifest", data.manifest(), "--roi", roi, "--json", "--spark", cluster.masterUrl());
