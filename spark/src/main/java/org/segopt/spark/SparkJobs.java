@@ -38,10 +38,10 @@ public final class SparkJobs implements ClusterJobs {
         try (SparkSessions spark = SparkSessions.open(master)) {
             long max = limits.maxDecompressedBytes();
             List<Verdict> verdicts = tasks(spark.context(), cases.stream().map(CaseFiles::of).toList())
-                    .map(c -> c.withLocalFiles(spec -> {
-                        Report.Outcome o = Report.analyze(spec, Engine.simd(), new ReadLimits(max));
+                    .map(c -> {
+                        Report.Outcome o = Report.analyze(c.here(), Engine.simd(), new ReadLimits(max));
                         return new Verdict(o.analysis(), o.error());
-                    })).collect();
+                    }).collect();
             List<Report.Outcome> outcomes = new ArrayList<>();
             for (int i = 0; i < cases.size(); i++) {
                 CaseSpec spec = cases.get(i);
@@ -95,7 +95,7 @@ public final class SparkJobs implements ClusterJobs {
             long max = limits.maxDecompressedBytes();
             List<CaseFiles> files = cases.stream().map(CaseFiles::of).toList();
             List<PoolCase> surveyed = tasks(spark.context(), files)
-                    .map(c -> c.withLocalFiles(spec -> PoolCase.survey(spec, new ReadLimits(max)))).collect();
+                    .map(c -> PoolCase.survey(c.here(), new ReadLimits(max))).collect();
             List<CaseFiles> usable = new ArrayList<>();
             List<PoolCase> usableSurveys = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {

@@ -28,8 +28,7 @@ final class SparkParts implements PartExecutor {
     public PartCounts run(PartPass pass) {
         Encoding pooled = encoding;
         long max = maxDecompressed;
-        return cases.map(c -> c.withLocalFiles(spec -> Pool.pass(pass, spec, pooled, new ReadLimits(max))))
-                .treeReduce(PartCounts::merge);
+        return cases.map(c -> Pool.pass(pass, c.here(), pooled, new ReadLimits(max))).treeReduce(PartCounts::merge);
     }
 
     @Override
