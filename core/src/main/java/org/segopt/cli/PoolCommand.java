@@ -2,6 +2,7 @@ package org.segopt.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import org.segopt.cluster.ClusterJobs;
 import org.segopt.io.OneLine;
@@ -101,7 +102,7 @@ final class PoolCommand {
             err.println(OneLine.of("segopt pool: " + Main.reason(e)));
             return Main.EXIT_INPUT;
         }
-        List<String> errors = new java.util.ArrayList<>(listingErrors);
+        List<String> errors = new ArrayList<>(listingErrors);
         errors.addAll(result.errors());
         for (String e : result.errors()) {
             err.println(OneLine.of("segopt pool: " + e + " (case left out)"));

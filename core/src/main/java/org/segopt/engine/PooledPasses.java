@@ -42,7 +42,9 @@ public final class PooledPasses implements PassBackend {
             throw new IllegalArgumentException("a pooled marginal needs voxels, got " + voxels);
         }
         return switch (encoding) {
-            case VOTES, RATER_MASKS -> Marginal.ofVotes(unread(voxels), ElementType.UINT8, ByteOrder.nativeOrder(), raters);
+            case VOTES, RATER_MASKS -> raters <= 255
+                    ? Marginal.ofVotes(unread(voxels), ElementType.UINT8, ByteOrder.nativeOrder(), raters)
+                    : Marginal.ofVotes(unread(Math.multiplyExact(voxels, 2)), ElementType.UINT16, ByteOrder.nativeOrder(), raters);
             case FLOAT32 -> Marginal.ofFloats(unread(Math.multiplyExact(voxels, 4)), ByteOrder.nativeOrder());
             case FLOAT64 -> Marginal.ofDoubles(unread(Math.multiplyExact(voxels, 8)), ByteOrder.nativeOrder());
             default -> throw new IllegalArgumentException("pooled floats are float32 or float64, not " + encoding);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.segopt.Encoding;
 import org.segopt.engine.Engine;
+import org.segopt.engine.PartCounts;
 import org.segopt.io.ReadLimits;
 import org.segopt.report.CaseSpec;
 import org.segopt.report.DatasetException;
@@ -68,6 +69,15 @@ class PoolTest {
         PoolException e = assertThrows(PoolException.class, () -> pool("mixed", 1));
         assertTrue(e.getMessage().contains("cannot pool rater masks (mixed/mask) with probability maps (mixed/map)"),
                 e.getMessage());
+    }
+
+    @Test
+    void raterCountsWhoseCommonMultipleExceedsTheVoteRangeAreRefused() {
+        List<PoolCase> surveyed = List.of(new PoolCase("a/1", Encoding.VOTES, 256, 10, null, PartCounts.EMPTY),
+                new PoolCase("a/2", Encoding.VOTES, 257, 10, null, PartCounts.EMPTY));
+        PoolException e = assertThrows(PoolException.class, () -> Pool.analyze(surveyed, null));
+        assertEquals("the cases' rater counts [256, 257] have the common denominator 65792, above the 65535 a vote "
+                + "marginal holds", e.getMessage());
     }
 
     @Test
