@@ -37,7 +37,8 @@ final class LidcCommand {
 
             A malformed file, a missing element or a point outside the 512 x 512 image is reported
             on stderr and in skipped.csv; the other files finish and the exit code is 3.
-            Exit codes: 0 success, 2 usage error, 3 some file could not be used or OUTDIR not written.
+            Exit codes: 0 success, 2 usage error, 3 some file could not be used or OUTDIR not written,
+            4 --spark MASTER where Spark cannot start.
             """;
 
     private LidcCommand() {

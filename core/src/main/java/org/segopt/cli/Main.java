@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import java.util.List;
+import org.segopt.cluster.ClusterUnavailableException;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.io.IoSupport;
 import org.segopt.io.OneLine;
@@ -34,7 +35,7 @@ public final class Main {
               help      this text; 'segopt <command> --help' for a command
 
             Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid input,
-            4 --backend gpu without a usable GPU.
+            4 --backend gpu without a usable GPU, or --spark MASTER where Spark cannot start.
             """;
 
     private Main() {
@@ -73,6 +74,9 @@ public final class Main {
             return EXIT_USAGE;
         } catch (BackendUnavailableException e) {
             err.println(OneLine.of("segopt: the GPU backend cannot run here: " + e.getMessage()));
+            return EXIT_BACKEND;
+        } catch (ClusterUnavailableException e) {
+            err.println(OneLine.of("segopt: " + e.getMessage()));
             return EXIT_BACKEND;
         } catch (OutOfMemoryError e) {
             err.println(OneLine.of("segopt: out of memory (" + e.getMessage() + "); the JVM heap is set with "

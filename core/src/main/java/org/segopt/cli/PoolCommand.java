@@ -43,7 +43,8 @@ final class PoolCommand {
 
             A case that cannot be used (unreadable file, shapes differ, values not 0/1 or not in
             [0, 1]) is reported on stderr and left out; the others are pooled and the exit code is 3.
-            Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used.
+            Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used,
+            4 --spark MASTER where Spark cannot start.
             """;
 
     private PoolCommand() {

@@ -48,7 +48,7 @@ final class ReportCommand {
             stderr and skipped; the others finish and the exit code is 3. Cases with M = 0 have
             undefined ratios: they are listed and left out of the statistics.
             Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used, or the
-            --out DIR not written.
+            --out DIR not written, 4 --spark MASTER where Spark cannot start.
             """;
 
     private ReportCommand() {

@@ -18,7 +18,8 @@ import org.segopt.report.Report;
  * The dataset commands run as jobs on a cluster (the {@code segopt-spark} module), found with
  * {@link ServiceLoader} so that the core needs no dependency on it: each job gives the result
  * and writes the files of its single-machine counterpart, with the same per-case code. Register
- * an implementation in {@code META-INF/services/org.segopt.cluster.ClusterJobs}.
+ * an implementation in {@code META-INF/services/org.segopt.cluster.ClusterJobs}. Each job throws
+ * {@link ClusterUnavailableException} when Spark cannot start at its master.
  */
 public interface ClusterJobs {
 

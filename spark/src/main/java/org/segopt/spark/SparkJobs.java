@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.segopt.Analysis;
 import org.segopt.cluster.ClusterJobs;
+import org.segopt.cluster.ClusterUnavailableException;
 import org.segopt.engine.Engine;
 import org.segopt.io.ReadLimits;
 import org.segopt.lidc.LidcExperiment;
@@ -35,7 +37,7 @@ public final class SparkJobs implements ClusterJobs {
     @Override
     public Report.Result report(String master, List<CaseSpec> cases, List<String> listingErrors, Path out,
                                 ReadLimits limits, Progress progress) throws IOException {
-        try (SparkSessions spark = SparkSessions.open(master)) {
+        return run(master, spark -> {
             long max = limits.maxDecompressedBytes();
             List<Verdict> verdicts = tasks(spark.context(), cases.stream().map(CaseFiles::of).toList())
                     .map(c -> {
@@ -56,13 +58,13 @@ public final class SparkJobs implements ClusterJobs {
             CaseTables.writeParquet(spark.session(), out.resolve("cases.parquet"), Report.CASES_HEADER,
                     Report.caseRows(outcomes));
             return result;
-        }
+        });
     }
 
     @Override
     public LidcExperiment.Result lidc(String master, Path dir, Path out, LidcExperiment.Options options,
                                       IntFunction<Progress> progress) throws IOException {
-        try (SparkSessions spark = SparkSessions.open(master)) {
+        return run(master, spark -> {
             LidcExperiment.Found found = LidcExperiment.find(dir);
             List<LidcExperiment.Head> heads = tasks(spark.context(), names(found.files()))
                     .map(f -> LidcExperiment.Head.of(f.path())).collect();
@@ -86,12 +88,12 @@ public final class SparkJobs implements ClusterJobs {
             CaseTables.writeParquet(spark.session(), out.resolve("cases.parquet"), LidcExperiment.CASES_HEADER,
                     LidcExperiment.caseRows(result));
             return result;
-        }
+        });
     }
 
     @Override
     public Pool.Result pool(String master, List<CaseSpec> cases, ReadLimits limits) throws PoolException, IOException {
-        try (SparkSessions spark = SparkSessions.open(master)) {
+        return run(master, spark -> {
             long max = limits.maxDecompressedBytes();
             List<CaseFiles> files = cases.stream().map(CaseFiles::of).toList();
             List<PoolCase> surveyed = tasks(spark.context(), files)
@@ -105,6 +107,30 @@ public final class SparkJobs implements ClusterJobs {
                 }
             }
             return Pool.analyze(surveyed, new SparkParts(tasks(spark.context(), usable), Pool.encoding(usableSurveys), limits));
+        });
+    }
+
+    /** A job in the session at {@code master}. */
+    @FunctionalInterface
+    private interface Job<T, E extends Exception> {
+        T run(SparkSessions spark) throws E;
+    }
+
+    /**
+     * Runs {@code job} in the session at {@code master}, stopping the session if it started it.
+     *
+     * @throws ClusterUnavailableException if Spark fails the job (a task failed on every try, the
+     *                                     executors were lost for good)
+     */
+    private static <T, E extends Exception> T run(String master, Job<T, E> job) throws E {
+        try (SparkSessions spark = SparkSessions.open(master)) {
+            return job.run(spark);
+        } catch (Exception e) {
+            if (e instanceof SparkException) { // thrown undeclared, as Scala does
+                throw new ClusterUnavailableException("--spark " + master + ": the Spark job failed: "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+            }
+            throw e;
         }
     }
 

@@ -3,9 +3,11 @@ package org.segopt.spark;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.segopt.cluster.ClusterUnavailableException;
 
 /**
  * The Spark session a job runs in: the one already running in this JVM (spark-submit, a test,
@@ -18,6 +20,10 @@ final class SparkSessions implements AutoCloseable {
     /** The JVM options every JVM running segopt code needs. */
     static final String JVM_FLAGS = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED";
 
+    /** The master URLs Spark itself knows; anything else would fail inside SparkContext with a logged stack trace. */
+    private static final Pattern MASTERS = Pattern.compile(
+            "local(\\[(\\*|\\d+)(,\\d+)?])?|local-cluster\\[\\d+, *\\d+, *\\d+]|spark://.+|yarn|k8s://.+");
+
     private final SparkSession session;
     private final boolean created;
 
@@ -26,10 +32,25 @@ final class SparkSessions implements AutoCloseable {
         this.created = created;
     }
 
-    /** The running session, or a new one at {@code master} (Spark's own syntax: local[*], spark://HOST:PORT, yarn, ...). */
+    /**
+     * The running session at {@code master}, or a new one there (Spark's own syntax: local[*],
+     * spark://HOST:PORT, yarn, ...).
+     *
+     * @throws ClusterUnavailableException if Spark cannot start there, or a session at another
+     *                                     master runs in this JVM (one per JVM)
+     */
     static SparkSessions open(String master) {
+        if (!MASTERS.matcher(master).matches()) {
+            throw new ClusterUnavailableException("--spark " + master + ": not a Spark master URL (local[*], local[N], "
+                    + "spark://HOST:PORT, yarn, k8s://...)", null);
+        }
         if (SparkSession.getDefaultSession().isDefined()) {
-            return new SparkSessions(SparkSession.getDefaultSession().get(), false);
+            SparkSession running = SparkSession.getDefaultSession().get();
+            if (!running.sparkContext().master().equals(master)) {
+                throw new ClusterUnavailableException("--spark " + master + ": this JVM already runs a Spark session at "
+                        + running.sparkContext().master(), null);
+            }
+            return new SparkSessions(running, false);
         }
         SparkConf conf = new SparkConf().setAppName("segopt").setMaster(master);
         String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
@@ -47,7 +68,12 @@ final class SparkSessions implements AutoCloseable {
                 conf.set("spark.jars", jars.isEmpty() ? jar.toString() : jars + "," + jar);
             }
         }
-        return new SparkSessions(SparkSession.builder().config(conf).getOrCreate(), true);
+        try {
+            return new SparkSessions(SparkSession.builder().config(conf).getOrCreate(), true);
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
+            throw new ClusterUnavailableException("--spark " + master + ": Spark cannot start there ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     /** The jar holding segopt's classes (segopt-spark.jar), or null when they come from folders. */

@@ -130,6 +130,17 @@ class SparkCliTest {
         assertEquals(3, mixed.code());
     }
 
+    @Test
+    void mastersThatCannotRunAreRefusedInOneLine() {
+        CliRun run = CliRun.of("pool", "--manifest", pool.manifest(), "--roi", "votes", "--spark", "spark://127.0.0.1:1");
+        assertEquals(4, run.code());
+        assertEquals("segopt: --spark spark://127.0.0.1:1: this JVM already runs a Spark session at local[2]\n", run.err());
+        CliRun nonsense = CliRun.of("report", "--manifest", pool.manifest(), "--out", tmp.resolve("x"), "--spark", "nonsense");
+        assertEquals(4, nonsense.code());
+        assertEquals(1, nonsense.err().lines().count(), nonsense.err());
+        assertTrue(nonsense.err().startsWith("segopt: --spark nonsense: not a Spark master URL"), nonsense.err());
+    }
+
     /** The analyze contract without the fields that describe the input's files (shape) or the pool's cases. */
     private static String analysis(String json) {
         String s = json.strip().replaceFirst("\"shape\": (null|\\[[0-9, ]*\\]), ", "");
