@@ -1,7 +1,11 @@
 """segopt.common_threshold against a brute force written here: every distinct data value t of the
 validation set tried as the threshold, each case's metric computed from its voxels in exact
-fractions, each case's own optimum by trying all 2^n segmentations."""
+fractions, each case's own optimum by trying all 2^n segmentations; and against ``segopt
+calibrate --json`` on test-data's manifest, field for field."""
+import csv
 import itertools
+import json
+import subprocess
 from fractions import Fraction
 
 import numpy as np
@@ -9,6 +13,7 @@ import pytest
 import torch
 
 import segopt
+from conftest import ROOT, TEST_DATA, assert_matches_json
 
 # name -> (alpha, beta): TI = TP / (TP + alpha FP + beta FN)
 METRICS = {"dice": (Fraction(1, 2), Fraction(1, 2)), "jaccard": (Fraction(1), Fraction(1)),
@@ -88,6 +93,29 @@ def test_one_votes_value_for_every_case_and_the_json_fields():
     r = check([np.array([3, 1, 0], np.uint8), np.array([[2, 2], [0, 3]], np.uint8)], 3,
               [[Fraction(v, 3) for v in (3, 1, 0)], [Fraction(v, 3) for v in (2, 2, 0, 3)]], "dice", "mean")
     assert r.metric == "dice" and isinstance(r.threshold_exact, Fraction) and isinstance(r.optima, tuple)
+
+
+def test_has_the_fields_of_calibrate_json(tmp_path):
+    run = subprocess.run([str(ROOT / "segopt"), "calibrate", "--manifest", "calibrate_manifest.csv", "--out",
+                          str(tmp_path), "--json"], cwd=TEST_DATA, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    expected = json.loads(run.stdout)
+    files = {}
+    with open(TEST_DATA / "calibrate_manifest.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            files.setdefault(row["case"], []).append(np.load(TEST_DATA / row["file"]))
+    cases = list(files.values())  # a mask case as its vote counts, the others as probabilities
+    arrays = [np.sum(c, axis=0, dtype=np.uint8) if len(c) > 1 else c[0] for c in cases]
+    r = segopt.common_threshold(arrays, votes=[len(c) if len(c) > 1 else None for c in cases])
+    per_case, optima = expected.pop("perCase"), expected.pop("optima")
+    assert expected.pop("errors") == []
+    assert_matches_json(r, expected, complete=False, path="common_threshold")
+    assert len(r.per_case) == len(per_case) and len(r.optima) == len(optima)
+    for actual, case in zip(r.per_case, per_case):
+        del case["id"]
+        assert_matches_json(actual, case, path="per_case")
+    for actual, interval in zip(r.optima, optima):
+        assert_matches_json(actual, interval, path="optima")
 
 
 @pytest.mark.parametrize("call,message", [

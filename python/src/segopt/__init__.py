@@ -8,8 +8,13 @@ copied once into C order. CUDA tensors go to the engine's GPU path (``analyze`` 
 ``Calibrator.calibrate``). The JVM starts on the first call, once per process; do not fork the
 process after that (use the "spawn" start method for worker processes).
 
+Beyond one marginal: ``analyze(array, channel_axis=K)`` and ``analyze_labels`` (multi-class),
+``rater_dice`` (the rater-averaged Dice of binary rater masks) and ``common_threshold`` (one exact
+threshold for a validation set held in memory).
+
 Every call releases the GIL while the engine runs (JPype releases it for every Java call), so
-several Python threads can analyze at once; a ``Calibrator`` belongs to the thread that made it.
+several Python threads can analyze at once (every function is thread-safe); a ``Calibrator``
+belongs to the thread that made it.
 Invalid values raise ValueError with the engine's one-line message (the first bad voxel and its
 value); a missing JDK or unbuilt jars raise RuntimeError saying what was looked for.
 """
@@ -52,8 +57,8 @@ def analyze(array, *, votes=None, volume=None, channel_axis=None):
     of one channel's marginal (shape: the array's without axis K; ``volume`` applies to each).
     A channel is read without a copy where it is one contiguous block: axis 0 of a C-contiguous
     array or tensor, the last axis of an F-contiguous one (or where every slower axis has length
-    1). Any other channel is copied into C order, one channel at a time, so at most n / C values
-    are copied at once; a CUDA tensor's channels are copied on its device.
+    1). Any other channel is copied into C order (a CUDA tensor's on its device), one channel at a
+    time, so at most n / C values are held twice at once.
     """
     if channel_axis is not None:
         return [analyze(channel, votes=votes, volume=volume) for channel in _channels(array, channel_axis)]
@@ -170,7 +175,8 @@ def common_threshold(arrays, *, metric="dice", objective="mean", votes=None) -> 
 
     ``arrays``: a list of cases, each what ``analyze`` takes in host memory (probabilities, or vote
     counts with ``votes``: one R for every case, or a list of one R, or None for probabilities, per
-    case), read without copying. Errors name the case (from 1).
+    case), read as ``analyze`` reads it (in place when C- or F-contiguous). Bad input raises
+    ValueError naming the case (from 1).
     """
     for name, value in (("metric", metric), ("objective", objective)):
         if not isinstance(value, str):

@@ -118,7 +118,8 @@ class CaseThreshold:
 class CommonThreshold:
     """The exact optimum of one threshold t shared by every case k of a validation set, each
     segmented as I{m_k >= t} and scored against its soft m_k: the fields of the CLI's ``calibrate
-    --json`` object in snake_case (``per_case`` in input order, in place of its ``errors``)."""
+    --json`` object in snake_case, but for its ``errors`` (bad input raises) and the cases' ``id``
+    (``per_case`` is in input order)."""
     cases: int
     metric: str
     objective: str
