@@ -34,9 +34,9 @@ __all__ = ["analyze", "optimum", "segment", "analyze_masks", "analyze_labels", "
            "CommonThreshold", "ThresholdInterval", "CaseThreshold", "RaterDice"]
 
 #: The largest label ``analyze_labels`` accepts (as the CLI's ``--labels``).
-MAX_LABEL = 65535
-#: The most raters (label maps) a vote count holds.
-MAX_RATERS = 65535
+_MAX_LABEL = 65535
+#: The most label maps: the most raters a vote count holds (``Marginal.MAX_RATERS``).
+_MAX_LABEL_MAPS = 65535
 
 _SEGMENTATIONS = {("accuracy", False): "ACCURACY_GREATEST", ("accuracy", True): "ACCURACY_LEAST",
                   ("dice", False): "DICE_GREATEST", ("dice", True): "DICE_LEAST",
@@ -134,8 +134,8 @@ def analyze_labels(maps, *, volume=None) -> list:
     voxel, two beyond 255 raters) are built with NumPy one class at a time.
     """
     labels = [_label_map(m, r) for r, m in enumerate(_list_of_arrays(maps, "analyze_labels", "label maps"), start=1)]
-    if len(labels) > MAX_RATERS:
-        raise ValueError(f"analyze_labels takes at most {MAX_RATERS} label maps, not {len(labels)}")
+    if len(labels) > _MAX_LABEL_MAPS:
+        raise ValueError(f"analyze_labels takes at most {_MAX_LABEL_MAPS} label maps, not {len(labels)}")
     for r, array in enumerate(labels[1:], start=2):
         if array.shape != labels[0].shape:
             raise ValueError(f"label map {r} has shape {array.shape}, label map 1 {labels[0].shape}")
@@ -267,13 +267,13 @@ def _list_of_arrays(values, function, what):
 
 
 def _label_map(obj, r):
-    """Label map ``r`` as a NumPy view, checked to hold labels 0..MAX_LABEL."""
+    """Label map ``r`` as a NumPy view, checked to hold labels 0..65535."""
     array, type_name = _arrays.as_numpy(obj)
     if array.dtype.kind not in "biu":
         raise ValueError(f"label map {r} must hold integer labels, not {type_name}")
     if array.size == 0:
         raise ValueError(f"label map {r} has no voxels")
-    for bad, rule in ((array < 0, "negative"), (array > MAX_LABEL, f"above the largest label {MAX_LABEL}")):
+    for bad, rule in ((array < 0, "negative"), (array > _MAX_LABEL, f"above the largest label {_MAX_LABEL}")):
         if bad.any():
             voxel = int(np.argmax(bad.ravel(order="K")))
             raise ValueError(f"label map {r}: voxel {voxel} has value {array.ravel(order='K')[voxel]}, {rule} "
