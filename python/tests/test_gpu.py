@@ -67,6 +67,16 @@ def test_cuda_errors():
     assert np.isinf(segopt.Calibrator().calibrate(torch.zeros(4, device="cuda")).cut)
 
 
+@pytest.mark.gpu
+@needs_gpu
+def test_cuda_channels_equal_host_channels_and_host_only_functions_say_so():
+    probs = torch.softmax(torch.randn(3, 16, 16, 8, device="cuda"), dim=0)
+    for axis in (0, -1):  # a contiguous channel, then strided ones copied on the device
+        assert segopt.analyze(probs, channel_axis=axis) == segopt.analyze(probs.cpu(), channel_axis=axis)
+    with pytest.raises(ValueError, match="^case 1: a tensor on cuda:0 is not host memory"):
+        segopt.common_threshold([probs[0]])
+
+
 @pytest.mark.parametrize("dtype,votes,encoding,element,raters", [
     (torch.float32, None, "FLOAT32", "FLOAT32", 0), (torch.float64, None, "FLOAT64", "FLOAT64", 0),
     (torch.uint8, 7, "VOTES", "UINT8", 7), (torch.int32, 300, "VOTES", "INT32", 300),

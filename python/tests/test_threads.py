@@ -66,3 +66,24 @@ def test_calibrator_belongs_to_its_thread():
     t.join()
     assert len(raised) == 1
     assert calibrator.calibrate(np.zeros(4, np.float32)).dice_greatest_volume == 0
+
+
+def test_threads_running_the_analyses_of_several_arrays_agree_with_one_thread(rng):
+    cases = [random_marginal(rng, "float32", (8, 8, 8)) for _ in range(3)]
+    masks = [random_marginal(rng, "bool", (8, 8, 8)) for _ in range(3)]
+    labels = [rng.integers(0, 3, (8, 8, 8)) for _ in range(3)]
+    calls = [lambda: segopt.common_threshold(cases, metric="jaccard"), lambda: segopt.rater_dice(masks),
+             lambda: segopt.analyze_labels(labels), lambda: segopt.analyze(cases[0], channel_axis=1)]
+    expected = [call() for call in calls]
+    results = {}
+
+    def work(k):
+        for _ in range(3):
+            results[k] = calls[k]()
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [results[k] for k in range(len(calls))] == expected

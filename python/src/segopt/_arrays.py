@@ -60,7 +60,7 @@ class HostArray:
     __slots__ = ("array", "type_name", "segment", "order", "shape", "fortran")
 
     def __init__(self, obj):
-        array, self.type_name = _as_numpy(obj)
+        array, self.type_name = as_numpy(obj)
         self.shape = tuple(int(d) for d in array.shape)
         if array.size == 0:
             raise ValueError("the array has no voxels")
@@ -134,13 +134,13 @@ def torch_tensor(obj):
     return obj.detach() if torch is not None and isinstance(obj, torch.Tensor) else None
 
 
-def _as_numpy(obj):
+def as_numpy(obj):
     """A NumPy view of ``obj`` (shared memory for CPU tensors) and the name of its element type."""
     tensor = torch_tensor(obj)
     if tensor is not None:
         if tensor.device.type != "cpu":
-            raise ValueError(f"a tensor on {tensor.device} is not host memory: segment and analyze_masks read "
-                             "host arrays (analyze and Calibrator.calibrate take CUDA tensors)")
+            raise ValueError(f"a tensor on {tensor.device} is not host memory: only analyze and Calibrator.calibrate "
+                             "take CUDA tensors (move it with .cpu())")
         if str(tensor.dtype) == "torch.bfloat16":  # NumPy has no bfloat16: the same bits as int16
             return tensor.view(sys.modules["torch"].int16).numpy(), "bfloat16"
         obj = tensor.numpy()

@@ -18,6 +18,9 @@ _NAMES = {
     "Engine": "org.segopt.engine.Engine",
     "ThresholdCalibrator": "org.segopt.engine.ThresholdCalibrator",
     "Calibration": "org.segopt.engine.Calibration",
+    "ThresholdSearch": "org.segopt.calibrate.ThresholdSearch",
+    "Objective": "org.segopt.calibrate.Objective",
+    "RaterDice": "org.segopt.raters.RaterDice",
 }
 
 

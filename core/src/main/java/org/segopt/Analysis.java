@@ -15,7 +15,8 @@ package org.segopt;
  * @param bounds            the volume bounds of Theorems 1-3 and whether they hold
  */
 public record Analysis(long voxels, Fraction mass, Optimum accuracy, Optimum dice,
-                       VolumeConstrained volumeConstrained, Bounds bounds) {
+                       VolumeConstrained volumeConstrained, Bounds bounds)
+        implements java.io.Serializable {
 
     /**
      * The Jaccard optima, derived exactly from Dice's: J = D / (2 − D) increases with D, so Jaccard
@@ -41,7 +42,7 @@ public record Analysis(long voxels, Fraction mass, Optimum accuracy, Optimum dic
      *                       mass is 0
      */
     public record Optimum(Fraction sup, Fraction threshold, long leastVolume, long greatestVolume,
-                          Fraction ratio) {
+                          Fraction ratio) implements java.io.Serializable {
     }
 
     /**
@@ -56,7 +57,7 @@ public record Analysis(long voxels, Fraction mass, Optimum accuracy, Optimum dic
      * @param tiesTaken how many voxels with m = level are taken
      */
     public record VolumeConstrained(long volume, Fraction accuracy, Fraction dice, Fraction level,
-                                    long tiesTaken) {
+                                    long tiesTaken) implements java.io.Serializable {
     }
 
     /**
@@ -65,7 +66,7 @@ public record Analysis(long voxels, Fraction mass, Optimum accuracy, Optimum dic
      * @param lower least volume
      * @param upper greatest volume
      */
-    public record Interval(Fraction lower, Fraction upper) {
+    public record Interval(Fraction lower, Fraction upper) implements java.io.Serializable {
         /** Whether [least, greatest] lies inside this interval. */
         public boolean contains(long least, long greatest) {
             return lower.compareTo(Fraction.of(least, 1)) <= 0 && Fraction.of(greatest, 1).compareTo(upper) <= 0;
@@ -83,6 +84,6 @@ public record Analysis(long voxels, Fraction mass, Optimum accuracy, Optimum dic
      * @param accuracyBelowDice Theorem 3: sup V^A ≤ inf V^D
      */
     public record Bounds(Interval accuracy, boolean accuracyHolds, Interval dice, boolean diceHolds,
-                         boolean accuracyBelowDice) {
+                         boolean accuracyBelowDice) implements java.io.Serializable {
     }
 }

@@ -7,7 +7,9 @@ import java.math.BigInteger;
  * An exact non-negative rational number in lowest terms. Every decision segopt takes (which level
  * is optimal, which voxels tie with the Dice threshold) is a comparison of these, never of doubles.
  */
-public final class Fraction implements Comparable<Fraction> {
+public final class Fraction implements Comparable<Fraction>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public static final Fraction ZERO = new Fraction(BigInteger.ZERO, BigInteger.ONE);
     public static final Fraction HALF = new Fraction(BigInteger.ONE, BigInteger.TWO);
     public static final Fraction ONE = new Fraction(BigInteger.ONE, BigInteger.ONE);
@@ -18,6 +20,15 @@ public final class Fraction implements Comparable<Fraction> {
     private Fraction(BigInteger numerator, BigInteger denominator) {
         this.numerator = numerator;
         this.denominator = denominator;
+    }
+
+    /** Refuses a serialized fraction that is negative, has a zero denominator or is not in lowest terms. */
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (numerator == null || denominator == null || numerator.signum() < 0 || denominator.signum() <= 0
+                || !numerator.gcd(denominator).equals(BigInteger.ONE)) {
+            throw new java.io.InvalidObjectException("not a fraction in lowest terms: " + numerator + "/" + denominator);
+        }
     }
 
     /** The fraction {@code numerator / denominator}, reduced; both non-negative, denominator non-zero. */

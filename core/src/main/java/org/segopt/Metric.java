@@ -1,6 +1,7 @@
 package org.segopt;
 
 import java.math.BigDecimal;
+import java.io.Serializable;
 import java.math.BigInteger;
 import org.segopt.io.DecimalSyntax;
 
@@ -21,7 +22,7 @@ import org.segopt.io.DecimalSyntax;
  * @param alpha the weight of false positives, in [10^−6, 10^6]
  * @param beta  the weight of false negatives, in [10^−6, 10^6]
  */
-public record Metric(String name, Fraction alpha, Fraction beta) {
+public record Metric(String name, Fraction alpha, Fraction beta) implements Serializable {
     /**
      * The least weight accepted, 10^−6: the engine filters its decisions in double precision with
      * error bounds that grow with extreme weights, which beyond these would make nearly every

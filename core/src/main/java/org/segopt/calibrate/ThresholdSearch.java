@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.segopt.Fraction;
+import org.segopt.Marginal;
 import org.segopt.Metric;
+import org.segopt.engine.Engine;
 import org.segopt.engine.LevelHistogram;
 
 /**
@@ -60,6 +62,26 @@ public final class ThresholdSearch {
             }
         }
         return new ThresholdSearch(cases, metric, objective, refiner).run();
+    }
+
+    /**
+     * {@link #run} over marginals in memory (e.g. the arrays of a Python process): each is
+     * histogrammed by {@code engine}, and read again wherever the search refines its levels.
+     *
+     * @throws IllegalArgumentException if there are no cases, or naming the case (from 1) whose
+     *                                  marginal has no voxels or an invalid value
+     */
+    public static CommonThreshold of(List<Marginal> cases, Metric metric, Objective objective, Engine engine) {
+        List<Marginal> marginals = List.copyOf(cases);
+        List<LevelHistogram> levels = new ArrayList<>();
+        for (Marginal m : marginals) {
+            try {
+                levels.add(engine.levels(m));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("case " + (levels.size() + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return run(levels, metric, objective, (k, h, indices) -> engine.refine(marginals.get(k), h, indices));
     }
 
     private CommonThreshold run() {

@@ -233,6 +233,12 @@ final class AnalyzeCommand {
         return Json.object().put("lower", i.lower().doubleValue()).put("upper", i.upper().doubleValue()).put("holds", holds);
     }
 
+    /** The text report of {@code a}, headed by {@code label}, for data of {@code shape}. */
+    static String table(Analysis a, Marginal m, String label, long[] shape) {
+        return table(a, m, label, shape, Map.of());
+    }
+
+    /** The text report of {@code a} and of the further metrics' optima {@code more}. */
     private static String table(Analysis a, Marginal m, String label, long[] shape, Map<Metric, Optimum> more) {
         StringBuilder s = new StringBuilder();
         s.append(label).append('\n');

@@ -12,22 +12,30 @@ import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 
 /**
- * The dataset of a command that runs over cases ({@code report}, {@code calibrate}): the options
- * {@code --layout plastimatch DIR}, {@code --manifest FILE.csv}, {@code --out DIR}, {@code --json}
- * and {@code --max-decompressed}, the listing with its messages, and the end of such a run (the
- * table or JSON, the count of skipped cases, the exit code).
+ * The dataset of a command that runs over cases ({@code report}, {@code calibrate}, {@code pool}):
+ * the options {@code --layout plastimatch DIR}, {@code --manifest FILE.csv}, {@code --json},
+ * {@code --max-decompressed} and, for a command that writes a folder, {@code --out DIR}; the
+ * listing with its messages, and the end of such a run (the table or JSON, the count of skipped
+ * cases, the exit code).
  */
 final class DatasetSource {
     private final String command;
+    private final boolean writesFolder;
     private Path layout;
     private Path manifest;
     private Path out;
     private boolean json;
     private ReadLimits limits = ReadLimits.DEFAULT;
 
-    /** For command {@code command} (the prefix of its messages: "segopt report: ..."). */
+    /** For command {@code command} (the prefix of its messages: "segopt report: ..."), which writes an --out DIR. */
     DatasetSource(String command) {
+        this(command, true);
+    }
+
+    /** For command {@code command}; {@code writesFolder}: whether it takes --out DIR. */
+    DatasetSource(String command, boolean writesFolder) {
         this.command = command;
+        this.writesFolder = writesFolder;
     }
 
     /**
@@ -37,7 +45,12 @@ final class DatasetSource {
     void accept(String a, Options options) throws UsageException {
         switch (a) {
             case "--json" -> json = true;
-            case "--out" -> out = options.path(a);
+            case "--out" -> {
+                if (!writesFolder) {
+                    throw new UsageException("unknown option " + a);
+                }
+                out = options.path(a);
+            }
             case ReadLimits.OPTION -> limits = new ReadLimits(options.integer(a, 0, Long.MAX_VALUE));
             case "--layout" -> {
                 String kind = options.value(a);
@@ -51,11 +64,16 @@ final class DatasetSource {
         }
     }
 
-    /** Requires exactly one of --layout and --manifest, and --out; returns the --out folder. */
-    Path outputFolder() throws UsageException {
+    /** Requires exactly one of --layout and --manifest. */
+    void requireDataset() throws UsageException {
         if ((layout == null) == (manifest == null)) {
             throw new UsageException("give exactly one of --layout plastimatch DIR and --manifest FILE.csv");
         }
+    }
+
+    /** Requires exactly one of --layout and --manifest, and --out; returns the --out folder. */
+    Path outputFolder() throws UsageException {
+        requireDataset();
         return Options.outputFolder(out, "DIR");
     }
 
@@ -88,8 +106,13 @@ final class DatasetSource {
         }
         if (roi != null) {
             List<CaseSpec> cases = listing.cases().stream().filter(c -> c.roi().equals(roi)).toList();
-            listing = new Datasets.Listing(cases, listing.ignored(),
-                    listing.errors().stream().filter(e -> e.startsWith(roi + "/")).toList());
+            List<String> errors = listing.errors().stream().filter(e -> e.startsWith(roi + "/")).toList();
+            if (cases.isEmpty() && errors.isEmpty() && !listing.cases().isEmpty()) {
+                err.println(OneLine.of("segopt " + command + ": no case of ROI '" + roi + "' (ROIs: "
+                        + String.join(", ", listing.cases().stream().map(CaseSpec::roi).distinct().toList()) + ")"));
+                return null;
+            }
+            listing = new Datasets.Listing(cases, listing.ignored(), errors);
         }
         if (listing.cases().isEmpty() && listing.errors().isEmpty()) {
             err.println(OneLine.of("segopt " + command + ": " + (layout != null ? layout : manifest) + ": no cases found"

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import org.segopt.cluster.ClusterJobs;
 import org.segopt.io.OneLine;
 import org.segopt.lidc.LidcExperiment;
 import org.segopt.report.Progress;
@@ -13,7 +15,7 @@ import org.segopt.report.Progress;
 /** {@code segopt lidc DIR --out OUTDIR [--json] [--skip-empty]}: Table 1 (L) and Figure 6 from LIDC-IDRI XML. */
 final class LidcCommand {
     static final String USAGE = """
-            Usage: segopt lidc DIR --out OUTDIR [--json] [--skip-empty] [--jobs N]
+            Usage: segopt lidc DIR --out OUTDIR [--json] [--skip-empty] [--jobs N] [--spark MASTER]
 
             The paper's lung-nodule experiment (L) from the LIDC-IDRI XML annotations alone (no
             images needed): for every CT series, m = (number of annotations covering the voxel) / 4
@@ -29,10 +31,14 @@ final class LidcCommand {
                             code counts them with ratios (1, 1))
               --jobs N      series analysed at once (default: all processors)
               --json        print one JSON object instead of the Markdown table
+              --spark MASTER  one Apache Spark task per XML file at MASTER ('local[*]' in this
+                            process, spark://HOST:PORT, ...): the same files and JSON, plus
+                            cases.parquet (needs the segopt-spark module)
 
             A malformed file, a missing element or a point outside the 512 x 512 image is reported
             on stderr and in skipped.csv; the other files finish and the exit code is 3.
-            Exit codes: 0 success, 2 usage error, 3 some file could not be used or OUTDIR not written.
+            Exit codes: 0 success, 2 usage error, 3 some file could not be used or OUTDIR not written,
+            4 --spark MASTER where Spark cannot start.
             """;
 
     private LidcCommand() {
@@ -44,6 +50,7 @@ final class LidcCommand {
         Path dir = null;
         Path outDir = null;
         int jobs = Runtime.getRuntime().availableProcessors();
+        String spark = null;
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
@@ -52,6 +59,7 @@ final class LidcCommand {
                 case "--skip-empty" -> skipEmpty = true;
                 case "--out" -> outDir = options.path(a);
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
+                case "--spark" -> spark = options.value(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -69,14 +77,17 @@ final class LidcCommand {
             throw new UsageException("no input DIR given");
         }
         outDir = Options.outputFolder(outDir, "OUTDIR");
+        ClusterJobs cluster = spark == null ? null : Options.cluster();
         if (!Files.isDirectory(dir)) {
             err.println(OneLine.of("segopt lidc: " + dir + ": not a directory"));
             return Main.EXIT_INPUT;
         }
         LidcExperiment.Result result;
         try {
-            result = LidcExperiment.run(dir, outDir, new LidcExperiment.Options(skipEmpty, jobs),
-                    total -> Progress.forConsole(err, "lidc", total));
+            LidcExperiment.Options settings = new LidcExperiment.Options(skipEmpty, jobs);
+            IntFunction<Progress> progress = total -> Progress.forConsole(err, "lidc", total);
+            result = cluster == null ? LidcExperiment.run(dir, outDir, settings, progress)
+                    : cluster.lidc(spark, dir, outDir, settings, progress);
         } catch (IOException e) {
             err.println(OneLine.of("segopt lidc: cannot read " + dir + " or write the results to " + outDir + ": "
                     + Main.reason(e)));

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import java.util.List;
+import org.segopt.cluster.ClusterUnavailableException;
 import org.segopt.engine.BackendUnavailableException;
 import org.segopt.io.IoSupport;
 import org.segopt.io.OneLine;
@@ -30,11 +31,12 @@ public final class Main {
               report    Table 1 and Figure 5 of a multi-rater mask dataset (Plastimatch layout or manifest)
               calibrate one exact threshold for a whole validation set (mean or pooled metric)
               lidc      Table 1 (L) and Figure 6 from LIDC-IDRI XML annotations
+              pool      one exact analysis of every voxel of every case of a ROI (the pooled marginal)
               explain   a figure of F_m, F_m^-1, a_m and d_m with the optimal volumes marked
               help      this text; 'segopt <command> --help' for a command
 
             Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid input,
-            4 --backend gpu without a usable GPU.
+            4 --backend gpu without a usable GPU, or --spark MASTER where Spark cannot start.
             """;
 
     private Main() {
@@ -65,6 +67,7 @@ public final class Main {
                 case "report" -> ReportCommand.run(rest, out, err);
                 case "calibrate" -> CalibrateCommand.run(rest, out, err);
                 case "lidc" -> LidcCommand.run(rest, out, err);
+                case "pool" -> PoolCommand.run(rest, out, err);
                 case "explain" -> ExplainCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + args.getFirst() + "'");
             };
@@ -73,6 +76,9 @@ public final class Main {
             return EXIT_USAGE;
         } catch (BackendUnavailableException e) {
             err.println(OneLine.of("segopt: the GPU backend cannot run here: " + e.getMessage()));
+            return EXIT_BACKEND;
+        } catch (ClusterUnavailableException e) {
+            err.println(OneLine.of("segopt: " + e.getMessage()));
             return EXIT_BACKEND;
         } catch (OutOfMemoryError e) {
             err.println(OneLine.of("segopt: out of memory (" + e.getMessage() + "); the JVM heap is set with "

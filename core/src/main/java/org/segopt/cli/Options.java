@@ -3,6 +3,7 @@ package org.segopt.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.segopt.cluster.ClusterJobs;
 import org.segopt.engine.Backends;
 
 /**
@@ -75,6 +76,13 @@ final class Options {
             throw new UsageException("--out " + given + " is not a directory");
         }
         return given;
+    }
+
+    /** The cluster jobs of {@code --spark}; a usage error when their module is not on the class path. */
+    static ClusterJobs cluster() throws UsageException {
+        return ClusterJobs.find().orElseThrow(() -> new UsageException(
+                "--spark needs the segopt-spark module on the class path (the ./segopt launcher adds it; build it with "
+                        + "'mvn -pl spark -am package')"));
     }
 
     /** {@code argument} as a positional path; an unknown option is a usage error. */

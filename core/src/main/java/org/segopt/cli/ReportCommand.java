@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.segopt.Metric;
+import org.segopt.cluster.ClusterJobs;
 import org.segopt.engine.Engine;
 import org.segopt.io.OneLine;
 import org.segopt.report.Datasets;
@@ -22,7 +23,7 @@ import org.segopt.report.Table1;
 final class ReportCommand {
     static final String USAGE = """
             Usage: segopt report (--layout plastimatch DIR | --manifest FILE.csv) --out DIR [--json] [--jobs N]
-                                 [--metric M]...
+                                 [--metric M]... [--spark MASTER]
 
             For every case (ROI x patient) of a dataset of binary rater masks: m = mean of the
             raters' masks, the exact Accuracy- and Dice-optimal segmentations, and per ROI the
@@ -50,12 +51,15 @@ final class ReportCommand {
               --max-decompressed BYTES  the most a compressed mask may decompress to in memory;
                                         default 1073741824 (1 GiB)
               --json                    print one JSON object with the table instead of Markdown
+              --spark MASTER            run the cases as Apache Spark tasks at MASTER ('local[*]' in
+                                        this process, spark://HOST:PORT, ...): the same files and
+                                        JSON, plus cases.parquet (needs the segopt-spark module)
 
             A case that cannot be used (unreadable file, shapes differ, values not 0/1) is reported on
             stderr and skipped; the others finish and the exit code is 3. Cases with M = 0 have
             undefined ratios: they are listed and left out of the statistics.
             Exit codes: 0 success, 2 usage error, 3 some case or the dataset could not be used, or the
-            --out DIR not written.
+            --out DIR not written, 4 --spark MASTER where Spark cannot start.
             """;
 
     private ReportCommand() {
@@ -65,12 +69,14 @@ final class ReportCommand {
         DatasetSource dataset = new DatasetSource("report");
         int jobs = Math.min(4, Runtime.getRuntime().availableProcessors());
         List<Metric> metrics = new ArrayList<>();
+        String spark = null;
         Options options = new Options(args);
         while (options.hasNext()) {
             String a = options.next();
             switch (a) {
                 case "--jobs" -> jobs = (int) options.integer(a, 1, 1024);
                 case "--metric" -> MetricOption.add(metrics, a, options.value(a));
+                case "--spark" -> spark = options.value(a);
                 case "-h", "--help" -> {
                     out.print(USAGE);
                     return 0;
@@ -79,15 +85,19 @@ final class ReportCommand {
             }
         }
         Path outDir = dataset.outputFolder();
+        ClusterJobs cluster = spark == null ? null : Options.cluster();
         Datasets.Listing listing = dataset.list(null, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }
         Report.Result result;
         try {
-            result = Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), dataset.limits(),
-                    Progress.forConsole(err, "report", listing.cases().size()),
-                    metrics.stream().filter(m -> !m.family().equals("dice")).toList());
+            Progress progress = Progress.forConsole(err, "report", listing.cases().size());
+            List<Metric> further = metrics.stream().filter(m -> !m.family().equals("dice")).toList();
+            result = cluster == null
+                    ? Report.run(listing.cases(), listing.errors(), outDir, jobs, Engine.parallel(), dataset.limits(), progress,
+                            further)
+                    : cluster.report(spark, listing.cases(), listing.errors(), outDir, dataset.limits(), progress, further);
         } catch (IOException e) {
             err.println(OneLine.of("segopt report: cannot write the results to " + outDir + ": " + Main.reason(e)));
             return Main.EXIT_INPUT;

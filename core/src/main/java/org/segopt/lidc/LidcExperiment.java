@@ -1,14 +1,15 @@
 package org.segopt.lidc;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,21 +57,30 @@ public final class LidcExperiment {
      *                  counts them with ratios (1, 1))
      * @param jobs      scans analysed at once
      */
-    public record Options(boolean skipEmpty, int jobs) {
+    public record Options(boolean skipEmpty, int jobs) implements Serializable {
     }
 
     /**
-     * One analysed CT series.
+     * One analysed CT series: what {@code cases.csv} and {@code skipped.csv} need of it (no voxel
+     * data, so that a run holds only the scans in flight, and a result can travel between machines).
      *
-     * @param file         the file it was read from, relative to the input directory
-     * @param scan         what was read
-     * @param votes        its marginal, or null when it has no annotation
-     * @param analysis     the exact analysis, or null when it has no annotation
-     * @param ratios       the ratios in the statistics, or null (M = 0, or empty with --skip-empty)
-     * @param note         what is special about it, or ""
+     * @param file               the file it was read from, relative to the input directory
+     * @param seriesUid          its {@code SeriesInstanceUid}
+     * @param readers            its reading sessions
+     * @param annotations        the annotations in its marginal
+     * @param withoutContours    annotations left out for want of a contour ("reader k, nodule id")
+     * @param readerDeduplicated whether each reader was counted once (annotations more than 4 deep)
+     * @param positive           voxels with m &gt; 0
+     * @param analysis           the exact analysis, or null when it has no annotation
+     * @param ratios             the ratios in the statistics, or null (M = 0, or empty with --skip-empty)
+     * @param note               what is special about it, or ""
      */
-    public record ScanResult(String file, Scan scan, ScanVotes votes, Analysis analysis, Table1.Ratios ratios,
-                             String note) {
+    public record ScanResult(String file, String seriesUid, int readers, int annotations, List<String> withoutContours,
+                             boolean readerDeduplicated, long positive, Analysis analysis, Table1.Ratios ratios,
+                             String note) implements Serializable {
+        public ScanResult {
+            withoutContours = List.copyOf(withoutContours);
+        }
     }
 
     /**
@@ -78,7 +88,8 @@ public final class LidcExperiment {
      *
      * @param error whether it was left out because of an error (exit code 3)
      */
-    public record Skipped(String file, String seriesUid, String what, String reason, boolean error) {
+    public record Skipped(String file, String seriesUid, String what, String reason, boolean error)
+            implements Serializable {
     }
 
     /**
@@ -100,6 +111,46 @@ public final class LidcExperiment {
     }
 
     /**
+     * The {@code *.xml} files under a folder and what the walk could not read.
+     *
+     * @param dir      the input folder
+     * @param files    the files, in path order
+     * @param problems entries the walk left out
+     */
+    public record Found(Path dir, List<Path> files, List<Skipped> problems) {
+    }
+
+    /**
+     * The kind and series of one file, or why its header is unusable: the first phase, one file
+     * at a time, that finds radiographs and duplicate series before any scan is read.
+     *
+     * @param kind      CT or CXR; null on error
+     * @param seriesUid the series of a CT file, else null
+     * @param error     the reason the header is unusable, or null
+     */
+    public record Head(LidcXml.Kind kind, String seriesUid, String error) implements Serializable {
+        /** Reads the header of {@code file}; never throws for bad input. */
+        public static Head of(Path file) {
+            try {
+                LidcXml.Header h = LidcXml.header(file);
+                return new Head(h.kind(), h.seriesUid(), null);
+            } catch (LidcException e) {
+                return new Head(null, null, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * What the headers decided: the CT files to analyse, in path order, and the files set aside.
+     *
+     * @param ct          the files whose series is analysed (the first file of each series)
+     * @param skipped     problems of the walk, unusable headers, radiographs and duplicates
+     * @param radiographs chest radiograph files
+     */
+    public record Plan(List<Path> ct, List<Skipped> skipped, int radiographs) {
+    }
+
+    /**
      * Reads every {@code *.xml} under {@code dir}, analyses each CT series and writes
      * {@code cases.csv}, {@code table.md}, {@code table.csv}, {@code scatter.png},
      * {@code scatter.svg} and {@code skipped.csv} into {@code out}.
@@ -108,104 +159,130 @@ public final class LidcExperiment {
      * @throws IOException if {@code dir} cannot be listed or {@code out} cannot be written
      */
     public static Result run(Path dir, Path out, Options options, IntFunction<Progress> progress) throws IOException {
-        XmlFiles found = XmlFiles.under(dir);
-        List<Path> files = found.files();
-        Files.createDirectories(out);
-        List<Skipped> skipped = new ArrayList<>();
-        for (XmlFiles.Problem problem : found.problems()) {
-            skipped.add(new Skipped(relative(dir, problem.path()), "", "path", problem.reason(), problem.error()));
-        }
+        Found found = find(dir);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.jobs()), r -> {
             Thread t = new Thread(r, "segopt-lidc");
             t.setDaemon(true);
             return t;
         });
-        List<ScanResult> scans = new ArrayList<>();
-        int radiographs = 0;
         try {
-            // 1. headers: kind and series of every file, to find radiographs and duplicates first
-            List<Future<Object>> heads = new ArrayList<>();
-            for (Path f : files) {
-                heads.add(pool.submit(() -> {
-                    try {
-                        return LidcXml.header(f);
-                    } catch (LidcException e) {
-                        return e;
-                    }
-                }));
+            List<Future<Head>> heads = new ArrayList<>();
+            for (Path f : found.files()) {
+                heads.add(pool.submit(() -> Head.of(f)));
             }
-            List<Path> ct = new ArrayList<>();
-            Map<String, String> seen = new HashMap<>();
-            for (int i = 0; i < files.size(); i++) {
-                Path f = files.get(i);
-                String name = relative(dir, f);
-                Object h = Jobs.await(heads.get(i));
-                if (h instanceof LidcException e) {
-                    skipped.add(new Skipped(name, "", "file", e.getMessage(), true));
-                } else if (h instanceof LidcXml.Header header && header.kind() == LidcXml.Kind.CXR) {
-                    radiographs++;
-                    skipped.add(new Skipped(name, "", "file", "chest radiograph (IdriReadMessage), not a CT series", false));
-                } else if (h instanceof LidcXml.Header header) {
-                    String first = seen.putIfAbsent(header.seriesUid(), name);
-                    if (first != null) {
-                        skipped.add(new Skipped(name, header.seriesUid(), "file",
-                                "duplicate: series already read from " + first, false));
-                    } else {
-                        ct.add(f);
-                    }
-                }
+            List<Head> read = new ArrayList<>();
+            for (Future<Head> h : heads) {
+                read.add(Jobs.await(h));
             }
-            // 2. each series: parse, rasterize, analyse
-            Progress p = progress.apply(ct.size());
-            for (Skipped s : skipped) {
+            Plan plan = plan(found, read);
+            Progress p = progress.apply(plan.ct().size());
+            for (Skipped s : plan.skipped()) {
                 if (s.error()) {
                     p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
                 }
             }
             List<Future<Object>> results = new ArrayList<>();
-            for (Path f : ct) {
-                Callable<Object> task = () -> {
-                    String name = relative(dir, f);
-                    Object r;
-                    try {
-                        r = analyze(name, LidcXml.scan(f), options);
-                    } catch (LidcException e) {
-                        r = new Skipped(name, "", "file", e.getMessage(), true);
-                    } catch (OutOfMemoryError e) {
-                        r = new Skipped(name, "", "file", "out of memory (" + e.getMessage() + ")", true);
-                    } catch (RuntimeException e) {
-                        r = new Skipped(name, "", "file", "internal error: " + e, true);
-                    }
+            for (Path f : plan.ct()) {
+                results.add(pool.submit(() -> {
+                    Object r = analyzeFile(dir, f, options);
                     if (r instanceof Skipped s) {
-                        p.message("segopt lidc: " + name + ": " + s.reason() + " (skipped)");
+                        p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
                     }
-                    p.done(name);
+                    p.done(relative(dir, f));
                     return r;
-                };
-                results.add(pool.submit(task));
+                }));
             }
+            List<Object> analysed = new ArrayList<>();
             for (Future<Object> f : results) {
-                Object r = Jobs.await(f);
-                switch (r) {
-                    case ScanResult s -> scans.add(s);
-                    case Skipped s -> skipped.add(s);
-                    default -> throw new IllegalStateException(r.toString());
-                }
+                analysed.add(Jobs.await(f));
             }
-            for (ScanResult s : scans) {
-                skipped.addAll(leftOut(s, options));
-            }
+            return write(found, plan, analysed, out, options);
         } finally {
             pool.shutdownNow();
         }
-        skipped.sort(java.util.Comparator.comparing(Skipped::file));
+    }
+
+    /** Lists the {@code *.xml} files under {@code dir}. */
+    public static Found find(Path dir) throws IOException {
+        XmlFiles found = XmlFiles.under(dir);
+        List<Skipped> problems = new ArrayList<>();
+        for (XmlFiles.Problem problem : found.problems()) {
+            problems.add(new Skipped(relative(dir, problem.path()), "", "path", problem.reason(), problem.error()));
+        }
+        return new Found(dir, found.files(), problems);
+    }
+
+    /** Decides from the headers of {@code found.files()} (same order) which files are analysed. */
+    public static Plan plan(Found found, List<Head> heads) {
+        List<Skipped> skipped = new ArrayList<>(found.problems());
+        List<Path> ct = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        int radiographs = 0;
+        for (int i = 0; i < found.files().size(); i++) {
+            Path f = found.files().get(i);
+            String name = relative(found.dir(), f);
+            Head h = heads.get(i);
+            if (h.error() != null) {
+                skipped.add(new Skipped(name, "", "file", h.error(), true));
+            } else if (h.kind() == LidcXml.Kind.CXR) {
+                radiographs++;
+                skipped.add(new Skipped(name, "", "file", "chest radiograph (IdriReadMessage), not a CT series", false));
+            } else {
+                String first = seen.putIfAbsent(h.seriesUid(), name);
+                if (first != null) {
+                    skipped.add(new Skipped(name, h.seriesUid(), "file", "duplicate: series already read from " + first,
+                            false));
+                } else {
+                    ct.add(f);
+                }
+            }
+        }
+        return new Plan(List.copyOf(ct), List.copyOf(skipped), radiographs);
+    }
+
+    /**
+     * One CT file of {@code dir}: its series parsed, rasterized and analysed, as a
+     * {@link ScanResult}, or a {@link Skipped} saying why it could not be. Never throws for bad input.
+     */
+    public static Object analyzeFile(Path dir, Path file, Options options) {
+        String name = relative(dir, file);
+        try {
+            return analyze(name, LidcXml.scan(file), options);
+        } catch (LidcException e) {
+            return new Skipped(name, "", "file", e.getMessage(), true);
+        } catch (OutOfMemoryError e) {
+            return new Skipped(name, "", "file", "out of memory (" + e.getMessage() + ")", true);
+        } catch (RuntimeException e) {
+            return new Skipped(name, "", "file", "internal error: " + e, true);
+        }
+    }
+
+    /**
+     * Assembles the run from the {@link #analyzeFile} results of {@code plan.ct()} (same order)
+     * and writes its files into {@code out}.
+     */
+    public static Result write(Found found, Plan plan, List<Object> analysed, Path out, Options options)
+            throws IOException {
+        Files.createDirectories(out);
+        List<Skipped> skipped = new ArrayList<>(plan.skipped());
+        List<ScanResult> scans = new ArrayList<>();
+        for (Object r : analysed) {
+            switch (r) {
+                case ScanResult s -> scans.add(s);
+                case Skipped s -> skipped.add(s);
+                default -> throw new IllegalStateException(r.toString());
+            }
+        }
+        for (ScanResult s : scans) {
+            skipped.addAll(leftOut(s, options));
+        }
+        skipped.sort(Comparator.comparing(Skipped::file));
         List<Table1.Ratios> ratios = scans.stream().map(ScanResult::ratios).filter(r -> r != null).toList();
         List<String> undefined = scans.stream().filter(s -> s.analysis() != null && s.ratios() == null)
-                .map(s -> s.scan().seriesUid()).toList();
+                .map(ScanResult::seriesUid).toList();
         Table1.Row row = Table1.row(ROW, ratios, undefined);
-        List<String> dedup = scans.stream().filter(s -> s.votes() != null && s.votes().readerDeduplicated())
-                .map(s -> s.scan().seriesUid()).toList();
-        Result result = new Result(files.size(), radiographs, scans, row, skipped, dedup);
+        List<String> dedup = scans.stream().filter(ScanResult::readerDeduplicated).map(ScanResult::seriesUid).toList();
+        Result result = new Result(found.files().size(), plan.radiographs(), scans, row, skipped, dedup);
         write(out, result, options);
         return result;
     }
@@ -213,7 +290,8 @@ public final class LidcExperiment {
     /** One scan's marginal and analysis. */
     static ScanResult analyze(String file, Scan scan, Options options) throws LidcException {
         if (scan.annotations().isEmpty()) {
-            return new ScanResult(file, scan, null, null, options.skipEmpty() ? null : new Table1.Ratios(1, 1),
+            return new ScanResult(file, scan.seriesUid(), scan.readers(), 0, scan.withoutContours(), false, 0, null,
+                    options.skipEmpty() ? null : new Table1.Ratios(1, 1),
                     options.skipEmpty() ? "no annotation of a nodule >= 3 mm: left out (--skip-empty)"
                             : "no annotation of a nodule >= 3 mm: ratios (1, 1) as in the paper's code");
         }
@@ -227,13 +305,14 @@ public final class LidcExperiment {
         if (r == null) {
             notes.add("M = 0 (every annotation mask is empty): ratios undefined, left out of the statistics");
         }
-        return new ScanResult(file, scan, votes, a, r, String.join("; ", notes));
+        return new ScanResult(file, scan.seriesUid(), scan.readers(), scan.annotations().size(), scan.withoutContours(),
+                votes.readerDeduplicated(), votes.positive(), a, r, String.join("; ", notes));
     }
 
     private static List<Skipped> leftOut(ScanResult s, Options options) {
         List<Skipped> out = new ArrayList<>();
-        String uid = s.scan().seriesUid();
-        for (String a : s.scan().withoutContours()) {
+        String uid = s.seriesUid();
+        for (String a : s.withoutContours()) {
             out.add(new Skipped(s.file(), uid, "annotation", a + ": no roi with more than one point", false));
         }
         if (s.analysis() == null && options.skipEmpty()) {
@@ -247,23 +326,7 @@ public final class LidcExperiment {
 
     private static void write(Path out, Result result, Options options) throws IOException {
         try (Csv csv = Csv.create(out.resolve("cases.csv"), CASES_HEADER)) {
-            for (ScanResult s : result.scans()) {
-                List<Object> row = new ArrayList<>(List.of(s.scan().seriesUid(), s.file(), s.scan().readers(),
-                        s.scan().annotations().size()));
-                row.add(s.votes() != null && s.votes().readerDeduplicated());
-                row.add(s.votes() == null ? 0 : s.votes().positive());
-                if (s.analysis() == null) {
-                    row.addAll(AnalysisColumns.empty());
-                    if (s.ratios() != null) {
-                        int accuracy = AnalysisColumns.HEADER.indexOf("accuracy_ratio");
-                        int dice = AnalysisColumns.HEADER.indexOf("dice_ratio");
-                        row.set(6 + accuracy, s.ratios().accuracy());
-                        row.set(6 + dice, s.ratios().dice());
-                    }
-                } else {
-                    row.addAll(AnalysisColumns.values(s.analysis()));
-                }
-                row.add(s.note());
+            for (List<Object> row : caseRows(result)) {
                 csv.row(row);
             }
         }
@@ -281,6 +344,30 @@ public final class LidcExperiment {
         Scatter scatter = new Scatter(List.of(panel), Scatter.Range.lungNodules());
         scatter.writePng(out.resolve("scatter.png"));
         scatter.writeSvg(out.resolve("scatter.svg"));
+    }
+
+    /** The rows of {@code cases.csv} (columns {@link #CASES_HEADER}), one per scan, null for an empty field. */
+    public static List<List<Object>> caseRows(Result result) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (ScanResult s : result.scans()) {
+            List<Object> row = new ArrayList<>(List.of(s.seriesUid(), s.file(), s.readers(), s.annotations()));
+            row.add(s.readerDeduplicated());
+            row.add(s.positive());
+            if (s.analysis() == null) {
+                row.addAll(AnalysisColumns.empty());
+                if (s.ratios() != null) {
+                    int accuracy = AnalysisColumns.HEADER.indexOf("accuracy_ratio");
+                    int dice = AnalysisColumns.HEADER.indexOf("dice_ratio");
+                    row.set(6 + accuracy, s.ratios().accuracy());
+                    row.set(6 + dice, s.ratios().dice());
+                }
+            } else {
+                row.addAll(AnalysisColumns.values(s.analysis()));
+            }
+            row.add(s.note());
+            rows.add(row);
+        }
+        return rows;
     }
 
     private static List<String> notes(Result r, Options options) {

@@ -29,9 +29,6 @@ import org.segopt.io.ReadLimits;
  * further metrics of the Tversky family beside them ({@link MetricRatios}).
  */
 public final class Report {
-    /** Header of {@code cases.csv} without further metrics. */
-    public static final List<String> CASES_HEADER = casesHeader(List.of());
-
     private Report() {
     }
 
@@ -82,7 +79,6 @@ public final class Report {
                              ReadLimits limits, Progress progress, List<Metric> metrics) throws IOException {
         Files.createDirectories(out);
         List<Outcome> outcomes = new ArrayList<>();
-        List<String> errors = new ArrayList<>(listingErrors);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
             Thread t = new Thread(r, "segopt-report");
             t.setDaemon(true);
@@ -101,17 +97,32 @@ public final class Report {
                 }));
             }
             for (Future<List<Outcome>> f : futures) {
-                for (Outcome o : Jobs.await(f)) {
-                    outcomes.add(o);
-                    if (o.error() != null) {
-                        errors.add(o.spec().label() + ": " + o.error());
-                    }
-                }
+                outcomes.addAll(Jobs.await(f));
             }
         } finally {
             pool.shutdownNow();
         }
-        // Grouped by ROI as the listing is; the classes of label-map cases are groups of their own.
+        return write(outcomes, listingErrors, out, metrics);
+    }
+
+    /**
+     * Assembles a run from every case's {@link #analyze outcomes} (dataset order; grouped by ROI
+     * here, the classes of label-map cases being groups of their own) and writes
+     * {@code cases.csv}, {@code table.md}, {@code table.csv}, {@code scatter.png},
+     * {@code scatter.svg} and, with further {@code metrics}, {@code metrics.csv} into {@code out}.
+     *
+     * @param listingErrors cases the layout already found unusable ("roi/case: message")
+     * @param metrics       the further metrics the outcomes hold the optima of, in their order
+     */
+    public static Result write(List<Outcome> outcomes, List<String> listingErrors, Path out, List<Metric> metrics)
+            throws IOException {
+        Files.createDirectories(out);
+        List<String> errors = new ArrayList<>(listingErrors);
+        for (Outcome o : outcomes) {
+            if (o.error() != null) {
+                errors.add(o.spec().label() + ": " + o.error());
+            }
+        }
         outcomes = byRoi(outcomes).values().stream().flatMap(List::stream).toList();
         List<Table1.Row> rows = table(outcomes);
         List<MetricRatios.Row> metricRatios = metrics.isEmpty() ? List.of() : MetricRatios.rows(byRoi(outcomes), metrics);
@@ -120,7 +131,7 @@ public final class Report {
         List<String> notes = new ArrayList<>();
         notes.add("m of a case is the mean of the masks of the raters who delineated it (a missing rater file is "
                 + "a rater who did not delineate: m = mean of the available masks).");
-        if (cases.stream().anyMatch(c -> c.kind() == CaseKind.LABELS)) {
+        if (outcomes.stream().anyMatch(o -> o.spec().kind() == CaseKind.LABELS)) {
             notes.add("A case of rater label maps is one case per class c, in the group '<roi> class <c>': m = the "
                     + "fraction of its raters that assigned c.");
         }
@@ -147,7 +158,7 @@ public final class Report {
      * the case's spec in group {@code "<roi> class <c>"}; each with the optima of {@code metrics}. Never throws for bad input: a case that
      * cannot be used is one outcome with its error.
      */
-    static List<Outcome> analyze(CaseSpec spec, Engine engine, ReadLimits limits, List<Metric> metrics) {
+    public static List<Outcome> analyze(CaseSpec spec, Engine engine, ReadLimits limits, List<Metric> metrics) {
         try (Arena arena = Arena.ofShared()) {
             if (spec.kind() == CaseKind.LABELS) {
                 return perClass(spec, engine, limits, metrics, arena);
@@ -235,7 +246,7 @@ public final class Report {
     }
 
     /** The header of {@code cases.csv} with the columns of {@code metrics} before the note. */
-    static List<String> casesHeader(List<Metric> metrics) {
+    public static List<String> casesHeader(List<Metric> metrics) {
         List<String> h = new ArrayList<>(List.of("roi", "case", "raters"));
         h.addAll(AnalysisColumns.HEADER);
         for (Metric metric : metrics) {
@@ -246,23 +257,35 @@ public final class Report {
     }
 
     private static void writeCases(Path file, List<Outcome> outcomes, List<Metric> metrics) throws IOException {
-        int metricColumns = metrics.isEmpty() ? 0 : metrics.size() * AnalysisColumns.header(metrics.getFirst()).size();
         try (Csv csv = Csv.create(file, casesHeader(metrics))) {
-            for (Outcome o : outcomes) {
-                List<Object> row = new ArrayList<>(List.of(o.spec().roi(), o.spec().name(), o.spec().raters().size()));
-                if (o.analysis() == null) {
-                    row.addAll(AnalysisColumns.empty());
-                    row.addAll(Collections.nCopies(metricColumns, null));
-                    row.add("skipped: " + o.error());
-                } else {
-                    row.addAll(AnalysisColumns.values(o.analysis()));
-                    for (Optimum optimum : o.metrics()) {
-                        row.addAll(AnalysisColumns.values(optimum));
-                    }
-                    row.add(o.ratios() == null ? "M = 0: ratios undefined, left out of the table" : "");
-                }
+            for (List<Object> row : caseRows(outcomes, metrics)) {
                 csv.row(row);
             }
         }
+    }
+
+    /**
+     * The rows of {@code cases.csv} (columns {@link #casesHeader}({@code metrics})), one per case,
+     * null for an empty field.
+     */
+    public static List<List<Object>> caseRows(List<Outcome> outcomes, List<Metric> metrics) {
+        int metricColumns = metrics.isEmpty() ? 0 : metrics.size() * AnalysisColumns.header(metrics.getFirst()).size();
+        List<List<Object>> rows = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            List<Object> row = new ArrayList<>(List.of(o.spec().roi(), o.spec().name(), o.spec().raters().size()));
+            if (o.analysis() == null) {
+                row.addAll(AnalysisColumns.empty());
+                row.addAll(Collections.nCopies(metricColumns, null));
+                row.add("skipped: " + o.error());
+            } else {
+                row.addAll(AnalysisColumns.values(o.analysis()));
+                for (Optimum optimum : o.metrics()) {
+                    row.addAll(AnalysisColumns.values(optimum));
+                }
+                row.add(o.ratios() == null ? "M = 0: ratios undefined, left out of the table" : "");
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 }

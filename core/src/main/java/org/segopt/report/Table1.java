@@ -19,7 +19,7 @@ public final class Table1 {
     }
 
     /** The two ratios of one case. */
-    public record Ratios(double accuracy, double dice) {
+    public record Ratios(double accuracy, double dice) implements java.io.Serializable {
     }
 
     /**

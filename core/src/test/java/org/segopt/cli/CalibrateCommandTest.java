@@ -181,7 +181,7 @@ class CalibrateCommandTest {
         assertTrue(help.out().contains("--objective mean|pooled"));
         CliRun none = CliRun.of("calibrate", "--manifest", manifest, "--roi", "C", "--out", tmp.resolve("u"));
         assertEquals(3, none.code());
-        assertTrue(none.err().contains("no cases found"), none.err());
+        assertTrue(none.err().contains("no case of ROI 'C' (ROIs: A, B)"), none.err());
     }
 
     @Test

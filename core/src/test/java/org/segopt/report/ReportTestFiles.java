@@ -16,7 +16,7 @@ public final class ReportTestFiles {
 
     /** A C-order uint8 {@code .npy} (format 1.0) of {@code shape} holding {@code data}. */
     public static Path npy(Path file, long[] shape, byte[] data) throws IOException {
-        return npy(file, "|u1", shape, data);
+        return npy(file, shape, "|u1", data);
     }
 
     /** A C-order little-endian float32 {@code .npy} of one dimension holding {@code values} (probabilities). */
@@ -25,10 +25,11 @@ public final class ReportTestFiles {
         for (float v : values) {
             b.putFloat(v);
         }
-        return npy(file, "<f4", new long[] {values.length}, b.array());
+        return npy(file, new long[] {values.length}, "<f4", b.array());
     }
 
-    private static Path npy(Path file, String descr, long[] shape, byte[] data) throws IOException {
+    /** A C-order {@code .npy} (format 1.0) of NumPy dtype {@code descr} (e.g. {@code <f4}) holding the bytes {@code data}. */
+    public static Path npy(Path file, long[] shape, String descr, byte[] data) throws IOException {
         String dims = shape.length == 1 ? shape[0] + ","
                 : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";

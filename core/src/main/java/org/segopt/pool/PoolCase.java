@@ -1,0 +1,110 @@
+package org.segopt.pool;
+
+import java.io.Serializable;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import org.segopt.ElementType;
+import org.segopt.Encoding;
+import org.segopt.InvalidMarginalException;
+import org.segopt.Marginal;
+import org.segopt.engine.PartCounts;
+import org.segopt.engine.PartPass;
+import org.segopt.io.ArrayReaders;
+import org.segopt.io.InputException;
+import org.segopt.io.NdArray;
+import org.segopt.io.ReadLimits;
+import org.segopt.report.CaseSpec;
+import org.segopt.report.RaterMasks;
+
+/**
+ * What a pool needs to know of one case before the pooled passes: its kind, R, voxel count, or
+ * why it cannot be used. A case of several files, or of one integer file, is rater masks (m = their
+ * mean, as in {@code report}); a case of one float file is a probability map m. float16 maps pool
+ * as float32, and float32 maps among float64 ones as float64: every value converts exactly.
+ *
+ * @param label    "roi/case"
+ * @param encoding VOTES for rater masks, FLOAT32 (float16 or float32 data) or FLOAT64; null on error
+ * @param raters   R of rater masks, 0 for probabilities
+ * @param voxels   n
+ * @param error    the one-line reason the case is unusable, or null
+ * @param votes    the vote histogram of rater masks (index = votes of R), counted by the check: the
+ *                 pooled vote histogram adds these up without reading the masks again; else null
+ */
+public record PoolCase(String label, Encoding encoding, int raters, long voxels, String error, PartCounts votes)
+        implements Serializable {
+
+    /** Reads and checks every voxel of {@code spec} (one pass); never throws for bad input. */
+    public static PoolCase survey(CaseSpec spec, ReadLimits limits) {
+        try (Arena arena = Arena.ofConfined()) {
+            Marginal m = load(spec, null, limits, arena);
+            boolean votes = m.encoding().isVoteType();
+            PartCounts counts;
+            try {
+                counts = (votes ? PartPass.votes(m.raters()) : PartPass.top(m.encoding())).run(m);
+            } catch (InvalidMarginalException e) {
+                return failed(spec, votes ? RaterMasks.describe(spec.raters(), e) : spec.raters().getFirst() + ": " + e.getMessage());
+            }
+            return new PoolCase(spec.label(), votes ? Encoding.VOTES : m.encoding(), m.raters(), m.voxels(), null,
+                    votes ? counts : null);
+        } catch (InputException e) {
+            return failed(spec, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            return failed(spec, "out of memory (" + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            return failed(spec, "internal error: " + e);
+        }
+    }
+
+    private static PoolCase failed(CaseSpec spec, String error) {
+        return new PoolCase(spec.label(), null, 0, 0, error, null);
+    }
+
+    /**
+     * The marginal of {@code spec} in the pooled encoding {@code pooled} (FLOAT32 or FLOAT64 for
+     * probabilities, converted exactly where the file holds a narrower float; ignored for masks;
+     * null: the case's own class, float32 or float64). Its data lives as long as {@code arena}.
+     */
+    public static Marginal load(CaseSpec spec, Encoding pooled, ReadLimits limits, Arena arena) throws InputException {
+        List<Path> files = spec.raters();
+        if (files.size() == 1) {
+            NdArray a = ArrayReaders.read(files.getFirst(), arena, limits);
+            if (!a.type().isInteger()) {
+                if (a.size() == 0) {
+                    throw new InputException(a.source(), "the map has no voxels");
+                }
+                Encoding target = pooled != null ? pooled : a.type() == ElementType.FLOAT64 ? Encoding.FLOAT64 : Encoding.FLOAT32;
+                return floats(a, target, arena).withShape(a.shape());
+            }
+        }
+        return RaterMasks.load(files, limits, arena);
+    }
+
+    /** The float data of {@code a} as {@code target} values, wrapped when it is already, else converted. */
+    private static Marginal floats(NdArray a, Encoding target, Arena arena) throws InputException {
+        if (target == Encoding.FLOAT32 && a.type() == ElementType.FLOAT32) {
+            return Marginal.ofFloats(a.data(), a.order());
+        }
+        if (target == Encoding.FLOAT64 && a.type() == ElementType.FLOAT64) {
+            return Marginal.ofDoubles(a.data(), a.order());
+        }
+        if (target == Encoding.FLOAT32 && a.type() == ElementType.FLOAT64) {
+            throw new InputException(a.source(), "float64 values do not pool into float32 exactly");
+        }
+        long n = a.size();
+        boolean wide = target == Encoding.FLOAT64;
+        MemorySegment out = arena.allocate(n * (wide ? 8 : 4), 8);
+        for (long i = 0; i < n; i++) {
+            double v = a.type().valueAt(a.data(), a.order(), i);
+            if (wide) {
+                out.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
+            } else {
+                out.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v); // a float16 or bfloat16 value: exact
+            }
+        }
+        return wide ? Marginal.ofDoubles(out, ByteOrder.nativeOrder()) : Marginal.ofFloats(out, ByteOrder.nativeOrder());
+    }
+}

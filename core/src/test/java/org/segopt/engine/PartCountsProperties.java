@@ -1,0 +1,91 @@
+package org.segopt.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.segopt.Encoding;
+import org.segopt.Marginal;
+
+/**
+ * The merge of {@link PartCounts} is a commutative monoid, and the merge of a pass over the parts
+ * of a volume is the pass over the whole volume: for vote histograms (parts of R counted over a
+ * multiple of R, the same as scaling the entries), top-level float histograms and refinements,
+ * float32 and float64.
+ */
+class PartCountsProperties {
+    enum Kind { VOTES, FLOAT32, FLOAT64 }
+
+    @Test
+    void mergeIsAssociativeCommutativeAndAddsUpToTheWhole() {
+        Theories.check(60, Generate.enumValues(Kind.class), Theories.sizes(3, 20_000), Theories.seeds(),
+                PartCountsProperties::mergeAddsUp);
+    }
+
+    private static void mergeAddsUp(Kind kind, int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int first = 1 + random.nextInt(n - 2);
+        int second = first + 1 + random.nextInt(n - first - 1);
+        int[][] ranges = {{0, first}, {first, second}, {second, n}};
+        int raters = 1 + random.nextInt(7);
+        double[] values = new double[n];
+        byte[] votes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            votes[i] = (byte) random.nextInt(raters + 1);
+            values[i] = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> 1;
+                case 2 -> random.nextInt(16) / 16.0;
+                default -> random.nextDouble();
+            };
+        }
+        List<PartPass> passes = switch (kind) {
+            case VOTES -> List.of(PartPass.votes(raters), PartPass.votes(raters * 6));
+            case FLOAT32, FLOAT64 -> {
+                Encoding e = kind == Kind.FLOAT32 ? Encoding.FLOAT32 : Encoding.FLOAT64;
+                Refinement bins = new Refinement();
+                int shift = kind == Kind.FLOAT32 ? 16 : 48;
+                long[] keys = Arrays.stream(values).mapToLong(v -> kind == Kind.FLOAT32
+                        ? Float.floatToRawIntBits((float) v) : Double.doubleToRawLongBits(v)).map(k -> k >>> shift)
+                        .distinct().limit(3).toArray();
+                for (long prefix : keys) {
+                    bins.addBin(shift, prefix);
+                }
+                yield List.of(PartPass.top(e), PartPass.refine(e, bins));
+            }
+        };
+        for (PartPass pass : passes) {
+            PartCounts whole = pass.run(slice(kind, values, votes, raters, 0, n));
+            PartCounts a = pass.run(slice(kind, values, votes, raters, ranges[0][0], ranges[0][1]));
+            PartCounts b = pass.run(slice(kind, values, votes, raters, ranges[1][0], ranges[1][1]));
+            PartCounts c = pass.run(slice(kind, values, votes, raters, ranges[2][0], ranges[2][1]));
+            assertEquals(a.merge(b).merge(c), a.merge(b.merge(c)), pass.toString());
+            assertEquals(a.merge(b), b.merge(a), pass.toString());
+            assertEquals(a, a.merge(PartCounts.EMPTY));
+            assertEquals(a, PartCounts.EMPTY.merge(a));
+            assertEquals(whole, c.merge(a).merge(b), pass.toString());
+        }
+        if (kind == Kind.VOTES) { // counting votes of R as votes of 6R is scaling the entries
+            Marginal m = slice(kind, values, votes, raters, 0, n);
+            assertEquals(PartPass.votes(raters * 6).run(m), PartPass.votes(raters).run(m).scaled(6));
+        }
+    }
+
+    private static Marginal slice(Kind kind, double[] values, byte[] votes, int raters, int from, int to) {
+        return switch (kind) {
+            case VOTES -> Marginal.ofVotes(Arrays.copyOfRange(votes, from, to), raters);
+            case FLOAT32 -> {
+                float[] f = new float[to - from];
+                for (int i = from; i < to; i++) {
+                    f[i - from] = (float) values[i];
+                }
+                yield Marginal.ofFloats(f);
+            }
+            case FLOAT64 -> Marginal.ofDoubles(Arrays.copyOfRange(values, from, to));
+        };
+    }
+}

@@ -1,0 +1,165 @@
+package org.segopt.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.segopt.Analysis;
+import org.segopt.Analysis.Optimum;
+import org.segopt.Metric;
+import org.segopt.cluster.ClusterJobs;
+import org.segopt.cluster.ClusterUnavailableException;
+import org.segopt.engine.Engine;
+import org.segopt.io.ReadLimits;
+import org.segopt.lidc.LidcExperiment;
+import org.segopt.pool.Pool;
+import org.segopt.pool.PoolCase;
+import org.segopt.pool.PoolException;
+import org.segopt.report.CaseSpec;
+import org.segopt.report.Progress;
+import org.segopt.report.Report;
+
+/**
+ * The dataset commands as Spark jobs: one task per case (or XML file) running the same per-case
+ * code as the single-machine commands on the executor that reads the case, the results collected
+ * in dataset order and assembled by the same code, so every output file is the same; the report
+ * and lidc jobs add {@code cases.parquet}. Each executor task analyses on one thread (Spark runs
+ * tasks side by side).
+ */
+public final class SparkJobs implements ClusterJobs {
+
+    /**
+     * What a report task sends back of one outcome of a case (its spec stays with the driver; a
+     * case of label maps gives one per class, in group {@code roi}).
+     */
+    private record Verdict(String roi, Analysis analysis, String error, List<Optimum> metrics) implements Serializable {
+    }
+
+    @Override
+    public Report.Result report(String master, List<CaseSpec> cases, List<String> listingErrors, Path out,
+                                ReadLimits limits, Progress progress, List<Metric> metrics) throws IOException {
+        return run(master, spark -> {
+            long max = limits.maxDecompressedBytes();
+            List<Metric> asked = List.copyOf(metrics);
+            List<List<Verdict>> verdicts = tasks(spark.context(), cases.stream().map(CaseFiles::of).toList())
+                    .map(c -> {
+                        List<Verdict> v = new ArrayList<>();
+                        for (Report.Outcome o : Report.analyze(c.here(), Engine.simd(), new ReadLimits(max), asked)) {
+                            v.add(new Verdict(o.spec().roi(), o.analysis(), o.error(), new ArrayList<>(o.metrics())));
+                        }
+                        return v;
+                    }).collect();
+            List<Report.Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < cases.size(); i++) {
+                CaseSpec spec = cases.get(i);
+                List<Verdict> v = verdicts.get(i);
+                if (v.getFirst().error() != null) {
+                    progress.message("segopt report: " + spec.label() + ": " + v.getFirst().error() + " (case skipped)");
+                }
+                progress.done(spec.label());
+                for (Verdict one : v) {
+                    CaseSpec as = new CaseSpec(one.roi(), spec.name(), spec.raters(), spec.kind());
+                    outcomes.add(new Report.Outcome(as, one.analysis(), one.error(), List.copyOf(one.metrics())));
+                }
+            }
+            Report.Result result = Report.write(outcomes, listingErrors, out, asked);
+            CaseTables.writeParquet(spark.session(), out.resolve("cases.parquet"), Report.casesHeader(asked),
+                    Report.caseRows(result.outcomes(), asked));
+            return result;
+        });
+    }
+
+    @Override
+    public LidcExperiment.Result lidc(String master, Path dir, Path out, LidcExperiment.Options options,
+                                      IntFunction<Progress> progress) throws IOException {
+        return run(master, spark -> {
+            LidcExperiment.Found found = LidcExperiment.find(dir);
+            List<LidcExperiment.Head> heads = tasks(spark.context(), names(found.files()))
+                    .map(f -> LidcExperiment.Head.of(f.path())).collect();
+            LidcExperiment.Plan plan = LidcExperiment.plan(found, heads);
+            Progress p = progress.apply(plan.ct().size());
+            for (LidcExperiment.Skipped s : plan.skipped()) {
+                if (s.error()) {
+                    p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
+                }
+            }
+            FileName root = names(List.of(dir)).getFirst();
+            List<Object> analysed = new ArrayList<>(tasks(spark.context(), names(plan.ct()))
+                    .map(f -> LidcExperiment.analyzeFile(root.path(), f.path(), options)).collect());
+            for (int i = 0; i < analysed.size(); i++) {
+                if (analysed.get(i) instanceof LidcExperiment.Skipped s) {
+                    p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
+                }
+                p.done(dir.relativize(plan.ct().get(i)).toString());
+            }
+            LidcExperiment.Result result = LidcExperiment.write(found, plan, analysed, out, options);
+            CaseTables.writeParquet(spark.session(), out.resolve("cases.parquet"), LidcExperiment.CASES_HEADER,
+                    LidcExperiment.caseRows(result));
+            return result;
+        });
+    }
+
+    @Override
+    public Pool.Result pool(String master, List<CaseSpec> cases, ReadLimits limits) throws PoolException, IOException {
+        return run(master, spark -> {
+            long max = limits.maxDecompressedBytes();
+            List<CaseFiles> files = cases.stream().map(CaseFiles::of).toList();
+            List<PoolCase> surveyed = tasks(spark.context(), files)
+                    .map(c -> PoolCase.survey(c.here(), new ReadLimits(max))).collect();
+            List<CaseFiles> usable = new ArrayList<>();
+            List<PoolCase> usableSurveys = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                if (surveyed.get(i).error() == null) {
+                    usable.add(files.get(i));
+                    usableSurveys.add(surveyed.get(i));
+                }
+            }
+            return Pool.analyze(surveyed, new SparkParts(tasks(spark.context(), usable), Pool.encoding(usableSurveys), limits));
+        });
+    }
+
+    /** A job in the session at {@code master}. */
+    @FunctionalInterface
+    private interface Job<T, E extends Exception> {
+        T run(SparkSessions spark) throws E;
+    }
+
+    /**
+     * Runs {@code job} in the session at {@code master}, stopping the session if it started it.
+     *
+     * @throws ClusterUnavailableException if Spark fails the job (a task failed on every try, the
+     *                                     executors were lost for good)
+     */
+    private static <T, E extends Exception> T run(String master, Job<T, E> job) throws E {
+        try (SparkSessions spark = SparkSessions.open(master)) {
+            return job.run(spark);
+        } catch (Exception e) {
+            if (e instanceof SparkException) { // thrown undeclared, as Scala does
+                throw new ClusterUnavailableException("--spark " + master + ": the Spark job failed: "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+            }
+            throw e;
+        }
+    }
+
+    /** One task per item, in order. */
+    private static <T> org.apache.spark.api.java.JavaRDD<T> tasks(JavaSparkContext context, List<T> items) {
+        return context.parallelize(items, Math.max(1, items.size()));
+    }
+
+    /** A file as the driver named it and as an absolute path, for the task that reads it. */
+    private record FileName(String given, String absolute) implements Serializable {
+        /** The path on the executor: as the driver named it where that names the same file. */
+        Path path() {
+            return CaseFiles.named(given, Path.of(absolute));
+        }
+    }
+
+    private static List<FileName> names(List<Path> files) {
+        return files.stream().map(f -> new FileName(f.toString(), f.toAbsolutePath().toString())).toList();
+    }
+}

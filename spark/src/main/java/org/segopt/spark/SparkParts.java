@@ -1,0 +1,38 @@
+package org.segopt.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.segopt.Encoding;
+import org.segopt.engine.PartCounts;
+import org.segopt.engine.PartExecutor;
+import org.segopt.engine.PartPass;
+import org.segopt.io.ReadLimits;
+import org.segopt.pool.Pool;
+
+/**
+ * The passes of a pooled analysis as Spark jobs: each case is one task that reads the case and
+ * runs the pass, and the cases' exact counts are merged by a tree reduce (a commutative monoid,
+ * so the grouping Spark picks, and any retried task, give the same total).
+ */
+final class SparkParts implements PartExecutor {
+    private final JavaRDD<CaseFiles> cases;
+    private final Encoding encoding;
+    private final long maxDecompressed;
+
+    SparkParts(JavaRDD<CaseFiles> cases, Encoding encoding, ReadLimits limits) {
+        this.cases = cases;
+        this.encoding = encoding;
+        this.maxDecompressed = limits.maxDecompressedBytes();
+    }
+
+    @Override
+    public PartCounts run(PartPass pass) {
+        Encoding pooled = encoding;
+        long max = maxDecompressed;
+        return cases.map(c -> Pool.pass(pass, c.here(), pooled, new ReadLimits(max))).treeReduce(PartCounts::merge);
+    }
+
+    @Override
+    public int parallelism() {
+        return cases.context().defaultParallelism();
+    }
+}
