@@ -77,7 +77,7 @@ final class CalibrateCommand {
             }
         }
         Path outDir = dataset.outputFolder();
-        Datasets.Listing listing = dataset.list(roi, err);
+        Datasets.Listing listing = dataset.list(roi, null, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }

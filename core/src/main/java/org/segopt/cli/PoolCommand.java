@@ -74,7 +74,7 @@ final class PoolCommand {
             throw new UsageException("--roi NAME is required");
         }
         ClusterJobs cluster = spark == null ? null : Options.cluster();
-        Datasets.Listing listing = dataset.list(roi, err);
+        Datasets.Listing listing = dataset.list(roi, cluster, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }

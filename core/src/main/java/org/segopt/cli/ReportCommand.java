@@ -86,7 +86,7 @@ final class ReportCommand {
         }
         Path outDir = dataset.outputFolder();
         ClusterJobs cluster = spark == null ? null : Options.cluster();
-        Datasets.Listing listing = dataset.list(null, err);
+        Datasets.Listing listing = dataset.list(null, cluster, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.SerializableConfiguration;
 import org.segopt.Analysis;
 import org.segopt.Analysis.Optimum;
 import org.segopt.Metric;
@@ -20,6 +21,8 @@ import org.segopt.pool.Pool;
 import org.segopt.pool.PoolCase;
 import org.segopt.pool.PoolException;
 import org.segopt.report.CaseSpec;
+import org.segopt.report.DatasetException;
+import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 import org.segopt.report.Report;
 
@@ -45,11 +48,16 @@ public final class SparkJobs implements ClusterJobs {
         return run(master, spark -> {
             long max = limits.maxDecompressedBytes();
             List<Metric> asked = List.copyOf(metrics);
+            SerializableConfiguration hadoop = new SerializableConfiguration(HadoopFiles.configuration());
             List<List<Verdict>> verdicts = tasks(spark.context(), cases.stream().map(CaseFiles::of).toList())
                     .map(c -> {
                         List<Verdict> v = new ArrayList<>();
-                        for (Report.Outcome o : Report.analyze(c.here(), Engine.simd(), new ReadLimits(max), asked)) {
-                            v.add(new Verdict(o.spec().roi(), o.analysis(), o.error(), new ArrayList<>(o.metrics())));
+                        try (CaseFiles.Local local = c.here(hadoop.value())) {
+                            for (Report.Outcome o : Report.analyze(local.spec(), Engine.simd(), new ReadLimits(max), asked)) {
+                                v.add(new Verdict(o.spec().roi(), o.analysis(), local.named(o.error()), new ArrayList<>(o.metrics())));
+                            }
+                        } catch (CaseFiles.Unreadable e) {
+                            v.add(new Verdict(c.roi(), null, e.getMessage(), new ArrayList<>()));
                         }
                         return v;
                     }).collect();
@@ -62,7 +70,7 @@ public final class SparkJobs implements ClusterJobs {
                 }
                 progress.done(spec.label());
                 for (Verdict one : v) {
-                    CaseSpec as = new CaseSpec(one.roi(), spec.name(), spec.raters(), spec.kind());
+                    CaseSpec as = new CaseSpec(one.roi(), spec.name(), spec.files(), spec.kind());
                     outcomes.add(new Report.Outcome(as, one.analysis(), one.error(), List.copyOf(one.metrics())));
                 }
             }
@@ -108,8 +116,15 @@ public final class SparkJobs implements ClusterJobs {
         return run(master, spark -> {
             long max = limits.maxDecompressedBytes();
             List<CaseFiles> files = cases.stream().map(CaseFiles::of).toList();
-            List<PoolCase> surveyed = tasks(spark.context(), files)
-                    .map(c -> PoolCase.survey(c.here(), new ReadLimits(max))).collect();
+            SerializableConfiguration hadoop = new SerializableConfiguration(HadoopFiles.configuration());
+            List<PoolCase> surveyed = tasks(spark.context(), files).map(c -> {
+                try (CaseFiles.Local local = c.here(hadoop.value())) {
+                    PoolCase p = PoolCase.survey(local.spec(), new ReadLimits(max));
+                    return p.error() == null ? p : new PoolCase(p.label(), null, 0, 0, local.named(p.error()), null);
+                } catch (CaseFiles.Unreadable e) {
+                    return new PoolCase(c.label(), null, 0, 0, e.getMessage(), null);
+                }
+            }).collect();
             List<CaseFiles> usable = new ArrayList<>();
             List<PoolCase> usableSurveys = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
@@ -118,8 +133,19 @@ public final class SparkJobs implements ClusterJobs {
                     usableSurveys.add(surveyed.get(i));
                 }
             }
-            return Pool.analyze(surveyed, new SparkParts(tasks(spark.context(), usable), Pool.encoding(usableSurveys), limits));
+            return Pool.analyze(surveyed, new SparkParts(tasks(spark.context(), usable), Pool.encoding(usableSurveys), limits,
+                    hadoop));
         });
+    }
+
+    @Override
+    public Datasets.Listing plastimatch(String dir) throws DatasetException {
+        return Datasets.plastimatch(dir, new HadoopFiles(HadoopFiles.configuration()));
+    }
+
+    @Override
+    public Datasets.Listing manifest(String csv) throws DatasetException {
+        return new HadoopFiles(HadoopFiles.configuration()).manifest(csv);
     }
 
     /** A job in the session at {@code master}. */

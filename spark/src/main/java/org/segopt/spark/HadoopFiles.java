@@ -1,0 +1,99 @@
+package org.segopt.spark;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.segopt.io.IoSupport;
+import org.segopt.report.DatasetException;
+import org.segopt.report.Datasets;
+import scala.Tuple2;
+
+/**
+ * Datasets named by URIs, listed on the driver through Hadoop's {@link FileSystem} (any scheme
+ * the class path has a file system for: {@code file:}, {@code hdfs:}, {@code s3a:} with its
+ * connector, ...), with the single-machine commands' parsing and naming rules.
+ */
+final class HadoopFiles implements Datasets.Folders {
+    private final Configuration hadoop;
+
+    HadoopFiles(Configuration hadoop) {
+        this.hadoop = hadoop;
+    }
+
+    /**
+     * Hadoop's configuration as Spark gives it to a job: the {@code *-site.xml} files of the
+     * class path and {@code HADOOP_CONF_DIR}, and every {@code spark.hadoop.KEY} of Spark's
+     * configuration (system properties, as {@code spark-submit --conf} sets them) as {@code KEY}.
+     */
+    static Configuration configuration() {
+        Configuration hadoop = new Configuration();
+        for (Tuple2<String, String> e : new SparkConf().getAllWithPrefix("spark.hadoop.")) {
+            hadoop.set(e._1(), e._2());
+        }
+        return hadoop;
+    }
+
+    @Override
+    public boolean isDirectory(String dir) throws IOException {
+        Path path = path(dir);
+        try {
+            return path.getFileSystem(hadoop).getFileStatus(path).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<Datasets.Entry> list(String dir) throws IOException {
+        Path path = path(dir);
+        List<Datasets.Entry> entries = new ArrayList<>();
+        for (FileStatus s : path.getFileSystem(hadoop).listStatus(path)) {
+            entries.add(new Datasets.Entry(s.getPath().toString(), s.getPath().getName(), s.isDirectory(), s.isFile()));
+        }
+        return entries;
+    }
+
+    /** {@link Datasets#manifest(java.nio.file.Path)} of the manifest at URI {@code csv}, its files resolved against it. */
+    Datasets.Listing manifest(String csv) throws DatasetException {
+        String text;
+        Path path;
+        try {
+            path = path(csv);
+            FileSystem fs = path.getFileSystem(hadoop);
+            if (!fs.getFileStatus(path).isFile()) {
+                throw new DatasetException(csv + ": not a regular file; the manifest must be a CSV file");
+            }
+            try (InputStream in = fs.open(path)) {
+                text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(in.readAllBytes())).toString();
+            }
+        } catch (FileNotFoundException e) {
+            throw new DatasetException(csv + ": cannot read the manifest (no such file)", e);
+        } catch (IOException e) {
+            throw new DatasetException(csv + ": cannot read the manifest (" + IoSupport.message(e) + ")", e);
+        }
+        Path base = path.getParent();
+        try {
+            return Datasets.manifest(csv, text, file -> new Path(base, file).toString());
+        } catch (IllegalArgumentException e) { // a file column Hadoop cannot parse as a path
+            throw new DatasetException(csv + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code name} as a Hadoop path; a name it cannot parse is an I/O problem of the dataset. */
+    private static Path path(String name) throws IOException {
+        try {
+            return new Path(name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a URI: " + e.getMessage(), e);
+        }
+    }
+}
