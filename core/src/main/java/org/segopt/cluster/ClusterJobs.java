@@ -35,8 +35,12 @@ public interface ClusterJobs {
     Report.Result report(String master, List<CaseSpec> cases, List<String> listingErrors, Path out, ReadLimits limits,
                          Progress progress, List<Metric> metrics) throws IOException;
 
-    /** {@link LidcExperiment#run} on the cluster at {@code master}, one task per XML file; also writes {@code cases.parquet}. */
-    LidcExperiment.Result lidc(String master, Path dir, Path out, LidcExperiment.Options options,
+    /**
+     * {@link LidcExperiment#run} on the cluster at {@code master}, one task per XML file; also
+     * writes {@code cases.parquet}. {@code dir} is a local path or a URI ({@link Datasets#isUri})
+     * of a file system the cluster reads.
+     */
+    LidcExperiment.Result lidc(String master, String dir, Path out, LidcExperiment.Options options,
                                IntFunction<Progress> progress) throws IOException;
 
     /** {@link Pool#run} on the cluster at {@code master}: each pass's per-case counts merged by a reduce. */

@@ -4,6 +4,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeMap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +16,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.segopt.io.IoSupport;
+import org.segopt.lidc.LidcExperiment;
 import org.segopt.report.DatasetException;
 import org.segopt.report.Datasets;
 import scala.Tuple2;
@@ -86,6 +90,55 @@ final class HadoopFiles implements Datasets.Folders {
         } catch (IllegalArgumentException e) { // a file column Hadoop cannot parse as a path
             throw new DatasetException(csv + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@code *.xml} files under a folder of a Hadoop file system.
+     *
+     * @param found the files and problems, named relative to the folder (its {@code dir} is the
+     *              empty path), as the single-machine run names them
+     * @param uris  the URI of each file of {@code found}
+     */
+    record XmlFolder(LidcExperiment.Found found, List<String> uris) {
+    }
+
+    /**
+     * The {@code *.xml} files under folder {@code dir}, in path order; a sub-folder that cannot be
+     * listed is a problem and the walk goes on (as {@link LidcExperiment#find} does).
+     *
+     * @throws IOException if {@code dir} is not a folder or cannot be listed
+     */
+    XmlFolder xmlFiles(String dir) throws IOException {
+        Path root = path(dir);
+        FileSystem fs = root.getFileSystem(hadoop);
+        if (!fs.getFileStatus(root).isDirectory()) {
+            throw new IOException("not a directory");
+        }
+        TreeMap<String, String> files = new TreeMap<>(); // relative name -> URI
+        List<LidcExperiment.Skipped> problems = new ArrayList<>();
+        ArrayDeque<Map.Entry<String, FileStatus[]>> folders = new ArrayDeque<>();
+        folders.add(Map.entry("", fs.listStatus(root)));
+        while (!folders.isEmpty()) {
+            Map.Entry<String, FileStatus[]> folder = folders.poll();
+            for (FileStatus s : folder.getValue()) {
+                String name = folder.getKey() + s.getPath().getName();
+                if (s.isDirectory()) {
+                    try {
+                        folders.add(Map.entry(name + "/", fs.listStatus(s.getPath())));
+                    } catch (IOException e) {
+                        problems.add(new LidcExperiment.Skipped(name, "", "path", "cannot read: " + IoSupport.message(e), true));
+                    }
+                } else if (LidcExperiment.isXml(name)) {
+                    if (s.isFile()) {
+                        files.put(name, s.getPath().toString());
+                    } else {
+                        problems.add(new LidcExperiment.Skipped(name, "", "path", "not a regular file", true));
+                    }
+                }
+            }
+        }
+        List<java.nio.file.Path> names = files.keySet().stream().map(java.nio.file.Path::of).toList();
+        return new XmlFolder(new LidcExperiment.Found(java.nio.file.Path.of(""), names, problems), List.copyOf(files.values()));
     }
 
     /** {@code name} as a Hadoop path; a name it cannot parse is an I/O problem of the dataset. */

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.SerializableConfiguration;
@@ -52,11 +55,11 @@ public final class SparkJobs implements ClusterJobs {
             List<List<Verdict>> verdicts = tasks(spark.context(), cases.stream().map(CaseFiles::of).toList())
                     .map(c -> {
                         List<Verdict> v = new ArrayList<>();
-                        try (CaseFiles.Local local = c.here(hadoop.value())) {
-                            for (Report.Outcome o : Report.analyze(local.spec(), Engine.simd(), new ReadLimits(max), asked)) {
+                        try (LocalFiles local = new LocalFiles(hadoop.value())) {
+                            for (Report.Outcome o : Report.analyze(c.here(local), Engine.simd(), new ReadLimits(max), asked)) {
                                 v.add(new Verdict(o.spec().roi(), o.analysis(), local.named(o.error()), new ArrayList<>(o.metrics())));
                             }
-                        } catch (CaseFiles.Unreadable e) {
+                        } catch (LocalFiles.Unreadable e) {
                             v.add(new Verdict(c.roi(), null, e.getMessage(), new ArrayList<>()));
                         }
                         return v;
@@ -82,12 +85,29 @@ public final class SparkJobs implements ClusterJobs {
     }
 
     @Override
-    public LidcExperiment.Result lidc(String master, Path dir, Path out, LidcExperiment.Options options,
+    public LidcExperiment.Result lidc(String master, String dir, Path out, LidcExperiment.Options options,
                                       IntFunction<Progress> progress) throws IOException {
         return run(master, spark -> {
-            LidcExperiment.Found found = LidcExperiment.find(dir);
-            List<LidcExperiment.Head> heads = tasks(spark.context(), names(found.files()))
-                    .map(f -> LidcExperiment.Head.of(f.path())).collect();
+            boolean uri = Datasets.isUri(dir);
+            Configuration conf = HadoopFiles.configuration();
+            // a folder of a Hadoop file system: its files named relative to it, as the local run names them
+            HadoopFiles.XmlFolder folder = uri ? new HadoopFiles(conf).xmlFiles(dir) : null;
+            LidcExperiment.Found found = uri ? folder.found() : LidcExperiment.find(Path.of(dir));
+            Map<Path, XmlFile> files = new HashMap<>();
+            for (int i = 0; i < found.files().size(); i++) {
+                Path f = found.files().get(i);
+                files.put(f, uri ? new XmlFile(folder.uris().get(i), null, f.toString())
+                        : new XmlFile(f.toString(), f.toAbsolutePath().toString(), found.dir().relativize(f).toString()));
+            }
+            SerializableConfiguration hadoop = new SerializableConfiguration(conf);
+            List<LidcExperiment.Head> heads = tasks(spark.context(), found.files().stream().map(files::get).toList()).map(f -> {
+                try (LocalFiles local = new LocalFiles(hadoop.value())) {
+                    LidcExperiment.Head h = LidcExperiment.Head.of(f.path(local));
+                    return new LidcExperiment.Head(h.kind(), h.seriesUid(), local.named(h.error()));
+                } catch (LocalFiles.Unreadable e) {
+                    return new LidcExperiment.Head(null, null, e.getMessage());
+                }
+            }).collect();
             LidcExperiment.Plan plan = LidcExperiment.plan(found, heads);
             Progress p = progress.apply(plan.ct().size());
             for (LidcExperiment.Skipped s : plan.skipped()) {
@@ -95,14 +115,21 @@ public final class SparkJobs implements ClusterJobs {
                     p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
                 }
             }
-            FileName root = names(List.of(dir)).getFirst();
-            List<Object> analysed = new ArrayList<>(tasks(spark.context(), names(plan.ct()))
-                    .map(f -> LidcExperiment.analyzeFile(root.path(), f.path(), options)).collect());
+            List<Object> analysed = new ArrayList<>(tasks(spark.context(), plan.ct().stream().map(files::get).toList()).map(f -> {
+                try (LocalFiles local = new LocalFiles(hadoop.value())) {
+                    Path file = f.path(local);
+                    Object r = LidcExperiment.analyzeFile(f.folder(file), file, options);
+                    return r instanceof LidcExperiment.Skipped s
+                            ? new LidcExperiment.Skipped(s.file(), s.seriesUid(), s.what(), local.named(s.reason()), s.error()) : r;
+                } catch (LocalFiles.Unreadable e) {
+                    return new LidcExperiment.Skipped(f.relative(), "", "file", e.getMessage(), true);
+                }
+            }).collect());
             for (int i = 0; i < analysed.size(); i++) {
                 if (analysed.get(i) instanceof LidcExperiment.Skipped s) {
                     p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
                 }
-                p.done(dir.relativize(plan.ct().get(i)).toString());
+                p.done(files.get(plan.ct().get(i)).relative());
             }
             LidcExperiment.Result result = LidcExperiment.write(found, plan, analysed, out, options);
             CaseTables.writeParquet(spark.session(), out.resolve("cases.parquet"), LidcExperiment.CASES_HEADER,
@@ -118,10 +145,10 @@ public final class SparkJobs implements ClusterJobs {
             List<CaseFiles> files = cases.stream().map(CaseFiles::of).toList();
             SerializableConfiguration hadoop = new SerializableConfiguration(HadoopFiles.configuration());
             List<PoolCase> surveyed = tasks(spark.context(), files).map(c -> {
-                try (CaseFiles.Local local = c.here(hadoop.value())) {
-                    PoolCase p = PoolCase.survey(local.spec(), new ReadLimits(max));
+                try (LocalFiles local = new LocalFiles(hadoop.value())) {
+                    PoolCase p = PoolCase.survey(c.here(local), new ReadLimits(max));
                     return p.error() == null ? p : new PoolCase(p.label(), null, 0, 0, local.named(p.error()), null);
-                } catch (CaseFiles.Unreadable e) {
+                } catch (LocalFiles.Unreadable e) {
                     return new PoolCase(c.label(), null, 0, 0, e.getMessage(), null);
                 }
             }).collect();
@@ -177,15 +204,23 @@ public final class SparkJobs implements ClusterJobs {
         return context.parallelize(items, Math.max(1, items.size()));
     }
 
-    /** A file as the driver named it and as an absolute path, for the task that reads it. */
-    private record FileName(String given, String absolute) implements Serializable {
-        /** The path on the executor: as the driver named it where that names the same file. */
-        Path path() {
-            return CaseFiles.named(given, Path.of(absolute));
+    /**
+     * An XML file for the task that reads it: as the driver named it (a path or a URI), as an
+     * absolute path (null for a URI), and relative to the input folder.
+     */
+    private record XmlFile(String given, String absolute, String relative) implements Serializable {
+        /** The file on this machine: as the driver named it where that names the same file; a URI's fetched by {@code local}. */
+        Path path(LocalFiles local) throws LocalFiles.Unreadable {
+            return Datasets.isUri(given) ? local.of(given, Path.of(relative)) : CaseFiles.named(given, Path.of(absolute));
         }
-    }
 
-    private static List<FileName> names(List<Path> files) {
-        return files.stream().map(f -> new FileName(f.toString(), f.toAbsolutePath().toString())).toList();
+        /** The input folder on this machine, from the file's {@link #path} there. */
+        Path folder(Path file) {
+            Path folder = file;
+            for (int i = Path.of(relative).getNameCount(); i > 0 && folder != null; i--) {
+                folder = folder.getParent();
+            }
+            return folder != null ? folder : Path.of("");
+        }
     }
 }

@@ -34,9 +34,9 @@ final class SparkParts implements PartExecutor {
         long max = maxDecompressed;
         SerializableConfiguration files = hadoop;
         return cases.map(c -> {
-            try (CaseFiles.Local local = c.here(files.value())) {
-                return Pool.pass(pass, local.spec(), pooled, new ReadLimits(max));
-            } catch (CaseFiles.Unreadable e) { // read by the survey, gone since: the task fails (and is retried)
+            try (LocalFiles local = new LocalFiles(files.value())) {
+                return Pool.pass(pass, c.here(local), pooled, new ReadLimits(max));
+            } catch (LocalFiles.Unreadable e) { // read by the survey, gone since: the task fails (and is retried)
                 throw new IllegalStateException(e.getMessage(), e);
             }
         }).treeReduce(PartCounts::merge);
