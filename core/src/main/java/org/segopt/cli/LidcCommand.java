@@ -34,7 +34,8 @@ final class LidcCommand {
               --json        print one JSON object instead of the Markdown table
               --spark MASTER  one Apache Spark task per XML file at MASTER ('local[*]' in this
                             process, spark://HOST:PORT, ...): the same files and JSON, plus
-                            cases.parquet (needs the segopt-spark module)
+                            cases.parquet (needs the segopt-spark module); DIR may then be a
+                            Hadoop FileSystem URI (file:///..., hdfs://..., s3a://...)
 
             A malformed file, a missing element or a point outside the 512 x 512 image is reported
             on stderr and in skipped.csv; the other files finish and the exit code is 3.
