@@ -101,8 +101,11 @@ final class DatasetSource {
         }
         Datasets.Listing listing;
         try {
-            listing = !Datasets.isUri(given) ? (layout != null ? Datasets.plastimatch(Path.of(layout)) : Datasets.manifest(Path.of(manifest)))
-                    : layout != null ? cluster.plastimatch(layout) : cluster.manifest(manifest);
+            if (Datasets.isUri(given)) {
+                listing = layout != null ? cluster.plastimatch(layout) : cluster.manifest(manifest);
+            } else {
+                listing = layout != null ? Datasets.plastimatch(Path.of(layout)) : Datasets.manifest(Path.of(manifest));
+            }
         } catch (DatasetException e) {
             err.println(OneLine.of("segopt " + command + ": " + e.getMessage()));
             return null;

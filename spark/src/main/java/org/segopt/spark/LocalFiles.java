@@ -49,7 +49,11 @@ final class LocalFiles implements AutoCloseable {
         org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(name);
         Path local;
         if ("file".equals(remote.toUri().getScheme())) {
-            local = Path.of(remote.toUri());
+            try {
+                local = Path.of(remote.toUri());
+            } catch (IllegalArgumentException e) { // file://host/...
+                throw new Unreadable(name + ": not a file of this machine (" + e.getMessage() + ")", e);
+            }
         } else {
             try {
                 copies = copies != null ? copies : Files.createTempDirectory("segopt-task-");
