@@ -50,7 +50,7 @@ final class HadoopFiles implements Datasets.Folders {
     public boolean isDirectory(String dir) throws IOException {
         Path path = path(dir);
         try {
-            return path.getFileSystem(hadoop).getFileStatus(path).isDirectory();
+            return fileSystem(path, hadoop).getFileStatus(path).isDirectory();
         } catch (FileNotFoundException e) {
             return false;
         }
@@ -60,7 +60,7 @@ final class HadoopFiles implements Datasets.Folders {
     public List<Datasets.Entry> list(String dir) throws IOException {
         Path path = path(dir);
         List<Datasets.Entry> entries = new ArrayList<>();
-        for (FileStatus s : path.getFileSystem(hadoop).listStatus(path)) {
+        for (FileStatus s : fileSystem(path, hadoop).listStatus(path)) {
             entries.add(new Datasets.Entry(s.getPath().toString(), s.getPath().getName(), s.isDirectory(), s.isFile()));
         }
         return entries;
@@ -72,7 +72,7 @@ final class HadoopFiles implements Datasets.Folders {
         Path path;
         try {
             path = path(csv);
-            FileSystem fs = path.getFileSystem(hadoop);
+            FileSystem fs = fileSystem(path, hadoop);
             if (!fs.getFileStatus(path).isFile()) {
                 throw new DatasetException(csv + ": not a regular file; the manifest must be a CSV file");
             }
@@ -110,7 +110,7 @@ final class HadoopFiles implements Datasets.Folders {
      */
     XmlFolder xmlFiles(String dir) throws IOException {
         Path root = path(dir);
-        FileSystem fs = root.getFileSystem(hadoop);
+        FileSystem fs = fileSystem(root, hadoop);
         if (!fs.getFileStatus(root).isDirectory()) {
             throw new IOException("not a directory");
         }
@@ -139,6 +139,22 @@ final class HadoopFiles implements Datasets.Folders {
         }
         List<java.nio.file.Path> names = files.keySet().stream().map(java.nio.file.Path::of).toList();
         return new XmlFolder(new LidcExperiment.Found(java.nio.file.Path.of(""), names, problems), List.copyOf(files.values()));
+    }
+
+    /**
+     * The file system of {@code path}; one that cannot start is an I/O problem of the dataset
+     * (Hadoop throws unchecked exceptions for some: an unknown host, a connector configured but
+     * not on the class path, as {@code s3a:} without {@code hadoop-aws}).
+     */
+    static FileSystem fileSystem(Path path, Configuration hadoop) throws IOException {
+        try {
+            return path.getFileSystem(hadoop);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException(cause instanceof ClassNotFoundException
+                    ? "the file system of " + path.toUri().getScheme() + ": is not on the class path (" + cause.getMessage() + ")"
+                    : cause.toString(), e);
+        }
     }
 
     /** {@code name} as a Hadoop path; a name it cannot parse is an I/O problem of the dataset. */

@@ -69,7 +69,7 @@ final class LocalFiles implements AutoCloseable {
 
     private void copy(String name, org.apache.hadoop.fs.Path remote, Path target) throws Unreadable {
         try {
-            FileSystem fs = remote.getFileSystem(hadoop);
+            FileSystem fs = HadoopFiles.fileSystem(remote, hadoop);
             FileStatus status = fs.getFileStatus(remote);
             if (!status.isFile()) {
                 throw new Unreadable(name + ": not a regular file", null);

@@ -142,6 +142,15 @@ class HadoopUriTest {
         assertEquals(3, manifest.code());
         assertEquals("segopt report: nosuch://x/y.csv: cannot read the manifest (No FileSystem for scheme \"nosuch\")\n",
                 manifest.err());
+        CliRun host = CliRun.of("pool", "--manifest", "hdfs://nowhere.invalid:1/y.csv", "--roi", "A", "--spark", "local[2]");
+        assertEquals(3, host.code());
+        assertEquals(1, host.err().lines().count(), host.err());
+        assertTrue(host.err().startsWith("segopt pool: hdfs://nowhere.invalid:1/y.csv: cannot read the manifest ("), host.err());
+        CliRun connector = CliRun.of("report", "--layout", "plastimatch", "s3a://bucket/dir", "--out", tmp.resolve("n"),
+                "--spark", "local[2]");
+        assertEquals(3, connector.code());
+        assertEquals("segopt report: s3a://bucket/dir: cannot list the directory (the file system of s3a: is not on the class "
+                + "path (Class org.apache.hadoop.fs.s3a.S3AFileSystem not found))\n", connector.err());
         CliRun lidc = CliRun.of("lidc", "nosuch://x/dir", "--out", tmp.resolve("n"), "--spark", "local[2]");
         assertEquals(3, lidc.code());
         assertEquals(1, lidc.err().lines().count(), lidc.err());
