@@ -101,7 +101,7 @@ final class CalibrateCommand {
         if (channelAxis != null && dataset.fromLayout()) {
             throw new UsageException("--channel-axis splits probability files of a --manifest; a --layout holds rater masks");
         }
-        Datasets.Listing listing = dataset.list(roi, err);
+        Datasets.Listing listing = dataset.list(roi, null, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }

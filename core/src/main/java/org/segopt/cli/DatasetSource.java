@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.segopt.cluster.ClusterJobs;
 import org.segopt.io.OneLine;
 import org.segopt.io.ReadLimits;
 import org.segopt.report.CaseSpec;
@@ -21,8 +22,8 @@ import org.segopt.report.Datasets;
 final class DatasetSource {
     private final String command;
     private final boolean writesFolder;
-    private Path layout;
-    private Path manifest;
+    private String layout;
+    private String manifest;
     private Path out;
     private boolean json;
     private ReadLimits limits = ReadLimits.DEFAULT;
@@ -57,9 +58,9 @@ final class DatasetSource {
                 if (!kind.equals("plastimatch")) {
                     throw new UsageException("--layout must be plastimatch, not '" + kind + "'");
                 }
-                layout = options.path("--layout plastimatch");
+                layout = options.value("--layout plastimatch");
             }
-            case "--manifest" -> manifest = options.path(a);
+            case "--manifest" -> manifest = options.value(a);
             default -> throw new UsageException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
         }
     }
@@ -94,12 +95,22 @@ final class DatasetSource {
 
     /**
      * The cases (those of {@code roi} only, when not null), with every problem of the listing
-     * printed; null when the dataset cannot be used at all (the reason printed).
+     * printed; null when the dataset cannot be used at all (the reason printed). A dataset named
+     * by a URI is listed by {@code cluster} (a usage error without one).
      */
-    Datasets.Listing list(String roi, PrintStream err) {
+    Datasets.Listing list(String roi, ClusterJobs cluster, PrintStream err) throws UsageException {
+        String given = layout != null ? layout : manifest;
+        if (Datasets.isUri(given) && cluster == null) {
+            throw new UsageException((layout != null ? "--layout plastimatch " : "--manifest ") + given
+                    + ": a URI needs --spark MASTER (its file system is read through Hadoop)");
+        }
         Datasets.Listing listing;
         try {
-            listing = layout != null ? Datasets.plastimatch(layout) : Datasets.manifest(manifest);
+            if (Datasets.isUri(given)) {
+                listing = layout != null ? cluster.plastimatch(layout) : cluster.manifest(manifest);
+            } else {
+                listing = layout != null ? Datasets.plastimatch(Path.of(layout)) : Datasets.manifest(Path.of(manifest));
+            }
         } catch (DatasetException e) {
             err.println(OneLine.of("segopt " + command + ": " + e.getMessage()));
             return null;

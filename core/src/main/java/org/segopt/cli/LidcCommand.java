@@ -10,6 +10,7 @@ import java.util.function.IntFunction;
 import org.segopt.cluster.ClusterJobs;
 import org.segopt.io.OneLine;
 import org.segopt.lidc.LidcExperiment;
+import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 
 /** {@code segopt lidc DIR --out OUTDIR [--json] [--skip-empty]}: Table 1 (L) and Figure 6 from LIDC-IDRI XML. */
@@ -33,7 +34,8 @@ final class LidcCommand {
               --json        print one JSON object instead of the Markdown table
               --spark MASTER  one Apache Spark task per XML file at MASTER ('local[*]' in this
                             process, spark://HOST:PORT, ...): the same files and JSON, plus
-                            cases.parquet (needs the segopt-spark module)
+                            cases.parquet (needs the segopt-spark module); DIR may then be a
+                            Hadoop FileSystem URI (file:///..., hdfs://..., s3a://...)
 
             A malformed file, a missing element or a point outside the 512 x 512 image is reported
             on stderr and in skipped.csv; the other files finish and the exit code is 3.
@@ -47,7 +49,7 @@ final class LidcCommand {
     static int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
         boolean json = false;
         boolean skipEmpty = false;
-        Path dir = null;
+        String dir = null;
         Path outDir = null;
         int jobs = Runtime.getRuntime().availableProcessors();
         String spark = null;
@@ -65,11 +67,11 @@ final class LidcCommand {
                     return 0;
                 }
                 default -> {
-                    Path given = Options.positional(a);
+                    Options.positional(a);
                     if (dir != null) {
                         throw new UsageException("one DIR only (got " + dir + " and " + a + ")");
                     }
-                    dir = given;
+                    dir = a;
                 }
             }
         }
@@ -78,7 +80,11 @@ final class LidcCommand {
         }
         outDir = Options.outputFolder(outDir, "OUTDIR");
         ClusterJobs cluster = spark == null ? null : Options.cluster();
-        if (!Files.isDirectory(dir)) {
+        boolean uri = Datasets.isUri(dir);
+        if (uri && cluster == null) {
+            throw new UsageException(dir + ": a URI needs --spark MASTER (its file system is read through Hadoop)");
+        }
+        if (!uri && !Files.isDirectory(Path.of(dir))) {
             err.println(OneLine.of("segopt lidc: " + dir + ": not a directory"));
             return Main.EXIT_INPUT;
         }
@@ -86,7 +92,7 @@ final class LidcCommand {
         try {
             LidcExperiment.Options settings = new LidcExperiment.Options(skipEmpty, jobs);
             IntFunction<Progress> progress = total -> Progress.forConsole(err, "lidc", total);
-            result = cluster == null ? LidcExperiment.run(dir, outDir, settings, progress)
+            result = cluster == null ? LidcExperiment.run(Path.of(dir), outDir, settings, progress)
                     : cluster.lidc(spark, dir, outDir, settings, progress);
         } catch (IOException e) {
             err.println(OneLine.of("segopt lidc: cannot read " + dir + " or write the results to " + outDir + ": "

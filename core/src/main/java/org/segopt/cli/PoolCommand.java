@@ -37,7 +37,9 @@ final class PoolCommand {
                                         default 1073741824 (1 GiB)
               --spark MASTER            run every pass as Apache Spark tasks at MASTER ('local[*]'
                                         in this process, spark://HOST:PORT, ...), the per-case
-                                        histograms merged by a reduce (needs the segopt-spark module)
+                                        histograms merged by a reduce (needs the segopt-spark module);
+                                        DIR and FILE.csv may then be Hadoop FileSystem URIs
+                                        (file:///..., hdfs://..., s3a://... with its connector)
               --json                    print the JSON object of 'segopt analyze --json', with the
                                         fields cases (pooled) and errors (cases left out)
 
@@ -74,7 +76,7 @@ final class PoolCommand {
             throw new UsageException("--roi NAME is required");
         }
         ClusterJobs cluster = spark == null ? null : Options.cluster();
-        Datasets.Listing listing = dataset.list(roi, err);
+        Datasets.Listing listing = dataset.list(roi, cluster, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }

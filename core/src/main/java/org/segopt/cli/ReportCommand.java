@@ -53,7 +53,9 @@ final class ReportCommand {
               --json                    print one JSON object with the table instead of Markdown
               --spark MASTER            run the cases as Apache Spark tasks at MASTER ('local[*]' in
                                         this process, spark://HOST:PORT, ...): the same files and
-                                        JSON, plus cases.parquet (needs the segopt-spark module)
+                                        JSON, plus cases.parquet (needs the segopt-spark module);
+                                        DIR and FILE.csv may then be Hadoop FileSystem URIs
+                                        (file:///..., hdfs://..., s3a://... with its connector)
 
             A case that cannot be used (unreadable file, shapes differ, values not 0/1) is reported on
             stderr and skipped; the others finish and the exit code is 3. Cases with M = 0 have
@@ -86,7 +88,7 @@ final class ReportCommand {
         }
         Path outDir = dataset.outputFolder();
         ClusterJobs cluster = spark == null ? null : Options.cluster();
-        Datasets.Listing listing = dataset.list(null, err);
+        Datasets.Listing listing = dataset.list(null, cluster, err);
         if (listing == null) {
             return Main.EXIT_INPUT;
         }

@@ -12,6 +12,8 @@ import org.segopt.pool.Pool;
 import org.segopt.pool.PoolException;
 import org.segopt.io.ReadLimits;
 import org.segopt.report.CaseSpec;
+import org.segopt.report.DatasetException;
+import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 import org.segopt.report.Report;
 
@@ -33,12 +35,25 @@ public interface ClusterJobs {
     Report.Result report(String master, List<CaseSpec> cases, List<String> listingErrors, Path out, ReadLimits limits,
                          Progress progress, List<Metric> metrics) throws IOException;
 
-    /** {@link LidcExperiment#run} on the cluster at {@code master}, one task per XML file; also writes {@code cases.parquet}. */
-    LidcExperiment.Result lidc(String master, Path dir, Path out, LidcExperiment.Options options,
+    /**
+     * {@link LidcExperiment#run} on the cluster at {@code master}, one task per XML file; also
+     * writes {@code cases.parquet}. {@code dir} is a local path or a URI ({@link Datasets#isUri})
+     * of a file system the cluster reads.
+     */
+    LidcExperiment.Result lidc(String master, String dir, Path out, LidcExperiment.Options options,
                                IntFunction<Progress> progress) throws IOException;
 
     /** {@link Pool#run} on the cluster at {@code master}: each pass's per-case counts merged by a reduce. */
     Pool.Result pool(String master, List<CaseSpec> cases, ReadLimits limits) throws PoolException, IOException;
+
+    /**
+     * The Plastimatch layout at folder {@code dir}, a URI ({@link Datasets#isUri}) of a file
+     * system the cluster reads (the executors read the cases' files from it).
+     */
+    Datasets.Listing plastimatch(String dir) throws DatasetException;
+
+    /** The manifest at URI {@code csv} of a file system the cluster reads, its files relative to it. */
+    Datasets.Listing manifest(String csv) throws DatasetException;
 
     /** The registered implementation, if its module is on the class path. */
     static Optional<ClusterJobs> find() {

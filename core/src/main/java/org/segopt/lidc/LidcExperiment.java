@@ -202,6 +202,11 @@ public final class LidcExperiment {
         }
     }
 
+    /** Whether a file named {@code name} is one {@link #find} lists ({@code *.xml}, any case). */
+    public static boolean isXml(String name) {
+        return XmlFiles.isXml(name);
+    }
+
     /** Lists the {@code *.xml} files under {@code dir}. */
     public static Found find(Path dir) throws IOException {
         XmlFiles found = XmlFiles.under(dir);

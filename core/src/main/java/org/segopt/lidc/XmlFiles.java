@@ -51,7 +51,7 @@ record XmlFiles(List<Path> files, List<Problem> problems) {
 
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes attributes) {
-                if (!isXml(f)) {
+                if (!isXml(f.getFileName().toString())) {
                     return FileVisitResult.CONTINUE;
                 }
                 if (attributes.isSymbolicLink()) {
@@ -92,7 +92,8 @@ record XmlFiles(List<Path> files, List<Problem> problems) {
         }
     }
 
-    private static boolean isXml(Path f) {
-        return f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml");
+    /** Whether a file named {@code name} is read as an LIDC XML file. */
+    static boolean isXml(String name) {
+        return name.toLowerCase(Locale.ROOT).endsWith(".xml");
     }
 }

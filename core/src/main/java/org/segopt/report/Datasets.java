@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,11 +29,61 @@ public final class Datasets {
      * A dataset and what was set aside while reading its layout.
      *
      * @param cases   the cases, grouped by ROI in a stable order
-     * @param ignored files that do not follow the layout (not masks of it)
+     * @param ignored files that do not follow the layout (not masks of it), as the dataset names them
      * @param errors  problems that make single cases unusable, "roi/case: message"
      */
-    public record Listing(List<CaseSpec> cases, List<Path> ignored, List<String> errors) {
+    public record Listing(List<CaseSpec> cases, List<String> ignored, List<String> errors) {
     }
+
+    /**
+     * The folders a layout is listed from: the local file system, or a cluster's, whose files are
+     * named by URIs. Names are as the dataset gives them; a child's name is its folder's resolved.
+     */
+    public interface Folders {
+        /** Whether {@code dir} is a folder. */
+        boolean isDirectory(String dir) throws IOException;
+
+        /** The entries of folder {@code dir}, in any order. */
+        List<Entry> list(String dir) throws IOException;
+    }
+
+    /**
+     * One entry of a folder.
+     *
+     * @param path      its name as the dataset names it (the folder's resolved)
+     * @param name      its last component
+     * @param directory whether it is a folder
+     * @param file      whether it is a regular file
+     */
+    public record Entry(String path, String name, boolean directory, boolean file) {
+    }
+
+    /** The local file system, names as {@link Path#toString()}. */
+    private static final Folders LOCAL = new Folders() {
+        @Override
+        public boolean isDirectory(String dir) {
+            return Files.isDirectory(Path.of(dir));
+        }
+
+        @Override
+        public List<Entry> list(String dir) throws IOException {
+            try (Stream<Path> files = Files.list(Path.of(dir))) {
+                return files.map(f -> new Entry(f.toString(), f.getFileName().toString(), Files.isDirectory(f),
+                        Files.isRegularFile(f))).toList();
+            }
+        }
+    };
+
+    /**
+     * Whether {@code name} is a URI ({@code scheme:/...}, as {@code file:///data}, {@code
+     * hdfs://host/data}, {@code s3a://bucket/data}) rather than a local path; a scheme has at
+     * least two characters.
+     */
+    public static boolean isUri(String name) {
+        return URI_PREFIX.matcher(name).lookingAt();
+    }
+
+    private static final Pattern URI_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:/");
 
     /**
      * The Plastimatch layout: {@code DIR/<patient>/<ROI> (User<k>).<ext>} (the paper's Gold Atlas
@@ -40,30 +92,35 @@ public final class Datasets {
      * rater did not delineate the ROI of that patient.
      */
     public static Listing plastimatch(Path dir) throws DatasetException {
-        if (!Files.isDirectory(dir)) {
-            throw new DatasetException(dir + ": not a directory");
-        }
-        Map<String, Map<String, TreeMap<Integer, Path>>> byRoi = new TreeMap<>();
-        List<Path> ignored = new ArrayList<>();
+        return plastimatch(dir.toString(), LOCAL);
+    }
+
+    /** {@link #plastimatch(Path)} of folder {@code dir} of {@code folders}. */
+    public static Listing plastimatch(String dir, Folders folders) throws DatasetException {
+        Map<String, Map<String, TreeMap<Integer, Entry>>> byRoi = new TreeMap<>();
+        List<String> ignored = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        try (Stream<Path> patients = Files.list(dir)) {
-            for (Path patient : patients.sorted().toList()) {
-                if (!Files.isDirectory(patient)) {
-                    ignored.add(patient);
+        try {
+            if (!folders.isDirectory(dir)) {
+                throw new DatasetException(dir + ": not a directory");
+            }
+            for (Entry patient : sorted(folders.list(dir))) {
+                if (!patient.directory()) {
+                    ignored.add(patient.path());
                     continue;
                 }
-                String patientName = patient.getFileName().toString();
-                List<Path> listed;
-                try (Stream<Path> files = Files.list(patient)) {
-                    listed = files.sorted().toList();
+                String patientName = patient.name();
+                List<Entry> listed;
+                try {
+                    listed = sorted(folders.list(patient.path()));
                 } catch (IOException e) {
-                    errors.add(patientName + ": cannot list the folder " + patient + " (" + IoSupport.message(e) + ")");
+                    errors.add(patientName + ": cannot list the folder " + patient.path() + " (" + IoSupport.message(e) + ")");
                     continue;
                 }
-                for (Path file : listed) {
-                    Matcher match = PLASTIMATCH_FILE.matcher(file.getFileName().toString());
-                    if (!Files.isRegularFile(file) || !match.matches()) {
-                        ignored.add(file);
+                for (Entry file : listed) {
+                    Matcher match = PLASTIMATCH_FILE.matcher(file.name());
+                    if (!file.file() || !match.matches()) {
+                        ignored.add(file.path());
                         continue;
                     }
                     String roi = match.group(1);
@@ -71,15 +128,15 @@ public final class Datasets {
                     try {
                         user = Integer.parseInt(match.group(2));
                     } catch (NumberFormatException e) {
-                        ignored.add(file);
+                        ignored.add(file.path());
                         continue;
                     }
-                    TreeMap<Integer, Path> users = byRoi.computeIfAbsent(roi, r -> new TreeMap<>())
+                    TreeMap<Integer, Entry> users = byRoi.computeIfAbsent(roi, r -> new TreeMap<>())
                             .computeIfAbsent(patientName, p -> new TreeMap<>());
-                    Path previous = users.putIfAbsent(user, file);
+                    Entry previous = users.putIfAbsent(user, file);
                     if (previous != null) {
                         errors.add(roi + "/" + patientName + ": two files for User" + user + ": "
-                                + previous.getFileName() + " and " + file.getFileName());
+                                + previous.name() + " and " + file.name());
                     }
                 }
             }
@@ -87,15 +144,20 @@ public final class Datasets {
             throw new DatasetException(dir + ": cannot list the directory (" + IoSupport.message(e) + ")", e);
         }
         List<CaseSpec> cases = new ArrayList<>();
-        for (Map.Entry<String, Map<String, TreeMap<Integer, Path>>> roi : byRoi.entrySet()) {
-            for (Map.Entry<String, TreeMap<Integer, Path>> patient : new TreeMap<>(roi.getValue()).entrySet()) {
+        for (Map.Entry<String, Map<String, TreeMap<Integer, Entry>>> roi : byRoi.entrySet()) {
+            for (Map.Entry<String, TreeMap<Integer, Entry>> patient : new TreeMap<>(roi.getValue()).entrySet()) {
                 String label = roi.getKey() + "/" + patient.getKey();
                 if (errors.stream().noneMatch(e -> e.startsWith(label + ": "))) {
-                    cases.add(new CaseSpec(roi.getKey(), patient.getKey(), List.copyOf(patient.getValue().values())));
+                    cases.add(new CaseSpec(roi.getKey(), patient.getKey(),
+                            patient.getValue().values().stream().map(Entry::path).toList(), CaseKind.MASK));
                 }
             }
         }
         return new Listing(cases, ignored, errors);
+    }
+
+    private static List<Entry> sorted(List<Entry> entries) {
+        return entries.stream().sorted(Comparator.comparing(Entry::name)).toList();
     }
 
     /**
@@ -115,6 +177,15 @@ public final class Datasets {
         } catch (IOException e) {
             throw new DatasetException(csv + ": cannot read the manifest (" + IoSupport.message(e) + ")", e);
         }
+        Path base = csv.toAbsolutePath().getParent();
+        return manifest(csv.toString(), text, file -> base.resolve(file).normalize().toString());
+    }
+
+    /**
+     * {@link #manifest(Path)} of the manifest named {@code csv} holding {@code text}, each row's
+     * file named by {@code resolve} of its {@code file} column (relative to the manifest).
+     */
+    public static Listing manifest(String csv, String text, UnaryOperator<String> resolve) throws DatasetException {
         List<List<String>> records;
         try {
             records = Csv.parse(text);
@@ -133,8 +204,7 @@ public final class Datasets {
             throw new DatasetException(csv + ": the header must name the columns roi, case and file, not "
                     + String.join(",", records.getFirst()));
         }
-        Path base = csv.toAbsolutePath().getParent();
-        Map<String, Map<String, List<Path>>> byRoi = new LinkedHashMap<>();
+        Map<String, Map<String, List<String>>> byRoi = new LinkedHashMap<>();
         Map<String, CaseKind> kinds = new LinkedHashMap<>(); // by label
         List<String> errors = new ArrayList<>();
         for (int r = 1; r < records.size(); r++) {
@@ -156,8 +226,8 @@ public final class Datasets {
             } catch (IllegalArgumentException e) {
                 throw new DatasetException(csv + ": row " + (r + 1) + ": " + e.getMessage(), e);
             }
-            Path path = base.resolve(file).normalize();
-            List<Path> files = byRoi.computeIfAbsent(roi, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>());
+            String path = resolve.apply(file);
+            List<String> files = byRoi.computeIfAbsent(roi, k -> new LinkedHashMap<>()).computeIfAbsent(name, k -> new ArrayList<>());
             files.add(path);
             String label = roi + "/" + name;
             CaseKind first = kinds.putIfAbsent(label, kind);

@@ -196,7 +196,7 @@ public final class Report {
         List<Outcome> outcomes = new ArrayList<>();
         for (int k = 0; k < classes.classes(); k++) {
             try (Arena scratch = Arena.ofShared()) { // the engine's threads read it
-                CaseSpec c = new CaseSpec(spec.roi() + " class " + classes.label(k), spec.name(), spec.raters(), spec.kind());
+                CaseSpec c = new CaseSpec(spec.roi() + " class " + classes.label(k), spec.name(), spec.files(), spec.kind());
                 outcomes.add(outcome(c, engine, classes.marginal(k, scratch), metrics));
             }
         }
@@ -272,7 +272,7 @@ public final class Report {
         int metricColumns = metrics.isEmpty() ? 0 : metrics.size() * AnalysisColumns.header(metrics.getFirst()).size();
         List<List<Object>> rows = new ArrayList<>();
         for (Outcome o : outcomes) {
-            List<Object> row = new ArrayList<>(List.of(o.spec().roi(), o.spec().name(), o.spec().raters().size()));
+            List<Object> row = new ArrayList<>(List.of(o.spec().roi(), o.spec().name(), o.spec().files().size()));
             if (o.analysis() == null) {
                 row.addAll(AnalysisColumns.empty());
                 row.addAll(Collections.nCopies(metricColumns, null));

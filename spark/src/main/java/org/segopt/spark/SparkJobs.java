@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.SerializableConfiguration;
 import org.segopt.Analysis;
 import org.segopt.Analysis.Optimum;
 import org.segopt.Metric;
@@ -20,6 +24,8 @@ import org.segopt.pool.Pool;
 import org.segopt.pool.PoolCase;
 import org.segopt.pool.PoolException;
 import org.segopt.report.CaseSpec;
+import org.segopt.report.DatasetException;
+import org.segopt.report.Datasets;
 import org.segopt.report.Progress;
 import org.segopt.report.Report;
 
@@ -45,11 +51,16 @@ public final class SparkJobs implements ClusterJobs {
         return run(master, spark -> {
             long max = limits.maxDecompressedBytes();
             List<Metric> asked = List.copyOf(metrics);
+            SerializableConfiguration hadoop = new SerializableConfiguration(HadoopFiles.configuration());
             List<List<Verdict>> verdicts = tasks(spark.context(), cases.stream().map(CaseFiles::of).toList())
                     .map(c -> {
                         List<Verdict> v = new ArrayList<>();
-                        for (Report.Outcome o : Report.analyze(c.here(), Engine.simd(), new ReadLimits(max), asked)) {
-                            v.add(new Verdict(o.spec().roi(), o.analysis(), o.error(), new ArrayList<>(o.metrics())));
+                        try (LocalFiles local = new LocalFiles(hadoop.value())) {
+                            for (Report.Outcome o : Report.analyze(c.here(local), Engine.simd(), new ReadLimits(max), asked)) {
+                                v.add(new Verdict(o.spec().roi(), o.analysis(), local.named(o.error()), new ArrayList<>(o.metrics())));
+                            }
+                        } catch (LocalFiles.Unreadable e) {
+                            v.add(new Verdict(c.roi(), null, e.getMessage(), new ArrayList<>()));
                         }
                         return v;
                     }).collect();
@@ -62,7 +73,7 @@ public final class SparkJobs implements ClusterJobs {
                 }
                 progress.done(spec.label());
                 for (Verdict one : v) {
-                    CaseSpec as = new CaseSpec(one.roi(), spec.name(), spec.raters(), spec.kind());
+                    CaseSpec as = new CaseSpec(one.roi(), spec.name(), spec.files(), spec.kind());
                     outcomes.add(new Report.Outcome(as, one.analysis(), one.error(), List.copyOf(one.metrics())));
                 }
             }
@@ -74,12 +85,29 @@ public final class SparkJobs implements ClusterJobs {
     }
 
     @Override
-    public LidcExperiment.Result lidc(String master, Path dir, Path out, LidcExperiment.Options options,
+    public LidcExperiment.Result lidc(String master, String dir, Path out, LidcExperiment.Options options,
                                       IntFunction<Progress> progress) throws IOException {
         return run(master, spark -> {
-            LidcExperiment.Found found = LidcExperiment.find(dir);
-            List<LidcExperiment.Head> heads = tasks(spark.context(), names(found.files()))
-                    .map(f -> LidcExperiment.Head.of(f.path())).collect();
+            boolean uri = Datasets.isUri(dir);
+            Configuration conf = HadoopFiles.configuration();
+            // a folder of a Hadoop file system: its files named relative to it, as the local run names them
+            HadoopFiles.XmlFolder folder = uri ? new HadoopFiles(conf).xmlFiles(dir) : null;
+            LidcExperiment.Found found = uri ? folder.found() : LidcExperiment.find(Path.of(dir));
+            Map<Path, XmlFile> files = new HashMap<>();
+            for (int i = 0; i < found.files().size(); i++) {
+                Path f = found.files().get(i);
+                files.put(f, uri ? new XmlFile(folder.uris().get(i), null, f.toString())
+                        : new XmlFile(f.toString(), f.toAbsolutePath().toString(), found.dir().relativize(f).toString()));
+            }
+            SerializableConfiguration hadoop = new SerializableConfiguration(conf);
+            List<LidcExperiment.Head> heads = tasks(spark.context(), found.files().stream().map(files::get).toList()).map(f -> {
+                try (LocalFiles local = new LocalFiles(hadoop.value())) {
+                    LidcExperiment.Head h = LidcExperiment.Head.of(f.path(local));
+                    return new LidcExperiment.Head(h.kind(), h.seriesUid(), local.named(h.error()));
+                } catch (LocalFiles.Unreadable e) {
+                    return new LidcExperiment.Head(null, null, e.getMessage());
+                }
+            }).collect();
             LidcExperiment.Plan plan = LidcExperiment.plan(found, heads);
             Progress p = progress.apply(plan.ct().size());
             for (LidcExperiment.Skipped s : plan.skipped()) {
@@ -87,14 +115,21 @@ public final class SparkJobs implements ClusterJobs {
                     p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
                 }
             }
-            FileName root = names(List.of(dir)).getFirst();
-            List<Object> analysed = new ArrayList<>(tasks(spark.context(), names(plan.ct()))
-                    .map(f -> LidcExperiment.analyzeFile(root.path(), f.path(), options)).collect());
+            List<Object> analysed = new ArrayList<>(tasks(spark.context(), plan.ct().stream().map(files::get).toList()).map(f -> {
+                try (LocalFiles local = new LocalFiles(hadoop.value())) {
+                    Path file = f.path(local);
+                    Object r = LidcExperiment.analyzeFile(f.folder(file), file, options);
+                    return r instanceof LidcExperiment.Skipped s
+                            ? new LidcExperiment.Skipped(s.file(), s.seriesUid(), s.what(), local.named(s.reason()), s.error()) : r;
+                } catch (LocalFiles.Unreadable e) {
+                    return new LidcExperiment.Skipped(f.relative(), "", "file", e.getMessage(), true);
+                }
+            }).collect());
             for (int i = 0; i < analysed.size(); i++) {
                 if (analysed.get(i) instanceof LidcExperiment.Skipped s) {
                     p.message("segopt lidc: " + s.file() + ": " + s.reason() + " (skipped)");
                 }
-                p.done(dir.relativize(plan.ct().get(i)).toString());
+                p.done(files.get(plan.ct().get(i)).relative());
             }
             LidcExperiment.Result result = LidcExperiment.write(found, plan, analysed, out, options);
             CaseTables.writeParquet(spark.session(), out.resolve("cases.parquet"), LidcExperiment.CASES_HEADER,
@@ -108,8 +143,15 @@ public final class SparkJobs implements ClusterJobs {
         return run(master, spark -> {
             long max = limits.maxDecompressedBytes();
             List<CaseFiles> files = cases.stream().map(CaseFiles::of).toList();
-            List<PoolCase> surveyed = tasks(spark.context(), files)
-                    .map(c -> PoolCase.survey(c.here(), new ReadLimits(max))).collect();
+            SerializableConfiguration hadoop = new SerializableConfiguration(HadoopFiles.configuration());
+            List<PoolCase> surveyed = tasks(spark.context(), files).map(c -> {
+                try (LocalFiles local = new LocalFiles(hadoop.value())) {
+                    PoolCase p = PoolCase.survey(c.here(local), new ReadLimits(max));
+                    return p.error() == null ? p : new PoolCase(p.label(), null, 0, 0, local.named(p.error()), null);
+                } catch (LocalFiles.Unreadable e) {
+                    return new PoolCase(c.label(), null, 0, 0, e.getMessage(), null);
+                }
+            }).collect();
             List<CaseFiles> usable = new ArrayList<>();
             List<PoolCase> usableSurveys = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
@@ -118,8 +160,19 @@ public final class SparkJobs implements ClusterJobs {
                     usableSurveys.add(surveyed.get(i));
                 }
             }
-            return Pool.analyze(surveyed, new SparkParts(tasks(spark.context(), usable), Pool.encoding(usableSurveys), limits));
+            return Pool.analyze(surveyed, new SparkParts(tasks(spark.context(), usable), Pool.encoding(usableSurveys), limits,
+                    hadoop));
         });
+    }
+
+    @Override
+    public Datasets.Listing plastimatch(String dir) throws DatasetException {
+        return Datasets.plastimatch(dir, new HadoopFiles(HadoopFiles.configuration()));
+    }
+
+    @Override
+    public Datasets.Listing manifest(String csv) throws DatasetException {
+        return new HadoopFiles(HadoopFiles.configuration()).manifest(csv);
     }
 
     /** A job in the session at {@code master}. */
@@ -151,15 +204,23 @@ public final class SparkJobs implements ClusterJobs {
         return context.parallelize(items, Math.max(1, items.size()));
     }
 
-    /** A file as the driver named it and as an absolute path, for the task that reads it. */
-    private record FileName(String given, String absolute) implements Serializable {
-        /** The path on the executor: as the driver named it where that names the same file. */
-        Path path() {
-            return CaseFiles.named(given, Path.of(absolute));
+    /**
+     * An XML file for the task that reads it: as the driver named it (a path or a URI), as an
+     * absolute path (null for a URI), and relative to the input folder.
+     */
+    private record XmlFile(String given, String absolute, String relative) implements Serializable {
+        /** The file on this machine: as the driver named it where that names the same file; a URI's fetched by {@code local}. */
+        Path path(LocalFiles local) throws LocalFiles.Unreadable {
+            return Datasets.isUri(given) ? local.of(given, Path.of(relative)) : CaseFiles.named(given, Path.of(absolute));
         }
-    }
 
-    private static List<FileName> names(List<Path> files) {
-        return files.stream().map(f -> new FileName(f.toString(), f.toAbsolutePath().toString())).toList();
+        /** The input folder on this machine, from the file's {@link #path} there. */
+        Path folder(Path file) {
+            Path folder = file;
+            for (int i = Path.of(relative).getNameCount(); i > 0 && folder != null; i--) {
+                folder = folder.getParent();
+            }
+            return folder != null ? folder : Path.of("");
+        }
     }
 }

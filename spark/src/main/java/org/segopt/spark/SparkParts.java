@@ -1,6 +1,7 @@
 package org.segopt.spark;
 
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.util.SerializableConfiguration;
 import org.segopt.Encoding;
 import org.segopt.engine.PartCounts;
 import org.segopt.engine.PartExecutor;
@@ -17,18 +18,28 @@ final class SparkParts implements PartExecutor {
     private final JavaRDD<CaseFiles> cases;
     private final Encoding encoding;
     private final long maxDecompressed;
+    private final SerializableConfiguration hadoop;
 
-    SparkParts(JavaRDD<CaseFiles> cases, Encoding encoding, ReadLimits limits) {
+    /** {@code hadoop}: the configuration the executors read the cases' files with. */
+    SparkParts(JavaRDD<CaseFiles> cases, Encoding encoding, ReadLimits limits, SerializableConfiguration hadoop) {
         this.cases = cases;
         this.encoding = encoding;
         this.maxDecompressed = limits.maxDecompressedBytes();
+        this.hadoop = hadoop;
     }
 
     @Override
     public PartCounts run(PartPass pass) {
         Encoding pooled = encoding;
         long max = maxDecompressed;
-        return cases.map(c -> Pool.pass(pass, c.here(), pooled, new ReadLimits(max))).treeReduce(PartCounts::merge);
+        SerializableConfiguration files = hadoop;
+        return cases.map(c -> {
+            try (LocalFiles local = new LocalFiles(files.value())) {
+                return Pool.pass(pass, c.here(local), pooled, new ReadLimits(max));
+            } catch (LocalFiles.Unreadable e) { // read by the survey, gone since: the task fails (and is retried)
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }).treeReduce(PartCounts::merge);
     }
 
     @Override

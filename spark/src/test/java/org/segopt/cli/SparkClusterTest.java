@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.segopt.pool.PoolDatasets;
 import org.segopt.report.Csv;
 import org.segopt.report.ReportTestFiles;
+import org.segopt.spark.DiskFileSystem;
 import org.segopt.spark.LoopbackCluster;
 import org.segopt.spark.SparkTestData;
 
@@ -45,7 +47,10 @@ class SparkClusterTest {
     static PoolDatasets.Written data;
 
     @BeforeAll
-    static void start() throws IOException, InterruptedException {
+    static void start() throws IOException, InterruptedException, URISyntaxException {
+        // disk: URIs (the local disk as a remote file system), readable by the executors from the test classes
+        System.setProperty("spark.hadoop." + DiskFileSystem.PROPERTY, DiskFileSystem.class.getName());
+        Path testClasses = Path.of(DiskFileSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         cluster = new LoopbackCluster(Path.of(System.getProperty("segopt.spark.home")), tmp.resolve("cluster"), 2);
         spark = SparkSession.builder().master(cluster.masterUrl()).appName("segopt-cluster-test")
                 .config("spark.driver.host", "127.0.0.1")
@@ -53,6 +58,7 @@ class SparkClusterTest {
                 .config("spark.ui.enabled", "false")
                 .config("spark.jars", System.getProperty("segopt.spark.jar"))
                 .config("spark.executor.memory", "512m")
+                .config("spark.executor.extraClassPath", testClasses.toString())
                 .config("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED")
                 .getOrCreate();
         data = PoolDatasets.write(tmp.resolve("pool"), 3);
@@ -65,6 +71,21 @@ class SparkClusterTest {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        System.clearProperty("spark.hadoop." + DiskFileSystem.PROPERTY);
+    }
+
+    @Test
+    void theExecutorsCopyTheFilesOfAnotherFileSystem() throws IOException {
+        CliRun single = CliRun.of("report", "--manifest", data.manifest(), "--out", tmp.resolve("disk-single"), "--json");
+        CliRun spread = CliRun.of("report", "--manifest", "disk:" + data.manifest().toAbsolutePath(), "--out",
+                tmp.resolve("disk-spread"), "--json", "--spark", cluster.masterUrl());
+        assertEquals(single.code(), spread.code(), spread.err());
+        String dir = data.manifest().toAbsolutePath().getParent().toString();
+        assertEquals(single.out().replace(dir, "disk:" + dir), spread.out());
+        for (String f : List.of("cases.csv", "table.md", "table.csv", "scatter.svg")) {
+            assertEquals(Files.readString(tmp.resolve("disk-single").resolve(f)).replace(dir, "disk:" + dir),
+                    Files.readString(tmp.resolve("disk-spread").resolve(f)), f);
         }
     }
 
