@@ -129,8 +129,13 @@ public final class Report {
         writeCases(out.resolve("cases.csv"), outcomes, metrics);
         Table1.writeCsv(out.resolve("table.csv"), rows);
         List<String> notes = new ArrayList<>();
-        notes.add("m of a case is the mean of the masks of the raters who delineated it (a missing rater file is "
-                + "a rater who did not delineate: m = mean of the available masks).");
+        if (outcomes.stream().anyMatch(o -> o.spec().kind() == CaseKind.MASK)) {
+            notes.add("m of a case of rater masks is the mean of the masks of the raters who delineated it (a missing "
+                    + "rater file is a rater who did not delineate: m = mean of the available masks).");
+        }
+        if (outcomes.stream().anyMatch(o -> o.spec().kind() == CaseKind.PROBABILITY)) {
+            notes.add("m of a probability case is its file's values.");
+        }
         if (outcomes.stream().anyMatch(o -> o.spec().kind() == CaseKind.LABELS)) {
             notes.add("A case of rater label maps is one case per class c, in the group '<roi> class <c>': m = the "
                     + "fraction of its raters that assigned c.");
