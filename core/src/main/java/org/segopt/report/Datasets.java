@@ -54,25 +54,35 @@ public final class Datasets {
      * @param name      its last component
      * @param directory whether it is a folder
      * @param file      whether it is a regular file
+     * @param escapes   whether it is a link to something outside the layout's folder, which a
+     *                  layout must not name
      */
-    public record Entry(String path, String name, boolean directory, boolean file) {
+    public record Entry(String path, String name, boolean directory, boolean file, boolean escapes) {
     }
 
-    /** The local file system, names as {@link Path#toString()}. */
-    private static final Folders LOCAL = new Folders() {
-        @Override
-        public boolean isDirectory(String dir) {
-            return Files.isDirectory(Path.of(dir));
-        }
-
-        @Override
-        public List<Entry> list(String dir) throws IOException {
-            try (Stream<Path> files = Files.list(Path.of(dir))) {
-                return files.map(f -> new Entry(f.toString(), f.getFileName().toString(), Files.isDirectory(f),
-                        Files.isRegularFile(f))).toList();
+    /** The local file system, names as {@link Path#toString()}; links are followed only within {@code root}. */
+    private static Folders local(Path root) throws IOException {
+        Path real = root.toRealPath();
+        return new Folders() {
+            @Override
+            public boolean isDirectory(String dir) {
+                return Files.isDirectory(Path.of(dir));
             }
-        }
-    };
+
+            @Override
+            public List<Entry> list(String dir) throws IOException {
+                List<Entry> entries = new ArrayList<>();
+                try (Stream<Path> files = Files.list(Path.of(dir))) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        boolean escapes = Files.isSymbolicLink(f) && (!Files.exists(f) || !f.toRealPath().startsWith(real));
+                        entries.add(new Entry(f.toString(), f.getFileName().toString(), Files.isDirectory(f),
+                                Files.isRegularFile(f), escapes));
+                    }
+                }
+                return entries;
+            }
+        };
+    }
 
     /**
      * Whether {@code name} is a URI ({@code scheme:/...}, as {@code file:///data}, {@code
@@ -92,7 +102,14 @@ public final class Datasets {
      * rater did not delineate the ROI of that patient.
      */
     public static Listing plastimatch(Path dir) throws DatasetException {
-        return plastimatch(dir.toString(), LOCAL);
+        if (!Files.isDirectory(dir)) {
+            throw new DatasetException(dir + ": not a directory");
+        }
+        try {
+            return plastimatch(dir.toString(), local(dir));
+        } catch (IOException e) {
+            throw new DatasetException(dir + ": cannot list the directory (" + IoSupport.message(e) + ")", e);
+        }
     }
 
     /** {@link #plastimatch(Path)} of folder {@code dir} of {@code folders}. */
@@ -110,6 +127,10 @@ public final class Datasets {
                     continue;
                 }
                 String patientName = patient.name();
+                if (patient.escapes()) {
+                    errors.add(patientName + ": the folder " + patient.path() + " is a link to outside " + dir);
+                    continue;
+                }
                 List<Entry> listed;
                 try {
                     listed = sorted(folders.list(patient.path()));
@@ -124,6 +145,10 @@ public final class Datasets {
                         continue;
                     }
                     String roi = match.group(1);
+                    if (file.escapes()) {
+                        errors.add(roi + "/" + patientName + ": " + file.path() + " is a link to outside " + dir);
+                        continue;
+                    }
                     int user;
                     try {
                         user = Integer.parseInt(match.group(2));

@@ -198,6 +198,27 @@ class HardeningCommandTest {
     }
 
     @Test
+    void layoutLinksThatLeaveTheFolderAreRefusedForTheirCase() throws Exception {
+        Path outside = ReportTestFiles.npy(dir.resolve("outside.npy"), new long[] {3}, new byte[] {0, 1, 1});
+        Path p1 = Files.createDirectories(dir.resolve("layout/p1"));
+        Files.createSymbolicLink(p1.resolve("Rectum (User1).npy"), outside);
+        ReportTestFiles.npy(p1.resolve("Rectum (User2).npy"), new long[] {3}, new byte[] {0, 1, 0});
+        Path p2 = Files.createDirectories(dir.resolve("layout/p2"));
+        ReportTestFiles.npy(p2.resolve("Rectum (User1).npy"), new long[] {3}, new byte[] {1, 1, 0});
+        Files.createSymbolicLink(p2.resolve("Rectum (User2).npy"), p2.resolve("Rectum (User1).npy")); // inside: fine
+        Files.createSymbolicLink(dir.resolve("layout/p3"), Files.createDirectories(dir.resolve("elsewhere")));
+        for (String command : List.of("report", "calibrate")) {
+            CliRun r = CliRun.of(command, "--layout", "plastimatch", dir.resolve("layout"), "--out", dir.resolve(command),
+                    "--json");
+            assertEquals(Main.EXIT_INPUT, r.code(), r.err());
+            assertTrue(r.err().contains("Rectum/p1: " + p1.resolve("Rectum (User1).npy") + " is a link to outside "
+                    + dir.resolve("layout")), r.err());
+            assertTrue(r.err().contains("p3: the folder " + dir.resolve("layout/p3") + " is a link to outside"), r.err());
+            assertTrue(r.out().contains("\"cases\": 1"), r.out()); // p2 alone
+        }
+    }
+
+    @Test
     void oneMaskGivenAsManyTimesAsRatersAllowIsReadOnce() throws Exception {
         Path mask = ReportTestFiles.npy(dir.resolve("mask.npy"), new long[] {4}, new byte[] {1, 0, 1, 1});
         List<Object> args = new java.util.ArrayList<>(List.of("analyze", "--json"));

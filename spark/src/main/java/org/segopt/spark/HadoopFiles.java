@@ -61,7 +61,7 @@ final class HadoopFiles implements Datasets.Folders {
         Path path = path(dir);
         List<Datasets.Entry> entries = new ArrayList<>();
         for (FileStatus s : fileSystem(path, hadoop).listStatus(path)) {
-            entries.add(new Datasets.Entry(s.getPath().toString(), s.getPath().getName(), s.isDirectory(), s.isFile()));
+            entries.add(new Datasets.Entry(s.getPath().toString(), s.getPath().getName(), s.isDirectory(), s.isFile(), false));
         }
         return entries;
     }
