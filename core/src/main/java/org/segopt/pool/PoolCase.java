@@ -17,13 +17,16 @@ import org.segopt.io.ArrayReaders;
 import org.segopt.io.InputException;
 import org.segopt.io.NdArray;
 import org.segopt.io.ReadLimits;
+import org.segopt.report.CaseKind;
 import org.segopt.report.CaseSpec;
 import org.segopt.report.RaterMasks;
 
 /**
  * What a pool needs to know of one case before the pooled passes: its kind, R, voxel count, or
  * why it cannot be used. A case of several files, or of one integer file, is rater masks (m = their
- * mean, as in {@code report}); a case of one float file is a probability map m. float16 maps pool
+ * mean, as in {@code report}); a case of one float file is a probability map m. A manifest's
+ * {@code kind} is honoured: a {@code probability} case must be one float file, and a
+ * {@code labels} case (one marginal per class) cannot pool. float16 maps pool
  * as float32, and float32 maps among float64 ones as float64: every value converts exactly.
  *
  * @param label    "roi/case"
@@ -70,8 +73,19 @@ public record PoolCase(String label, Encoding encoding, int raters, long voxels,
      */
     public static Marginal load(CaseSpec spec, Encoding pooled, ReadLimits limits, Arena arena) throws InputException {
         List<Path> files = spec.raters();
+        if (spec.kind() == CaseKind.LABELS) {
+            throw new InputException(files.getFirst(), "a case of label maps has one marginal per class; pool takes "
+                    + "rater masks or probability maps");
+        }
+        if (spec.kind() == CaseKind.PROBABILITY && files.size() != 1) {
+            throw new InputException(files.getFirst(), "a probability case has one file, not " + files.size());
+        }
         if (files.size() == 1) {
             NdArray a = ArrayReaders.read(files.getFirst(), arena, limits);
+            if (a.type().isInteger() && spec.kind() == CaseKind.PROBABILITY) {
+                throw new InputException(a.source(), "a probability file holds float16, float32 or float64 values, "
+                        + "but the data is " + a.type().name().toLowerCase(java.util.Locale.ROOT));
+            }
             if (!a.type().isInteger()) {
                 if (a.size() == 0) {
                     throw new InputException(a.source(), "the map has no voxels");

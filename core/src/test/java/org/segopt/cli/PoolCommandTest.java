@@ -41,6 +41,23 @@ class PoolCommandTest {
     }
 
     @Test
+    void theKindColumnIsHonoured() throws IOException {
+        java.nio.file.Files.createDirectories(tmp.resolve("kinds"));
+        Path mask = org.segopt.report.ReportTestFiles.npy(tmp.resolve("kinds/mask.npy"), new long[] {3}, new byte[] {0, 1, 1});
+        Path map = org.segopt.report.ReportTestFiles.npy(tmp.resolve("kinds/map.npy"), new float[] {0.25f, 0.5f, 1});
+        Path manifest = java.nio.file.Files.write(tmp.resolve("kinds/kinds.csv"), java.util.List.of("roi,case,file,kind",
+                "A,intfile," + mask + ",probability", "A,labels," + mask + ",labels", "A,map," + map + ",probability",
+                "A,two," + map + ",probability", "A,two," + map + ",probability"));
+        CliRun pool = CliRun.of("pool", "--manifest", manifest, "--roi", "A", "--json");
+        assertEquals(3, pool.code());
+        assertTrue(pool.err().contains("A/intfile: " + mask + ": a probability file holds float16, float32 or float64 "
+                + "values, but the data is uint8 (case left out)"), pool.err());
+        assertTrue(pool.err().contains("A/labels: " + mask + ": a case of label maps has one marginal per class"), pool.err());
+        assertTrue(pool.err().contains("A/two: ") && pool.err().contains("one row"), pool.err());
+        assertTrue(pool.out().contains("\"cases\": 1"), pool.out());
+    }
+
+    @Test
     void inputAndUsageErrors() {
         CliRun mixed = CliRun.of("pool", "--manifest", data.manifest(), "--roi", "mixed");
         assertEquals(3, mixed.code());
