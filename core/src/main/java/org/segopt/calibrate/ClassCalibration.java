@@ -2,8 +2,6 @@ package org.segopt.calibrate;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.segopt.ElementType;
 import org.segopt.InvalidMarginalException;
-import org.segopt.Marginal;
 import org.segopt.Metric;
 import org.segopt.calibrate.DatasetCalibration.CaseException;
 import org.segopt.engine.Engine;
@@ -199,21 +195,13 @@ public final class ClassCalibration {
             if (read.error != null || had == labels.length) {
                 continue;
             }
-            LevelHistogram empty = empty(read.voxels, read.spec.raters().size());
+            LevelHistogram empty = LevelHistogram.zeros(read.voxels, read.spec.raters().size());
             read.labels = labels;
             read.histograms = Arrays.copyOf(read.histograms, labels.length);
             read.classErrors = Arrays.copyOf(read.classErrors, labels.length);
             Arrays.fill(read.histograms, had, labels.length, empty);
         }
         return labels;
-    }
-
-    /** The histogram of a marginal that is 0 on all {@code voxels}: no rater of {@code raters} voted. */
-    private LevelHistogram empty(long voxels, int raters) {
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment zeros = arena.allocate(voxels); // zero-filled
-            return engine.levels(Marginal.ofVotes(zeros, ElementType.UINT8, ByteOrder.nativeOrder(), raters));
-        }
     }
 
     private String markdown(List<Calibrated> classes, List<String> errors) {

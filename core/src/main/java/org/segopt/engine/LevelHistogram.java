@@ -42,6 +42,16 @@ public final class LevelHistogram {
         this.voxels = Arrays.stream(count).sum();
     }
 
+    /**
+     * The histogram of a vote-type marginal of {@code raters} raters that is 0 on all
+     * {@code voxels} (no rater voted), built without data: what {@link Engine#levels} gives for it.
+     */
+    public static LevelHistogram zeros(long voxels, int raters) {
+        Builder b = new Builder(1);
+        b.add(voxels, 0, 0, 0, BigInteger.ZERO);
+        return b.build(null, raters, 0);
+    }
+
     /** How many levels. */
     public int size() {
         return count.length;

@@ -22,6 +22,22 @@ class LevelHistogramTest {
     private static final float[] POOL = {0f, Float.MIN_VALUE, 1e-30f, 0.125f, 0.3f, 0.5f, 1f};
 
     @Test
+    void zerosIsTheHistogramOfAnAllZeroVoteMarginal() {
+        for (int raters : new int[] {1, 3, 300}) {
+            Marginal m = raters <= 255 ? Marginal.ofVotes(new byte[1000], raters) : Marginal.ofVotes(new short[1000], raters);
+            LevelHistogram expected = Engine.scalar().levels(m);
+            LevelHistogram zeros = LevelHistogram.zeros(1000, raters);
+            assertEquals(expected.size(), zeros.size());
+            assertEquals(expected.voxels(), zeros.voxels());
+            assertEquals(expected.count(0), zeros.count(0));
+            assertEquals(expected.lo(0), zeros.lo(0));
+            assertEquals(expected.hi(0), zeros.hi(0));
+            assertEquals(expected.mass(0), zeros.mass(0));
+            assertEquals(expected.refinable(0), zeros.refinable(0));
+        }
+    }
+
+    @Test
     void refinedToExactLevelsIsTheDirectHistogram() {
         Random rnd = new Random(3);
         for (Engine engine : new Engine[] {Engine.scalar(), Engine.parallel(2)}) {
