@@ -16,9 +16,9 @@ import org.segopt.Marginal;
  * The summary pass ({@link Kernels#summarize}) with the Vector API, block by block.
  *
  * <p>Each block of {@value #BLOCK} voxels is read from memory once, by a loop that checks every
- * value and adds it to the exact mass on the {@link ExactSum} grids: x = v · 2^51 is rounded
- * to an integer by adding 1.5 · 2^52 (whose bit pattern then holds it), the remainder is scaled
- * and rounded again, three times for float32 and four for float64. Nothing is scattered, so the
+ * value and adds it to the exact mass on the {@link ExactSum} grids: adding 1.5 · 2 rounds v to a
+ * multiple of 2^−51 (the sum's bit pattern then holds it), the exact remainder is rounded to
+ * 2^−102 the same way, and so on, three times for float32 and four for float64. Nothing is scattered, so the
  * loop's cost does not depend on the values. float32 blocks also record, per part of
  * {@value #PART} voxels, their bounds and first-grid sum: only a part whose values straddle a cut
  * or a bracket is read again, from L1 (a cut below a whole part takes its first-grid sum: values
@@ -43,11 +43,21 @@ final class PanamaSummary {
     private static final VectorSpecies<Float> HALF_FLOATS = VectorSpecies.of(float.class,
             VectorShape.forBitSize(DOUBLES.vectorBitSize() / 2));
     private static final VectorSpecies<Integer> HALF_INTS = HALF_FLOATS.withLanes(int.class);
-    private static final double SCALE = 0x1p51;
-    /** 1.5 · 2^52: x + MAGIC holds round(x) in its low bits for |x| ≤ 2^51. */
-    private static final double MAGIC = 0x1.8p52;
-    private static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
+    /**
+     * 1.5 · 2^(1 − 51·(k − 1)): for |x| ≤ 2^(−51·(k − 1)), x + GRIDk lies in GRIDk's binade (or
+     * at its upper end), whose spacing is 2^(−51·k), so it is GRIDk plus x rounded to that grid,
+     * and its bit pattern exceeds GRIDk's by the rounded x in units of the grid.
+     */
+    private static final double GRID1 = 0x1.8p1;
+    private static final double GRID2 = 0x1.8p-50;
+    private static final double GRID3 = 0x1.8p-101;
+    private static final double GRID4 = 0x1.8p-152;
+    private static final long[] GRID_BITS = {0, Double.doubleToRawLongBits(GRID1), Double.doubleToRawLongBits(GRID2),
+        Double.doubleToRawLongBits(GRID3), Double.doubleToRawLongBits(GRID4)};
     private static final int F32_ONE = 0x3F80_0000;
+    /** The least cut these kernels take: values from 2^−28 on are exact on the first grid (float64: two). */
+    private static final long MIN_CUT32 = Float.floatToRawIntBits(0x1p-28f);
+    private static final long MIN_CUT64 = Double.doubleToRawLongBits(0x1p-28);
     private static final long F64_ONE = 0x3FF0_0000_0000_0000L;
 
     private PanamaSummary() {
@@ -61,6 +71,9 @@ final class PanamaSummary {
     }
 
     static long float32(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {
+        if (s.cutCount() > 0 && s.cut(0) < MIN_CUT32) {
+            return scalar.summarize(m, from, to, s); // the second loops sum on the first grid only
+        }
         MemorySegment seg = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         long lowest = s.lowestKey();
@@ -68,16 +81,20 @@ final class PanamaSummary {
         long start = from;
         for (; start + BLOCK <= to; start += BLOCK) {
             int top = massOfBlock32(seg, order, start, grids);
-            if (top > F32_ONE || grids[0] > 0) {
-                return scalar.summarize(m, start, start + BLOCK, s); // reports the first invalid voxel
+            if (top > F32_ONE || grids[4] < 0) { // invalid, or a −0.0
+                long bad = scalar.summarize(m, start, start + BLOCK, s);
+                if (bad >= 0) {
+                    return bad;
+                }
+                continue;
             }
             addGrids(s.mass(), BLOCK, grids);
             if (top >= lowest) {
                 for (int q = 0; q < PARTS; q++) {
                     int partTop = (int) grids[PART_MAX + q];
                     if (partTop >= lowest) {
-                        cutsAndBrackets32(seg, order, start + (long) q * PART, partTop, (int) grids[PART_MIN + q],
-                                grids[PART_GRID + q], grids, s);
+                        cutsAndBrackets32(seg, order, start + (long) q * PART, PART, partTop,
+                                (int) grids[PART_MIN + q], grids[PART_GRID + q], grids, s);
                     }
                 }
             }
@@ -93,20 +110,19 @@ final class PanamaSummary {
     private static final int PART_MIN = PART_MAX + PARTS;
     private static final int PART_GRID = PART_MIN + PARTS;
     /**
-     * Per thread: a block's largest "negative" lane, its three grid lane sums, its smallest
-     * pattern, then per part the largest and smallest pattern and first-grid lane sum.
+     * Per thread: a block's three grid lane sums (from index 1), its smallest pattern, then per
+     * part the largest and smallest pattern and first-grid lane sum.
      */
     private static final ThreadLocal<long[]> GRID_SUMS = ThreadLocal.withInitial(() -> new long[PART_GRID + PARTS]);
 
     /**
-     * The first loop over a float32 block: returns its largest bit pattern (signed) and writes
-     * into {@code out} the largest value of bits ^ sign (positive iff a value is negative, −0.0
-     * aside), the three grid lane sums (each carrying 1.5 · 2^52 per value) and the smallest bit
-     * pattern (signed: −0.0 is the most negative). A method of its
-     * own so that the compiler keeps every vector in registers.
+     * The first loop over a float32 block: returns its largest bit pattern and writes into
+     * {@code out} the three grid lane sums (each carrying GRIDk's pattern per value) and the
+     * smallest bit pattern (negative when a value has its sign set: a negative value, or −0.0,
+     * which the scalar kernel takes). A method of its own so that the compiler keeps every
+     * vector in registers.
      */
     private static int massOfBlock32(MemorySegment seg, ByteOrder order, long start, long[] out) {
-        IntVector negative = IntVector.broadcast(HALF_INTS, Integer.MIN_VALUE);
         LongVector g2 = LongVector.zero(LONGS);
         LongVector g3 = LongVector.zero(LONGS);
         long g1Sum = 0;
@@ -122,15 +138,14 @@ final class PanamaSummary {
                 FloatVector f = FloatVector.fromMemorySegment(HALF_FLOATS, seg, i * Float.BYTES, order);
                 IntVector bits = f.reinterpretAsInts();
                 max = max.max(bits);
-                min = min.min(bits);
-                negative = negative.max(bits.lanewise(VectorOperators.XOR, Integer.MIN_VALUE));
-                DoubleVector x = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
-                DoubleVector y = x.add(MAGIC); // round(x) + MAGIC
+                min = min.min(bits); // negative when a sign bit is set
+                DoubleVector x = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0);
+                DoubleVector y = x.add(GRID1); // GRID1 + x rounded to a multiple of 2^−51
                 g1 = g1.add(y.reinterpretAsLongs());
-                DoubleVector r = x.sub(y.sub(MAGIC)).mul(SCALE); // (x − round(x)) · 2^51, exact
-                DoubleVector z = r.add(MAGIC);
+                DoubleVector r = x.sub(y.sub(GRID1)); // the remainder, |r| ≤ 2^−52, exact
+                DoubleVector z = r.add(GRID2);
                 g2 = g2.add(z.reinterpretAsLongs());
-                g3 = g3.add(r.sub(z.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs());
+                g3 = g3.add(r.sub(z.sub(GRID2)).add(GRID3).reinterpretAsLongs());
             }
             int partMax = max.reduceLanes(VectorOperators.MAX);
             int partMin = min.reduceLanes(VectorOperators.MIN);
@@ -142,7 +157,6 @@ final class PanamaSummary {
             bottom = Math.min(bottom, partMin);
             g1Sum += partGrid;
         }
-        out[0] = negative.reduceLanes(VectorOperators.MAX);
         out[1] = g1Sum;
         out[2] = g2.reduceLanes(VectorOperators.ADD);
         out[3] = g3.reduceLanes(VectorOperators.ADD);
@@ -151,30 +165,44 @@ final class PanamaSummary {
     }
 
     /**
-     * The second loops over a valid float32 part of a block ({@value #PART} voxels from
-     * {@code start}) whose keys lie in [bottom, top] (bottom signed: negative for −0.0) and whose
-     * first-grid lane sum is {@code grid}: a cut below the whole part takes all of it without a
+     * The second loops over a valid float32 part of a block ({@code length} voxels from
+     * {@code start}) whose keys lie in [bottom, top] and whose first-grid lane sum is {@code grid}
+     * ({@link #UNKNOWN} when not yet summed): a cut below the whole part takes all of it without a
      * loop (its values, at least 2^−28, lie on the first grid); a bracket that meets the part is
-     * captured in a loop that also counts the cut at its upper end; the other cuts go two to a loop.
+     * captured in a loop that also counts the cut at its upper end; the other cuts go two to a
+     * loop. A part longer than {@value #SUB} voxels that needs a loop is first split into
+     * sub-parts of that size, whose bounds one cheap loop finds: on a network's output only the
+     * few voxels of an organ's shell straddle a cut, so most sub-parts then need no loop at all.
      */
-    private static void cutsAndBrackets32(MemorySegment seg, ByteOrder order, long start, int top, int bottom,
-                                          long grid, long[] out, LevelSummary s) {
+    private static void cutsAndBrackets32(MemorySegment seg, ByteOrder order, long start, int length, int top,
+                                          int bottom, long grid, long[] out, LevelSummary s) {
+        if (length > SUB && needsLoop(s, top, bottom)) {
+            long lowest = s.lowestKey();
+            for (long sub = start; sub < start + length; sub += SUB) {
+                int subTop = boundsOf32(seg, order, sub, out);
+                if (subTop >= lowest) {
+                    cutsAndBrackets32(seg, order, sub, SUB, subTop, (int) out[1], UNKNOWN, out, s);
+                }
+            }
+            return;
+        }
         int done = 0; // bit c: cut c is counted
         for (int c = 0; c < s.cutCount(); c++) {
             if (s.cut(c) > top) {
                 done |= 1 << c; // nothing of the part is at or above it
             } else if (bottom >= s.cut(c)) {
-                addCut(s, c, PART, grid);
+                grid = grid == UNKNOWN ? gridOf32(seg, order, start, length) : grid;
+                addCut(s, c, length, grid);
                 done |= 1 << c;
             }
         }
         for (int j = 0; j < s.bracketCount(); j++) {
-            if (s.bracketLo(j) > top || (bottom >= 0 && bottom >= s.bracketHi(j))) {
+            if (s.bracketLo(j) > top || bottom >= s.bracketHi(j)) {
                 continue;
             }
             int c = cutAt(s, s.bracketHi(j));
             boolean counts = c >= 0 && (done & (1 << c)) == 0;
-            long count = bracketOfPart32(seg, order, start, j, counts ? s.cut(c) : F32_ONE + 1, out, s);
+            long count = bracketOfPart32(seg, order, start, length, j, counts ? s.cut(c) : F32_ONE + 1, out, s);
             if (counts) {
                 addCut(s, c, count, out[1]);
                 done |= 1 << c;
@@ -189,7 +217,7 @@ final class PanamaSummary {
                 d++;
             }
             long other = d < s.cutCount() ? s.cut(d) : F32_ONE + 1;
-            long count = cutsOfPart32(seg, order, start, s.cut(c), other, out);
+            long count = cutsOfPart32(seg, order, start, length, s.cut(c), other, out);
             addCut(s, c, count, out[1]);
             done |= 1 << c;
             if (d < s.cutCount()) {
@@ -197,6 +225,49 @@ final class PanamaSummary {
                 done |= 1 << d;
             }
         }
+    }
+
+    /** Voxels per sub-part of the second loops. */
+    private static final int SUB = 64;
+    /** A first-grid lane sum not yet computed (those of 64 or 256 valid values lie in [2^57, 2^60]). */
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
+    /** Whether keys in [bottom, top] straddle a cut or meet a bracket, so that a loop must look at them. */
+    private static boolean needsLoop(LevelSummary s, int top, int bottom) {
+        for (int c = 0; c < s.cutCount(); c++) {
+            if (bottom < s.cut(c) && s.cut(c) <= top) {
+                return true;
+            }
+        }
+        for (int j = 0; j < s.bracketCount(); j++) {
+            if (s.bracketLo(j) <= top && bottom < s.bracketHi(j)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The largest bit pattern of a valid sub-part ({@value #SUB} voxels from start); its smallest goes to {@code out[1]}. */
+    private static int boundsOf32(MemorySegment seg, ByteOrder order, long start, long[] out) {
+        IntVector max = IntVector.zero(INTS);
+        IntVector min = IntVector.broadcast(INTS, Integer.MAX_VALUE);
+        for (long i = start; i < start + SUB; i += INTS.length()) {
+            IntVector bits = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order).reinterpretAsInts();
+            max = max.max(bits);
+            min = min.min(bits);
+        }
+        out[1] = min.reduceLanes(VectorOperators.MIN);
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** The first-grid lane sum of a valid part of {@code length} voxels from start. */
+    private static long gridOf32(MemorySegment seg, ByteOrder order, long start, int length) {
+        LongVector sum = LongVector.zero(LONGS);
+        for (long i = start; i < start + length; i += HALF_FLOATS.length()) {
+            FloatVector f = FloatVector.fromMemorySegment(HALF_FLOATS, seg, i * Float.BYTES, order);
+            sum = sum.add(((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).add(GRID1).reinterpretAsLongs());
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
     /** The index of the cut at {@code key}, or −1. */
@@ -212,26 +283,27 @@ final class PanamaSummary {
     /** Adds a part's count and first-grid lane sum (values ≥ 2^−28 are multiples of 2^−51) to cut c. */
     private static void addCut(LevelSummary s, int c, long count, long laneSum) {
         s.addAbove(c, count);
-        s.aboveMass(c).addPart(1, laneSum - count * MAGIC_BITS);
+        s.aboveMass(c).addPart(1, laneSum - count * GRID_BITS[1]);
     }
 
     /**
      * Counts a part's values at or above the keys a and b; returns a's count, writes b's into
      * {@code out[4]} and their first-grid lane sums into {@code out[1]}, {@code out[2]}.
      */
-    private static long cutsOfPart32(MemorySegment seg, ByteOrder order, long start, long a, long b, long[] out) {
-        double cutA = Float.intBitsToFloat((int) a) * SCALE;
-        double cutB = Float.intBitsToFloat((int) b) * SCALE;
+    private static long cutsOfPart32(MemorySegment seg, ByteOrder order, long start, int length, long a, long b,
+                                     long[] out) {
+        double cutA = Float.intBitsToFloat((int) a);
+        double cutB = Float.intBitsToFloat((int) b);
         LongVector sumA = LongVector.zero(LONGS);
         LongVector sumB = LongVector.zero(LONGS);
         long countA = 0;
         long countB = 0;
-        for (long i = start; i < start + PART; i += FLOATS.length()) {
+        for (long i = start; i < start + length; i += FLOATS.length()) {
             FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
-            DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
-            DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
-            LongVector y0 = x0.add(MAGIC).reinterpretAsLongs();
-            LongVector y1 = x1.add(MAGIC).reinterpretAsLongs();
+            DoubleVector x0 = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0);
+            DoubleVector x1 = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1);
+            LongVector y0 = x0.add(GRID1).reinterpretAsLongs();
+            LongVector y1 = x1.add(GRID1).reinterpretAsLongs();
             VectorMask<Long> a0 = x0.compare(VectorOperators.GE, cutA).cast(LONGS);
             VectorMask<Long> a1 = x1.compare(VectorOperators.GE, cutA).cast(LONGS);
             VectorMask<Long> b0 = x0.compare(VectorOperators.GE, cutB).cast(LONGS);
@@ -252,20 +324,20 @@ final class PanamaSummary {
      * {@code cut} (its upper end, or past 1 for none); writes their first-grid lane sum into
      * {@code out[1]} and returns their count.
      */
-    private static long bracketOfPart32(MemorySegment seg, ByteOrder order, long start, int j, long cut,
-                                         long[] out, LevelSummary s) {
+    private static long bracketOfPart32(MemorySegment seg, ByteOrder order, long start, int length, int j,
+                                         long cut, long[] out, LevelSummary s) {
         float lo = Float.intBitsToFloat((int) s.bracketLo(j));
         float hi = Float.intBitsToFloat((int) s.bracketHi(j));
-        double scaledCut = Float.intBitsToFloat((int) cut) * SCALE;
+        double cutValue = Float.intBitsToFloat((int) cut);
         LongVector sum = LongVector.zero(LONGS);
         long count = 0;
-        for (long i = start; i < start + PART; i += FLOATS.length()) {
+        for (long i = start; i < start + length; i += FLOATS.length()) {
             FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
-            DoubleVector x0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).mul(SCALE);
-            DoubleVector x1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).mul(SCALE);
-            VectorMask<Long> a0 = x0.compare(VectorOperators.GE, scaledCut).cast(LONGS);
-            VectorMask<Long> a1 = x1.compare(VectorOperators.GE, scaledCut).cast(LONGS);
-            sum = sum.add(x0.add(MAGIC).reinterpretAsLongs(), a0).add(x1.add(MAGIC).reinterpretAsLongs(), a1);
+            DoubleVector x0 = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0);
+            DoubleVector x1 = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1);
+            VectorMask<Long> a0 = x0.compare(VectorOperators.GE, cutValue).cast(LONGS);
+            VectorMask<Long> a1 = x1.compare(VectorOperators.GE, cutValue).cast(LONGS);
+            sum = sum.add(x0.add(GRID1).reinterpretAsLongs(), a0).add(x1.add(GRID1).reinterpretAsLongs(), a1);
             count += a0.trueCount() + a1.trueCount();
             VectorMask<Float> in = f.compare(VectorOperators.GE, lo).and(f.compare(VectorOperators.LT, hi));
             if (in.anyTrue()) {
@@ -283,6 +355,9 @@ final class PanamaSummary {
     }
 
     static long float64(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {
+        if (s.cutCount() > 0 && s.cut(0) < MIN_CUT64) {
+            return scalar.summarize(m, from, to, s); // the second loops sum on two grids only
+        }
         MemorySegment seg = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         long lowest = s.lowestKey();
@@ -291,14 +366,14 @@ final class PanamaSummary {
         for (; start + BLOCK <= to; start += BLOCK) {
             long top = massOfBlock64(seg, order, start, grids);
             if (top > F64_ONE || grids[0] != 0) {
-                long bad = scalar.summarize(m, start, start + BLOCK, s); // invalid, or values below 2^−152
+                long bad = scalar.summarize(m, start, start + BLOCK, s); // invalid, −0.0, or below 2^−152
                 if (bad >= 0) {
                     return bad;
                 }
                 continue;
             }
             addGrids(s.mass(), BLOCK, grids);
-            s.mass().addPart(4, grids[4] - BLOCK * MAGIC_BITS);
+            s.mass().addPart(4, grids[4] - BLOCK * GRID_BITS[4]);
             if (top >= lowest) {
                 cutsAndBrackets64(seg, order, start, top, s);
             }
@@ -309,12 +384,12 @@ final class PanamaSummary {
     /**
      * The first loop over a float64 block, as {@link #massOfBlock32} but on four grids (a float64
      * of at least 2^−152 needs no more; a network's output goes down to 1e-32, 2^−106), the fourth
-     * lane sum in {@code out[4]}; {@code out[0]} is non-zero when a value is negative or leaves a
-     * remainder past the fourth grid.
+     * lane sum in {@code out[4]}; {@code out[0]} is non-zero when a value has its sign set (a
+     * negative value, or −0.0) or leaves a remainder past the fourth grid.
      */
     private static long massOfBlock64(MemorySegment seg, ByteOrder order, long start, long[] out) {
         LongVector max = LongVector.zero(LONGS);
-        LongVector negative = LongVector.broadcast(LONGS, Long.MIN_VALUE);
+        LongVector signs = LongVector.zero(LONGS);
         LongVector residue = LongVector.zero(LONGS);
         LongVector g1 = LongVector.zero(LONGS);
         LongVector g2 = LongVector.zero(LONGS);
@@ -324,23 +399,21 @@ final class PanamaSummary {
             DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
             LongVector bits = v.reinterpretAsLongs();
             max = max.max(bits);
-            negative = negative.max(bits.lanewise(VectorOperators.XOR, Long.MIN_VALUE));
-            DoubleVector x = v.mul(SCALE);
-            DoubleVector y = x.add(MAGIC);
+            signs = signs.or(bits);
+            DoubleVector y = v.add(GRID1);
             g1 = g1.add(y.reinterpretAsLongs());
-            DoubleVector r = x.sub(y.sub(MAGIC)).mul(SCALE);
-            DoubleVector y2 = r.add(MAGIC);
+            DoubleVector r = v.sub(y.sub(GRID1));
+            DoubleVector y2 = r.add(GRID2);
             g2 = g2.add(y2.reinterpretAsLongs());
-            DoubleVector x3 = r.sub(y2.sub(MAGIC)).mul(SCALE);
-            DoubleVector y3 = x3.add(MAGIC);
+            DoubleVector x3 = r.sub(y2.sub(GRID2));
+            DoubleVector y3 = x3.add(GRID3);
             g3 = g3.add(y3.reinterpretAsLongs());
-            DoubleVector x4 = x3.sub(y3.sub(MAGIC)).mul(SCALE);
-            DoubleVector y4 = x4.add(MAGIC);
+            DoubleVector x4 = x3.sub(y3.sub(GRID3));
+            DoubleVector y4 = x4.add(GRID4);
             g4 = g4.add(y4.reinterpretAsLongs());
-            residue = residue.or(x4.sub(y4.sub(MAGIC)).reinterpretAsLongs());
+            residue = residue.or(x4.sub(y4.sub(GRID4)).reinterpretAsLongs());
         }
-        long neg = negative.reduceLanes(VectorOperators.MAX);
-        out[0] = (neg > 0 ? 1 : 0) | residue.reduceLanes(VectorOperators.OR);
+        out[0] = residue.or(signs.and(Long.MIN_VALUE)).reduceLanes(VectorOperators.OR);
         out[1] = g1.reduceLanes(VectorOperators.ADD);
         out[2] = g2.reduceLanes(VectorOperators.ADD);
         out[3] = g3.reduceLanes(VectorOperators.ADD);
@@ -352,11 +425,11 @@ final class PanamaSummary {
     private static void cutsAndBrackets64(MemorySegment seg, ByteOrder order, long start, long top, LevelSummary s) {
         long[] out = GRID_SUMS.get();
         for (int c = 0; c < s.cutCount() && s.cut(c) <= top; c++) {
-            long count = cutOfBlock64(seg, order, start, Double.longBitsToDouble(s.cut(c)) * SCALE, out);
+            long count = cutOfBlock64(seg, order, start, Double.longBitsToDouble(s.cut(c)), out);
             s.addAbove(c, count);
             ExactSum above = s.aboveMass(c);
-            above.addPart(1, out[1] - count * MAGIC_BITS);
-            above.addPart(2, out[2] - count * MAGIC_BITS);
+            above.addPart(1, out[1] - count * GRID_BITS[1]);
+            above.addPart(2, out[2] - count * GRID_BITS[2]);
         }
         for (int j = 0; j < s.bracketCount(); j++) {
             if (s.bracketLo(j) <= top) {
@@ -374,11 +447,11 @@ final class PanamaSummary {
         LongVector sum2 = LongVector.zero(LONGS);
         LongVector count = LongVector.zero(LONGS);
         for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
-            DoubleVector x = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order).mul(SCALE);
+            DoubleVector x = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
             VectorMask<Long> in = x.compare(VectorOperators.GE, cut).cast(LONGS);
-            DoubleVector y = x.add(MAGIC);
+            DoubleVector y = x.add(GRID1);
             sum1 = sum1.add(y.reinterpretAsLongs(), in);
-            sum2 = sum2.add(x.sub(y.sub(MAGIC)).mul(SCALE).add(MAGIC).reinterpretAsLongs(), in);
+            sum2 = sum2.add(x.sub(y.sub(GRID1)).add(GRID2).reinterpretAsLongs(), in);
             count = count.add(1, in);
         }
         out[1] = sum1.reduceLanes(VectorOperators.ADD);
@@ -405,11 +478,10 @@ final class PanamaSummary {
         }
     }
 
-    /** Adds a block's grid lane sums to the mass: each carries one 1.5 · 2^52 per value. */
+    /** Adds a block's grid lane sums to the mass: each carries one GRIDk pattern per value. */
     private static void addGrids(ExactSum mass, long values, long[] grids) {
-        long offset = values * MAGIC_BITS; // wraps like the lane sums, so the difference is exact
-        mass.addPart(1, grids[1] - offset);
-        mass.addPart(2, grids[2] - offset);
-        mass.addPart(3, grids[3] - offset);
+        for (int k = 1; k <= 3; k++) { // the products wrap like the lane sums, so the differences are exact
+            mass.addPart(k, grids[k] - values * GRID_BITS[k]);
+        }
     }
 }

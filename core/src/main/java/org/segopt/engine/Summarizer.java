@@ -188,6 +188,11 @@ final class Summarizer {
         return tau;
     }
 
+    /** The last pass's request and results (jmh's {@code SummaryPieces} times the pass alone with it). */
+    LevelSummary summary() {
+        return summary;
+    }
+
     /** Forgets the last call: the next one samples. */
     void forget() {
         lastTau = Double.NaN;

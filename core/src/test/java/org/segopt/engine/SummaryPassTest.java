@@ -82,6 +82,23 @@ class SummaryPassTest {
         assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 3), m, request), "3 threads, seed " + seed);
     }
 
+    /** The vector kernels sum a cut's values on the first grids only, so a lower cut must reach the scalar kernel. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void cutsBelowTwoToTheMinus28AreSummedExactly(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        boolean f64 = r.nextBoolean();
+        double[] values = softValues(r, 1 + r.nextInt(50_000));
+        Marginal m = marginal(values, f64, ByteOrder.nativeOrder());
+        double low = Math.scalb(1.0, -29 - r.nextInt(90));
+        long key = f64 ? Double.doubleToRawLongBits(low) : Float.floatToRawIntBits((float) low);
+        LevelSummary request = new LevelSummary(Summarizer.CAPACITY);
+        request.setCuts(new long[] {key, f64 ? Double.doubleToRawLongBits(0.5) : Float.floatToRawIntBits(0.5f)}, 2);
+        LevelSummary scalar = summarize(new Passes(new ScalarKernels(), 1), m, request);
+        assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 1), m, request), "simd, seed " + seed);
+        assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 3), m, request), "3 threads, seed " + seed);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void everyKernelReportsTheFirstInvalidVoxel(long seed) {

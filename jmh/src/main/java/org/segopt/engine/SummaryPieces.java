@@ -13,7 +13,8 @@ import org.segopt.io.NdArray;
 /**
  * Where a float analysis from one summary pass spends its time, on one thread (CPU time of the
  * calling thread, so other tenants of a shared machine matter less): a read pass, the summary
- * kernel with nothing but the exact mass to compute, the engine's whole decision from a summary
+ * kernel with nothing but the exact mass to compute, the same kernel with a repeated call's
+ * request (its cuts and brackets: the second loops and captures), the engine's whole decision from a summary
  * on a repeated call (brackets from the previous call) and on a first call (a new
  * {@link Summarizer}: probes, the 1/64 sample, the pass, loading the captured keys, solving).
  * In this package to reach the engine's internals; jmh/README.md quotes its medians.
@@ -36,11 +37,12 @@ public final class SummaryPieces {
         ThreadMXBean clock = ManagementFactory.getThreadMXBean();
         Passes passes = new Passes(new PanamaKernels(), 1);
         LevelSummary massOnly = new LevelSummary(0);
+        LevelSummary request = new LevelSummary(Summarizer.CAPACITY);
         Summarizer repeated = new Summarizer(passes);
         LevelTable table = new LevelTable();
         Solver solver = new Solver();
         int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
-        double[][] ms = new double[4][rounds];
+        double[][] ms = new double[5][rounds];
         long sink = 0;
         for (int r = -5; r < rounds; r++) { // five warm-up rounds
             long t0 = clock.getCurrentThreadCpuTime();
@@ -53,20 +55,25 @@ public final class SummaryPieces {
             long t3 = clock.getCurrentThreadCpuTime();
             sink += new Summarizer(passes).solve(m, table, solver, -1, false, unresolved);
             long t4 = clock.getCurrentThreadCpuTime();
+            request.setRequest(repeated.summary());
+            long t5 = clock.getCurrentThreadCpuTime();
+            sink += passes.summarize(m, request);
+            long t6 = clock.getCurrentThreadCpuTime();
             if (r >= 0) {
                 ms[0][r] = (t1 - t0) / 1e6;
                 ms[1][r] = (t2 - t1) / 1e6;
-                ms[2][r] = (t3 - t2) / 1e6;
-                ms[3][r] = (t4 - t3) / 1e6;
+                ms[2][r] = (t6 - t5) / 1e6;
+                ms[3][r] = (t3 - t2) / 1e6;
+                ms[4][r] = (t4 - t3) / 1e6;
             }
         }
         double exact = solver.threshold(); // of the last (first-call) decision: τ* itself
         double sampled = repeated.sampledTau(m);
-        String[] names = {"read pass", "summary pass, exact mass only", "decision from a summary, repeated call",
-            "decision from a summary, first call"};
+        String[] names = {"read pass", "summary pass, exact mass only", "summary pass, a repeated call's request",
+            "decision from a summary, repeated call", "decision from a summary, first call"};
         System.out.printf(Locale.ROOT, "%s: %d voxels, %s, one thread, CPU-time medians of %d rounds (sink %d)%n",
                 args[0], m.voxels(), m.encoding(), rounds, sink);
-        for (int p = 0; p < 4; p++) {
+        for (int p = 0; p < names.length; p++) {
             double[] v = ms[p].clone();
             Arrays.sort(v);
             System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.2f× the read pass%n", names[p], v[rounds / 2],
