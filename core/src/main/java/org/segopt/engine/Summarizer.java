@@ -273,25 +273,30 @@ final class Summarizer {
         long n = m.voxels();
         MemorySegment s = m.segments().getFirst();
         boolean f32 = m.encoding() == Encoding.FLOAT32;
-        boolean swap = ScalarKernels.swap(m);
+        ValueLayout.OfInt ints = INTS.withOrder(m.byteOrder());
+        ValueLayout.OfLong longs = LONGS.withOrder(m.byteOrder());
         long step = n <= SAMPLE_ALL ? SAMPLE_BLOCK : (long) SAMPLE_BLOCK * SAMPLE_BLOCK;
+        long groups = (n + step - 1) / step;
         long sampled = 0;
-        double tinyMass = 0;
-        for (long group = 0; group * step < n; group++) {
-            long first = group * step + (step == SAMPLE_BLOCK ? 0 : jitter(group) * SAMPLE_BLOCK);
-            long end = Math.min(n, first + SAMPLE_BLOCK);
-            for (long i = first; i < end; i++) {
-                float v = f32 ? Float.intBitsToFloat(swap ? Integer.reverseBytes(s.getAtIndex(INTS, i)) : s.getAtIndex(INTS, i))
-                        : (float) Double.longBitsToDouble(swap ? Long.reverseBytes(s.getAtIndex(LONGS, i)) : s.getAtIndex(LONGS, i));
-                int bin = Float.floatToRawIntBits(v) >>> 16;
-                if (bin < TINY_BIN) { // values below 2^−20 only add to the mass (and −0.0 is 0)
-                    tinyMass += v >= 0 ? v : 0;
-                } else if (bin < BINS) { // the pass reports invalid values
-                    sampleCounts[bin]++;
-                    sampleSums[bin] += v;
+        tinyMass = 0;
+        for (long from = 0; from < groups; from += GATHER) {
+            int filled = 0;
+            for (long group = from; group < Math.min(groups, from + GATHER); group++) {
+                long first = group * step + (step == SAMPLE_BLOCK ? 0 : jitter(group) * SAMPLE_BLOCK);
+                int length = (int) Math.max(0, Math.min(n, first + SAMPLE_BLOCK) - first);
+                if (f32) {
+                    MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
+                } else {
+                    MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
                 }
+                filled += length;
             }
-            sampled += Math.max(0, end - first);
+            if (f32) {
+                sample32(filled);
+            } else {
+                sample64(filled);
+            }
+            sampled += filled;
         }
         double scale = sampled == 0 ? 0 : (double) n / sampled;
         double mass = tinyMass;
@@ -339,6 +344,59 @@ final class Summarizer {
         if (Double.isNaN(tau)) { // an all-zero sample: ½ decides, and a pass proves M = 0 or falls back
             tau = 0.5;
             sampleTauWidth = SAMPLE_TAU_WIDTH;
+        }
+    }
+
+    /** The sampled mass below 2^−20, which the bins leave out (an estimate: a double sum). */
+    private double tinyMass;
+    /**
+     * Sampled blocks copied at a time into {@link #gathered32} or {@link #gathered64} before they
+     * are binned: the copies' reads overlap, where a loop that bins each block as it reads it
+     * waits for memory block after block (the blocks lie 16 KB apart).
+     */
+    private static final int GATHER = 64;
+    private final int[] gathered32 = new int[GATHER * SAMPLE_BLOCK];
+    private final long[] gathered64 = new long[GATHER * SAMPLE_BLOCK];
+
+    /**
+     * Bins the first {@code count} gathered float32 patterns: a value below 2^−20 (its pattern's
+     * top 16 bits below {@link #TINY_BIN}) only adds to {@link #tinyMass}, an invalid one (the pass
+     * reports it) is left out.
+     */
+    private void sample32(int count) {
+        double tiny = 0;
+        for (int i = 0; i < count; i++) {
+            int bits = gathered32[i];
+            if ((bits >>> 16) < TINY_BIN) {
+                tiny += Float.intBitsToFloat(bits);
+            } else {
+                bin32(bits);
+            }
+        }
+        tinyMass += tiny;
+    }
+
+    /** As {@link #sample32} for gathered float64 values, binned by their float32 rounding. */
+    private void sample64(int count) {
+        double tiny = 0;
+        for (int i = 0; i < count; i++) {
+            float v = (float) Double.longBitsToDouble(gathered64[i]);
+            int bits = Float.floatToRawIntBits(v);
+            if ((bits >>> 16) < TINY_BIN) {
+                tiny += v;
+            } else {
+                bin32(bits);
+            }
+        }
+        tinyMass += tiny;
+    }
+
+    /** Adds a sampled float32 pattern of at least 2^−20 to its bin, unless it is invalid (or −0.0). */
+    private void bin32(int bits) {
+        int bin = bits >>> 16;
+        if (bin < BINS) {
+            sampleCounts[bin]++;
+            sampleSums[bin] += Float.intBitsToFloat(bits);
         }
     }
 

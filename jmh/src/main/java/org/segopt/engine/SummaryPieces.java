@@ -16,7 +16,8 @@ import org.segopt.io.NdArray;
  * kernel with nothing but the exact mass to compute, the same kernel with a repeated call's
  * request (its cuts and brackets: the second loops and captures), the engine's whole decision from a summary
  * on a repeated call (brackets from the previous call) and on a first call (a new
- * {@link Summarizer}: probes, the 1/64 sample, the pass, loading the captured keys, solving).
+ * {@link Summarizer}: probes, the 1/64 sample, the pass, loading the captured keys, solving),
+ * and the sample alone.
  * In this package to reach the engine's internals; jmh/README.md quotes its medians.
  *
  * <p>{@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
@@ -42,7 +43,7 @@ public final class SummaryPieces {
         LevelTable table = new LevelTable();
         Solver solver = new Solver();
         int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
-        double[][] ms = new double[5][rounds];
+        double[][] ms = new double[6][rounds];
         long sink = 0;
         for (int r = -5; r < rounds; r++) { // five warm-up rounds
             long t0 = clock.getCurrentThreadCpuTime();
@@ -59,18 +60,22 @@ public final class SummaryPieces {
             long t5 = clock.getCurrentThreadCpuTime();
             sink += passes.summarize(m, request);
             long t6 = clock.getCurrentThreadCpuTime();
+            sink += (long) repeated.sampledTau(m);
+            long t7 = clock.getCurrentThreadCpuTime();
             if (r >= 0) {
                 ms[0][r] = (t1 - t0) / 1e6;
                 ms[1][r] = (t2 - t1) / 1e6;
                 ms[2][r] = (t6 - t5) / 1e6;
                 ms[3][r] = (t3 - t2) / 1e6;
                 ms[4][r] = (t4 - t3) / 1e6;
+                ms[5][r] = (t7 - t6) / 1e6;
             }
         }
         double exact = solver.threshold(); // of the last (first-call) decision: τ* itself
         double sampled = repeated.sampledTau(m);
         String[] names = {"read pass", "summary pass, exact mass only", "summary pass, a repeated call's request",
-            "decision from a summary, repeated call", "decision from a summary, first call"};
+            "decision from a summary, repeated call", "decision from a summary, first call",
+            "of which the 1/64 sample"};
         System.out.printf(Locale.ROOT, "%s: %d voxels, %s, one thread, CPU-time medians of %d rounds (sink %d)%n",
                 args[0], m.voxels(), m.encoding(), rounds, sink);
         for (int p = 0; p < names.length; p++) {
