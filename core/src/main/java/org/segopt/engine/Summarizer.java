@@ -284,6 +284,9 @@ final class Summarizer {
             for (long group = from; group < Math.min(groups, from + GATHER); group++) {
                 long first = group * step + (step == SAMPLE_BLOCK ? 0 : jitter(group) * SAMPLE_BLOCK);
                 int length = (int) Math.max(0, Math.min(n, first + SAMPLE_BLOCK) - first);
+                if (length == 0) {
+                    continue; // the last group's block may start past the end
+                }
                 if (f32) {
                     MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
                 } else {
