@@ -45,6 +45,7 @@ public final class SummaryPieces {
         int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
         double[][] ms = new double[6][rounds];
         long sink = 0;
+        Summarizer first = null;
         for (int r = -5; r < rounds; r++) { // five warm-up rounds
             long t0 = clock.getCurrentThreadCpuTime();
             sink += ReadPass.sum(m.segments().getFirst(), 0, m.segments().getFirst().byteSize());
@@ -54,7 +55,8 @@ public final class SummaryPieces {
             long t2 = clock.getCurrentThreadCpuTime();
             sink += repeated.solve(m, table, solver, -1, false, unresolved);
             long t3 = clock.getCurrentThreadCpuTime();
-            sink += new Summarizer(passes).solve(m, table, solver, -1, false, unresolved);
+            first = new Summarizer(passes);
+            sink += first.solve(m, table, solver, -1, false, unresolved);
             long t4 = clock.getCurrentThreadCpuTime();
             request.setRequest(repeated.summary());
             long t5 = clock.getCurrentThreadCpuTime();
@@ -84,8 +86,21 @@ public final class SummaryPieces {
             System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.2f× the read pass%n", names[p], v[rounds / 2],
                     v[rounds / 2] / median(ms[0]));
         }
+        System.out.printf(Locale.ROOT, "  keys captured: repeated call %s, first call %s%n", captures(repeated.summary(), Keys.format(m)),
+                captures(first.summary(), Keys.format(m)));
         System.out.printf(Locale.ROOT, "  tau* %.6f; the 1/64 sample estimates %.6f (%+.3f %%)%n", exact, sampled,
                 100 * (sampled / exact - 1));
+    }
+
+    /** Each bracket's width (relative to its upper end) and the keys it captured. */
+    private static String captures(LevelSummary s, FloatFormat f) {
+        StringBuilder b = new StringBuilder();
+        for (int j = 0; j < s.bracketCount(); j++) {
+            double lo = f.approximate(s.bracketLo(j));
+            double hi = f.approximate(s.bracketHi(j));
+            b.append(String.format(Locale.ROOT, "%s[%.4f, %.4f): %d", j == 0 ? "" : ", ", lo, hi, s.capturedCount(j)));
+        }
+        return b.toString();
     }
 
     private static double median(double[] values) {
