@@ -18,17 +18,20 @@ import org.segopt.Marginal;
  * <p>Each block of {@value #BLOCK} voxels is read from memory once, by a loop that checks every
  * value and adds it to the exact mass on the {@link ExactSum} grids: adding 1.5 · 2 rounds v to a
  * multiple of 2^−51 (the sum's bit pattern then holds it), the exact remainder is rounded to
- * 2^−102 the same way, and so on, three times for float32 and four for float64. Nothing is scattered, so the
- * loop's cost does not depend on the values. float32 blocks also record, per part of
- * {@value #PART} voxels, their bounds and first-grid sum: only a part whose values straddle a cut
- * or a bracket is read again, from L1 (a cut below a whole part takes its first-grid sum: values
- * of at least 2^−28, the least cut, lie on that grid). A bracket's loop counts the cut at its
- * upper end too; other cuts go two to a loop; the rare lanes inside a bracket are captured one
- * by one. On a network's soft output most parts are far from every organ, or inside one, and
- * take the first loop only. (float64 blocks keep one second loop per cut and bracket.)
+ * 2^−102 the same way, and so on, three times for float32 and four for float64 (no multiply: each
+ * grid has its own constant). Nothing is scattered, so the loop's cost does not depend on the
+ * values. float32 blocks also record, per part of {@value #PART} voxels, their bounds and
+ * first-grid sum: only a part whose values straddle a cut or a bracket is read again, from L1,
+ * in sub-parts of {@value #SUB} voxels whose bounds a cheap loop finds first (a cut below a whole
+ * part or sub-part takes its first-grid sum: values of at least 2^−28, the least cut, lie on that
+ * grid). A bracket's loop counts the cut at its upper end too; other cuts go two to a loop; the
+ * rare lanes inside a bracket are captured one by one. On a network's soft output most parts
+ * are far from every organ, or inside one, and take the first loop only. (float64 blocks keep
+ * one second loop per cut and bracket.)
  *
- * <p>Blocks that hold an invalid value, float64 blocks with values too small for four grids,
- * and the partial block at the end go to {@link ScalarKernels#summarize}, whose results these
+ * <p>Blocks that hold an invalid value or a −0.0 (a sign bit makes a block's least pattern
+ * negative), float64 blocks with values too small for four grids, the partial block at the end,
+ * and requests with a cut below 2^−28 go to {@link ScalarKernels#summarize}, whose results these
  * equal exactly.
  */
 final class PanamaSummary {
