@@ -17,7 +17,7 @@ import org.segopt.io.NdArray;
  * request (its cuts and brackets: the second loops and captures), the engine's whole decision from a summary
  * on a repeated call (brackets from the previous call) and on a first call (a new
  * {@link Summarizer}: probes, the 1/64 sample, the pass, loading the captured keys, solving),
- * and the sample alone.
+ * and the sample alone, and the loading and solving of a first call's summary alone.
  * In this package to reach the engine's internals; jmh/README.md quotes its medians.
  *
  * <p>{@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
@@ -43,7 +43,7 @@ public final class SummaryPieces {
         LevelTable table = new LevelTable();
         Solver solver = new Solver();
         int[] unresolved = new int[LevelTable.MAX_REFINED_PER_PASS];
-        double[][] ms = new double[6][rounds];
+        double[][] ms = new double[7][rounds];
         long sink = 0;
         Summarizer first = null;
         for (int r = -5; r < rounds; r++) { // five warm-up rounds
@@ -64,6 +64,9 @@ public final class SummaryPieces {
             long t6 = clock.getCurrentThreadCpuTime();
             sink += (long) repeated.sampledTau(m);
             long t7 = clock.getCurrentThreadCpuTime();
+            table.loadSummary(m, first.summary());
+            solver.solve(table, null);
+            long t8 = clock.getCurrentThreadCpuTime();
             if (r >= 0) {
                 ms[0][r] = (t1 - t0) / 1e6;
                 ms[1][r] = (t2 - t1) / 1e6;
@@ -71,13 +74,14 @@ public final class SummaryPieces {
                 ms[3][r] = (t3 - t2) / 1e6;
                 ms[4][r] = (t4 - t3) / 1e6;
                 ms[5][r] = (t7 - t6) / 1e6;
+                ms[6][r] = (t8 - t7) / 1e6;
             }
         }
         double exact = solver.threshold(); // of the last (first-call) decision: τ* itself
         double sampled = repeated.sampledTau(m);
         String[] names = {"read pass", "summary pass, exact mass only", "summary pass, a repeated call's request",
             "decision from a summary, repeated call", "decision from a summary, first call",
-            "of which the 1/64 sample"};
+            "of which the 1/64 sample", "of which loading its keys and solving"};
         System.out.printf(Locale.ROOT, "%s: %d voxels, %s, one thread, CPU-time medians of %d rounds (sink %d)%n",
                 args[0], m.voxels(), m.encoding(), rounds, sink);
         for (int p = 0; p < names.length; p++) {
