@@ -26,8 +26,8 @@ import org.segopt.Marginal;
  * part or sub-part takes its first-grid sum: values of at least 2^−28, the least cut, lie on that
  * grid). A bracket's loop counts the cut at its upper end too; other cuts go two to a loop; the
  * rare lanes inside a bracket are captured one by one. On a network's soft output most parts
- * are far from every organ, or inside one, and take the first loop only. (float64 blocks keep
- * one second loop per cut and bracket.)
+ * are far from every organ, or inside one, and take the first loop only. (float64 blocks record
+ * only their largest pattern; their second loops find each sub-part's bounds themselves.)
  *
  * <p>Blocks that hold an invalid value or a −0.0 (a sign bit makes a block's least pattern
  * negative), float64 blocks with values too small for four grids, the partial block at the end,
@@ -378,7 +378,7 @@ final class PanamaSummary {
             addGrids(s.mass(), BLOCK, grids);
             s.mass().addPart(4, grids[4] - BLOCK * GRID_BITS[4]);
             if (top >= lowest) {
-                cutsAndBrackets64(seg, order, start, top, s);
+                cutsAndBrackets64(seg, order, start, s);
             }
         }
         return start < to ? scalar.summarize(m, start, to, s) : -1;
@@ -424,57 +424,137 @@ final class PanamaSummary {
         return max.reduceLanes(VectorOperators.MAX);
     }
 
-    /** The second loops over a valid float64 block whose largest key is {@code top}. */
-    private static void cutsAndBrackets64(MemorySegment seg, ByteOrder order, long start, long top, LevelSummary s) {
-        long[] out = GRID_SUMS.get();
-        for (int c = 0; c < s.cutCount() && s.cut(c) <= top; c++) {
-            long count = cutOfBlock64(seg, order, start, Double.longBitsToDouble(s.cut(c)), out);
-            s.addAbove(c, count);
-            ExactSum above = s.aboveMass(c);
-            above.addPart(1, out[1] - count * GRID_BITS[1]);
-            above.addPart(2, out[2] - count * GRID_BITS[2]);
-        }
-        for (int j = 0; j < s.bracketCount(); j++) {
-            if (s.bracketLo(j) <= top) {
-                bracketOfBlock64(seg, order, start, j, s);
+    /**
+     * The second loops over a valid float64 block, {@value #SUB} voxels at a time: a loop finds a
+     * sub-part's bounds; one below every cut and bracket needs nothing more, a cut below the
+     * whole sub-part takes its sums on the first two grids (values of at least 2^−28 are
+     * multiples of 2^−80), and only the other cuts and the brackets that meet it take a loop.
+     */
+    private static void cutsAndBrackets64(MemorySegment seg, ByteOrder order, long start, LevelSummary s) {
+        long[] out = LOOP_SUMS.get();
+        long lowest = s.lowestKey();
+        for (long sub = start; sub < start + BLOCK; sub += SUB) {
+            long top = boundsOf64(seg, order, sub, out);
+            long bottom = out[0];
+            if (top < lowest) {
+                continue;
+            }
+            boolean summed = false; // out[3..4] hold the whole sub-part's grid sums
+            int pending = -1; // a straddling cut waiting for a second one to share its loop
+            for (int c = 0; c < s.cutCount() && s.cut(c) <= top; c++) {
+                if (bottom >= s.cut(c)) {
+                    if (!summed) {
+                        gridsOf64(seg, order, sub, out);
+                        summed = true;
+                    }
+                    addCut64(s, c, SUB, out[3], out[4]);
+                } else if (pending < 0) {
+                    pending = c;
+                } else {
+                    long count = cutsOfPart64(seg, order, sub, s.cut(pending), s.cut(c), out);
+                    addCut64(s, pending, count, out[1], out[2]);
+                    addCut64(s, c, out[7], out[5], out[6]);
+                    pending = -1;
+                }
+            }
+            if (pending >= 0) {
+                long count = cutsOfPart64(seg, order, sub, s.cut(pending), F64_ONE + 1, out);
+                addCut64(s, pending, count, out[1], out[2]);
+            }
+            for (int j = 0; j < s.bracketCount(); j++) {
+                if (s.bracketLo(j) <= top && bottom < s.bracketHi(j)) {
+                    bracketOfPart64(seg, order, sub, j, s);
+                }
             }
         }
     }
 
-    /**
-     * Counts a block's float64 values ≥ cut / 2^51 and writes their lane sums on the first two
-     * grids into {@code out[1..2]}: values ≥ 2^−28 are multiples of 2^−80, which two grids hold.
-     */
-    private static long cutOfBlock64(MemorySegment seg, ByteOrder order, long start, double cut, long[] out) {
-        LongVector sum1 = LongVector.zero(LONGS);
-        LongVector sum2 = LongVector.zero(LONGS);
-        LongVector count = LongVector.zero(LONGS);
-        for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
-            DoubleVector x = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
-            VectorMask<Long> in = x.compare(VectorOperators.GE, cut).cast(LONGS);
-            DoubleVector y = x.add(GRID1);
-            sum1 = sum1.add(y.reinterpretAsLongs(), in);
-            sum2 = sum2.add(x.sub(y.sub(GRID1)).add(GRID2).reinterpretAsLongs(), in);
-            count = count.add(1, in);
-        }
-        out[1] = sum1.reduceLanes(VectorOperators.ADD);
-        out[2] = sum2.reduceLanes(VectorOperators.ADD);
-        return count.reduceLanes(VectorOperators.ADD);
+    /** Per thread: what the float64 second loops write (bounds, counts, sums on the first two grids). */
+    private static final ThreadLocal<long[]> LOOP_SUMS = ThreadLocal.withInitial(() -> new long[8]);
+
+    /** Adds a sub-part's count and sums on the first two grids (in units of each) to cut c. */
+    private static void addCut64(LevelSummary s, int c, long count, long grid1, long grid2) {
+        s.addAbove(c, count);
+        s.aboveMass(c).addPart(1, grid1);
+        s.aboveMass(c).addPart(2, grid2);
     }
 
-    /** Captures the keys of a float64 block's values inside bracket j. */
-    private static void bracketOfBlock64(MemorySegment seg, ByteOrder order, long start, int j, LevelSummary s) {
+    /** The largest pattern of a valid float64 sub-part ({@value #SUB} voxels from start); its smallest goes to {@code out[0]}. */
+    private static long boundsOf64(MemorySegment seg, ByteOrder order, long start, long[] out) {
+        LongVector max = LongVector.zero(LONGS);
+        LongVector min = LongVector.broadcast(LONGS, Long.MAX_VALUE);
+        for (long i = start; i < start + SUB; i += DOUBLES.length()) {
+            LongVector bits = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order).reinterpretAsLongs();
+            max = max.max(bits);
+            min = min.min(bits);
+        }
+        out[0] = min.reduceLanes(VectorOperators.MIN);
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** Writes a valid float64 sub-part's sums on the first two grids (in units of each) into {@code out[3..4]}. */
+    private static void gridsOf64(MemorySegment seg, ByteOrder order, long start, long[] out) {
+        LongVector sum1 = LongVector.zero(LONGS);
+        LongVector sum2 = LongVector.zero(LONGS);
+        for (long i = start; i < start + SUB; i += DOUBLES.length()) {
+            DoubleVector x = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
+            DoubleVector y = x.add(GRID1);
+            sum1 = sum1.add(y.reinterpretAsLongs());
+            sum2 = sum2.add(x.sub(y.sub(GRID1)).add(GRID2).reinterpretAsLongs());
+        }
+        out[3] = sum1.reduceLanes(VectorOperators.ADD) - SUB * GRID_BITS[1];
+        out[4] = sum2.reduceLanes(VectorOperators.ADD) - SUB * GRID_BITS[2];
+    }
+
+    /**
+     * Counts a float64 sub-part's values at or above the keys a and b (b past 1 for none):
+     * returns a's count and writes their sums on the first two grids (in units of each) into
+     * {@code out[1..2]}, b's into {@code out[5..6]} and b's count into {@code out[7]}. Values
+     * ≥ 2^−28 are multiples of 2^−80, which two grids hold.
+     */
+    private static long cutsOfPart64(MemorySegment seg, ByteOrder order, long start, long a, long b, long[] out) {
+        double cutA = Double.longBitsToDouble(a);
+        double cutB = Double.longBitsToDouble(b);
+        LongVector a1 = LongVector.zero(LONGS);
+        LongVector a2 = LongVector.zero(LONGS);
+        LongVector b1 = LongVector.zero(LONGS);
+        LongVector b2 = LongVector.zero(LONGS);
+        long countA = 0;
+        long countB = 0;
+        for (long i = start; i < start + SUB; i += DOUBLES.length()) {
+            DoubleVector x = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
+            VectorMask<Long> inA = x.compare(VectorOperators.GE, cutA).cast(LONGS);
+            VectorMask<Long> inB = x.compare(VectorOperators.GE, cutB).cast(LONGS);
+            DoubleVector y = x.add(GRID1);
+            LongVector y1 = y.reinterpretAsLongs();
+            LongVector y2 = x.sub(y.sub(GRID1)).add(GRID2).reinterpretAsLongs();
+            a1 = a1.add(y1, inA);
+            a2 = a2.add(y2, inA);
+            b1 = b1.add(y1, inB);
+            b2 = b2.add(y2, inB);
+            countA += inA.trueCount();
+            countB += inB.trueCount();
+        }
+        out[1] = a1.reduceLanes(VectorOperators.ADD) - countA * GRID_BITS[1];
+        out[2] = a2.reduceLanes(VectorOperators.ADD) - countA * GRID_BITS[2];
+        out[5] = b1.reduceLanes(VectorOperators.ADD) - countB * GRID_BITS[1];
+        out[6] = b2.reduceLanes(VectorOperators.ADD) - countB * GRID_BITS[2];
+        out[7] = countB;
+        return countA;
+    }
+
+    /** Captures the keys of a valid float64 sub-part's values inside bracket j. */
+    private static void bracketOfPart64(MemorySegment seg, ByteOrder order, long start, int j, LevelSummary s) {
         double lo = Double.longBitsToDouble(s.bracketLo(j));
         double hi = Double.longBitsToDouble(s.bracketHi(j));
-        for (long i = start; i < start + BLOCK; i += DOUBLES.length()) {
+        for (long i = start; i < start + SUB; i += DOUBLES.length()) {
             DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
             VectorMask<Double> in = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LT, hi));
             if (in.anyTrue()) {
                 LongVector bits = v.reinterpretAsLongs();
                 for (int lane = 0; lane < DOUBLES.length(); lane++) {
                     if (in.laneIsSet(lane)) {
-                        long b = bits.lane(lane);
-                        s.capture(j, b == Long.MIN_VALUE ? 0 : b);
+                        s.capture(j, bits.lane(lane));
                     }
                 }
             }
