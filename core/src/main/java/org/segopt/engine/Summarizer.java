@@ -308,9 +308,11 @@ final class Summarizer {
         }
         mass *= scale;
         double target = volume >= 0 ? volume : Math.floor(mass + 0.5);
-        // The cut's rank: 1.5 binomial standard errors of the sample's count (the sample is
-        // stratified, one block per group, so its real error is far smaller) and 1 % for M.
-        double spread = 1.5 * Math.sqrt(Math.max(1, target * scale)) + 0.01 * target;
+        // The cut's rank: one binomial standard error of the sample's count (the sample is
+        // stratified, one block per group, so its real error is smaller) and 0.5 % for M. On the
+        // soft phantoms the sample's cut lies 0.02-0.4 % from the exact one (N = 100, 300) and
+        // 2.9-4.6 % on 128³ patches, inside brackets of −3.5..−14 % / +2.6..+6.4 % around it.
+        double spread = 1.0 * Math.sqrt(Math.max(1, target * scale)) + 0.005 * target;
         double k = 0;
         double sum = 0;
         double best = 0;
