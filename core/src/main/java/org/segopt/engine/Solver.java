@@ -21,15 +21,17 @@ import org.segopt.Fraction;
  * I{m > τ} and I{m ≥ τ}, τ = sup·α / (1 − sup·c) (τ* = sup D / 2 for Dice).
  *
  * <p>Decisions are filtered in double precision and confirmed exactly: every double here is a sum
- * of at most L + 2 positive terms, each correctly rounded, so its relative error is below
- * (L + 4)·2^−53 for L levels. Two quantities farther apart than {@link #eps} (16 L + 64)·2^−53
- * are ordered correctly by their doubles; closer ones are compared in exact integers
- * (BigInteger numerators over the table's denominator); for other metrics eps grows by
+ * of at most L + 2 positive terms, each within a few units in the last place, added with
+ * Neumaier's compensated summation, so its relative error is a small constant times 2^−53 however
+ * many levels L there are. Two quantities farther apart than {@link #eps} (128·2^−53, plus a term
+ * of order L·2^−106) are ordered correctly by their doubles; closer ones are compared in exact
+ * integers (BigInteger numerators over the table's denominator); for other metrics eps grows by
  * {@link Weights#scoreError}, and the threshold's tolerance by {@link Weights#thresholdError}
- * as well (both 1 for Dice). Refinement choices only need to be
- * conservative, so they never need exact arithmetic. Often no exact arithmetic runs at all, and
- * then the calibrator allocates nothing; a table of many levels near τ* (a soft marginal's
- * summary: 10^4 and more) widens eps until several boundaries need the exact comparison.
+ * as well (both 1 for Dice). Refinement choices only need to be conservative, so they never need
+ * exact arithmetic. Usually no exact arithmetic runs at all, and then the calibrator allocates
+ * nothing: only boundaries whose scores agree to about 14 digits, an exact tie among them, need
+ * the exact comparison. (With plain summation eps grew with L, and a soft marginal's summary,
+ * 10^4 levels near τ*, put several boundaries within it on every call.)
  */
 final class Solver {
     private LevelTable t;
@@ -80,15 +82,26 @@ final class Solver {
         }
         long k = 0;
         double s = 0;
+        double carry = 0; // Neumaier: s + carry is the sum so far, within 2^−52 of it and O(size · 2^−106)
         for (int i = 0; i < size; i++) {
             k += table.count[i];
-            s += table.sum[i];
+            double x = table.sum[i];
+            double t = s + x;
+            carry += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
+            s = t;
             volume[i] = k;
-            prefix[i] = s;
+            prefix[i] = s + carry;
         }
-        mass = s;
+        mass = s + carry;
         massZero = table.massIsZero();
-        eps = (16.0 * size + 64) * 0x1p-53 * metric.scoreError;
+        // Each level's sum is a double within 23 · 2^−53 of its exact value, relatively (a
+        // product or two and a few additions, or at most 23 exact parts of an ExactSum added),
+        // so every prefix and M is within 25 · 2^−53 (and the size term) and a score within
+        // 52 · 2^−53: two boundaries farther apart than 2 · 52 < 128 are ordered by their
+        // doubles. Sums down in the subnormal range lose relative precision: there the bound of
+        // plain summation, which grows with the number of levels, is kept.
+        double error = mass < 0x1p-900 ? 16.0 * size + 64 : 128 + 16 * size * 0x1p-53;
+        eps = error * 0x1p-53 * metric.scoreError;
         tauEps = eps * metric.thresholdError;
         exactMass = knownExactMass;
         supP = null;

@@ -8,10 +8,10 @@ import org.segopt.Marginal;
 /**
  * Finds the Dice-optimal threshold τ* = sup D / 2 (and the optimal volumes) of one marginal after
  * another, for training loops: it keeps its tables, levels and solver between calls, so in the
- * steady state a call allocates only what an exact tie-break needs (JMH {@code -prof gc}: 8-20 B
- * a call on the phantom's and a confident network's 128³ patch, 3.6 KB on an uncertain one's,
- * whose near-ties the solver settles in BigIntegers). Decisions are
- * exact, as in {@link Engine#analyze}; only τ* and sup D are reported as doubles.
+ * steady state a call allocates only what an exact tie-break needs, BigIntegers for boundaries
+ * whose scores agree to about 14 digits (JMH {@code -prof gc}: 8-21 B a call on the phantom's
+ * and two soft networks' 128³ patches, about what the benchmark's own read pass shows).
+ * Decisions are exact, as in {@link Engine#analyze}; only τ* and sup D are reported as doubles.
  *
  * <p>Thread-confined: use one calibrator per thread ({@link BatchCalibrator} does that for
  * batches). It runs on the calling thread with the Vector API kernels where available.

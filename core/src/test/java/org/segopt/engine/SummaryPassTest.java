@@ -128,6 +128,41 @@ class SummaryPassTest {
 
     // ---- analyses -----------------------------------------------------------------------------
 
+    /**
+     * Voxels planted within 10^−17 .. 10^−11 of τ* (relatively), so that the boundary after
+     * them scores within a few units in the 14th digit of the best: the solver's double filter
+     * (128 · 2^−53 wide) must order them right or hand them to the exact comparison.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void levelsPlantedNextToTauAreDecidedExactly(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] values = softValues(r, 200 + r.nextInt(8000));
+        int copies = 1 + r.nextInt(40);
+        int[] at = r.ints(copies, 0, values.length).toArray();
+        double delta = Math.pow(10, -11 - 6 * r.nextDouble()) * (r.nextBoolean() ? 1 : -1);
+        double tau = Double.NaN;
+        for (int round = 0; round < 40; round++) { // τ* moves with the planted values (by a factor of about copies / M a round)
+            double next = HISTOGRAMS.analyze(marginal(values, true, ByteOrder.nativeOrder())).dice().threshold().doubleValue();
+            if (next == tau) {
+                break;
+            }
+            tau = next;
+            for (int i : at) {
+                values[i] = Math.min(1, tau * (1 + delta));
+            }
+        }
+        Marginal m = marginal(values, true, r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        Analysis expected = ExactReference.ofDoubles(values).analysis();
+        for (Engine e : new Engine[] {HISTOGRAMS, Engine.scalar(), Engine.simd(), PARALLEL}) {
+            assertEquals(expected, e.analyze(m), e.backend() + ", seed " + seed + ", delta " + delta);
+        }
+        ThresholdCalibrator calibrator = new ThresholdCalibrator();
+        Calibration c = calibrator.calibrate(m);
+        assertEquals(expected.dice().greatestVolume(), c.diceGreatestVolume(), "calibrator, seed " + seed);
+        assertEquals(expected.dice().leastVolume(), c.diceLeastVolume(), "calibrator, seed " + seed);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void analysesOfSoftMarginalsEqualTheExactReference(long seed) {
