@@ -74,7 +74,11 @@ class SummaryPassTest {
         ByteOrder order = r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
         double[] values = softValues(r, 1 + r.nextInt(300_000));
         Marginal m = marginal(values, f64, order);
-        LevelSummary request = randomRequest(r, f64);
+        assertKernelsAgree(m, randomRequest(r, f64), seed);
+    }
+
+    /** The vector kernel, on one thread and on three, summarizes m as the scalar kernel does. */
+    private static void assertKernelsAgree(Marginal m, LevelSummary request, long seed) {
         LevelSummary scalar = summarize(new Passes(new ScalarKernels(), 1), m, request);
         if (PanamaSummary.supported()) {
             assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 1), m, request), "simd, seed " + seed);
@@ -94,9 +98,7 @@ class SummaryPassTest {
         long key = f64 ? Double.doubleToRawLongBits(low) : Float.floatToRawIntBits((float) low);
         LevelSummary request = new LevelSummary(Summarizer.CAPACITY);
         request.setCuts(new long[] {key, f64 ? Double.doubleToRawLongBits(0.5) : Float.floatToRawIntBits(0.5f)}, 2);
-        LevelSummary scalar = summarize(new Passes(new ScalarKernels(), 1), m, request);
-        assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 1), m, request), "simd, seed " + seed);
-        assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 3), m, request), "3 threads, seed " + seed);
+        assertKernelsAgree(m, request, seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
