@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.segopt.BitMask;
 import org.segopt.Marginal;
@@ -45,6 +46,25 @@ final class Passes implements PassBackend {
     @Override
     public int threads() {
         return threads;
+    }
+
+    /** Runs {@code task} for 0 .. tasks − 1 on the pool (on the calling thread without one) and waits for every one. */
+    void forEach(int tasks, IntConsumer task) {
+        if (pool == null || tasks <= 1) {
+            for (int t = 0; t < tasks; t++) {
+                task.accept(t);
+            }
+            return;
+        }
+        List<Future<Object>> futures = new ArrayList<>(tasks);
+        for (int t = 0; t < tasks; t++) {
+            int index = t;
+            futures.add(pool.submit(() -> {
+                task.accept(index);
+                return null;
+            }));
+        }
+        Tasks.join(futures);
     }
 
     /** A pass over [from, to) of one chunk, producing a partial result. */

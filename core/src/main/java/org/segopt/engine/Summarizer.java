@@ -51,8 +51,6 @@ final class Summarizer {
     private final long[] cuts = new long[LevelSummary.MAX_CUTS];
     private final long[] los = new long[LevelSummary.MAX_BRACKETS];
     private final long[] his = new long[LevelSummary.MAX_BRACKETS];
-    private final long[] sampleCounts = new long[BINS];
-    private final double[] sampleSums = new double[BINS];
 
     /** The previous call's exact τ* and cut value, or NaN; and the encoding they are of. */
     private double lastTau = Double.NaN;
@@ -68,6 +66,10 @@ final class Summarizer {
 
     Summarizer(PassBackend passes) {
         this.passes = passes;
+        this.samples = new Sample[passes instanceof Passes p ? p.threads() : 1];
+        for (int t = 0; t < samples.length; t++) {
+            samples[t] = new Sample();
+        }
     }
 
     /**
@@ -273,36 +275,23 @@ final class Summarizer {
         long n = m.voxels();
         MemorySegment s = m.segments().getFirst();
         boolean f32 = m.encoding() == Encoding.FLOAT32;
-        ValueLayout.OfInt ints = INTS.withOrder(m.byteOrder());
-        ValueLayout.OfLong longs = LONGS.withOrder(m.byteOrder());
         long step = n <= SAMPLE_ALL ? SAMPLE_BLOCK : (long) SAMPLE_BLOCK * SAMPLE_BLOCK;
         long groups = (n + step - 1) / step;
-        long sampled = 0;
-        tinyMass = 0;
-        for (long from = 0; from < groups; from += GATHER) {
-            int filled = 0;
-            for (long group = from; group < Math.min(groups, from + GATHER); group++) {
-                long first = group * step + (step == SAMPLE_BLOCK ? 0 : jitter(group) * SAMPLE_BLOCK);
-                int length = (int) Math.max(0, Math.min(n, first + SAMPLE_BLOCK) - first);
-                if (length == 0) {
-                    continue; // the last group's block may start past the end
-                }
-                if (f32) {
-                    MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
-                } else {
-                    MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
-                }
-                filled += length;
+        int tasks = groups >= 4L * GATHER ? samples.length : 1;
+        if (tasks == 1) {
+            samples[0].take(m, f32, step, 0, groups);
+        } else { // the pass's threads would wait for the sample: they take a share each
+            ((Passes) passes).forEach(tasks, t -> samples[t].take(m, f32, step, groups * t / tasks, groups * (t + 1) / tasks));
+            for (int t = 1; t < tasks; t++) {
+                samples[0].absorb(samples[t]);
             }
-            if (f32) {
-                sample32(filled);
-            } else {
-                sample64(filled);
-            }
-            sampled += filled;
         }
+        Sample sample = samples[0];
+        long[] sampleCounts = sample.counts;
+        double[] sampleSums = sample.sums;
+        long sampled = sample.sampled;
         double scale = sampled == 0 ? 0 : (double) n / sampled;
-        double mass = tinyMass;
+        double mass = sample.tinyMass;
         for (int b = TINY_BIN; b < BINS; b++) {
             mass += sampleSums[b];
         }
@@ -352,58 +341,115 @@ final class Summarizer {
         }
     }
 
-    /** The sampled mass below 2^−20, which the bins leave out (an estimate: a double sum). */
-    private double tinyMass;
+    /** One share of the sample per pass thread (a thread of the pass's pool fills each). */
+    private final Sample[] samples;
+
     /**
-     * Sampled blocks copied at a time into {@link #gathered32} or {@link #gathered64} before they
-     * are binned: the copies' reads overlap, where a loop that bins each block as it reads it
-     * waits for memory block after block (the blocks lie 16 KB apart).
+     * A share of the 1/64 sample: the groups it read, binned on the top 16 bits of each value's
+     * float32 pattern (128 bins per binade), with the count and sum of each bin and the mass of
+     * the values below 2^−20, which the bins leave out (estimates: double sums).
+     */
+    private static final class Sample {
+        final long[] counts = new long[BINS];
+        final double[] sums = new double[BINS];
+        double tinyMass;
+        long sampled;
+        private final int[] gathered32 = new int[GATHER * SAMPLE_BLOCK];
+        private final long[] gathered64 = new long[GATHER * SAMPLE_BLOCK];
+
+        /** Samples groups [from, to) of m, {@code step} voxels each, one block of each (its bins must be clear). */
+        void take(Marginal m, boolean f32, long step, long from, long to) {
+            long n = m.voxels();
+            MemorySegment s = m.segments().getFirst();
+            ValueLayout.OfInt ints = INTS.withOrder(m.byteOrder());
+            ValueLayout.OfLong longs = LONGS.withOrder(m.byteOrder());
+            tinyMass = 0;
+            sampled = 0;
+            for (long batch = from; batch < to; batch += GATHER) {
+                int filled = 0;
+                for (long group = batch; group < Math.min(to, batch + GATHER); group++) {
+                    long first = group * step + (step == SAMPLE_BLOCK ? 0 : jitter(group) * SAMPLE_BLOCK);
+                    int length = (int) Math.max(0, Math.min(n, first + SAMPLE_BLOCK) - first);
+                    if (length == 0) {
+                        continue; // the last group's block may start past the end
+                    }
+                    if (f32) {
+                        MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
+                    } else {
+                        MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
+                    }
+                    filled += length;
+                }
+                if (f32) {
+                    sample32(filled);
+                } else {
+                    sample64(filled);
+                }
+                sampled += filled;
+            }
+        }
+
+        /** Adds other's bins, tiny mass and count into these, and clears other's bins. */
+        void absorb(Sample other) {
+            for (int b = TINY_BIN; b < BINS; b++) {
+                counts[b] += other.counts[b];
+                sums[b] += other.sums[b];
+                other.counts[b] = 0;
+                other.sums[b] = 0;
+            }
+            tinyMass += other.tinyMass;
+            sampled += other.sampled;
+        }
+
+        /**
+         * Bins the first {@code count} gathered float32 patterns: a value below 2^−20 (its
+         * pattern's top 16 bits below {@link #TINY_BIN}) only adds to {@link #tinyMass}, an
+         * invalid one (the pass reports it) is left out.
+         */
+        private void sample32(int count) {
+            double tiny = 0;
+            for (int i = 0; i < count; i++) {
+                int bits = gathered32[i];
+                if ((bits >>> 16) < TINY_BIN) {
+                    tiny += Float.intBitsToFloat(bits);
+                } else {
+                    bin32(bits);
+                }
+            }
+            tinyMass += tiny;
+        }
+
+        /** As {@link #sample32} for gathered float64 values, binned by their float32 rounding. */
+        private void sample64(int count) {
+            double tiny = 0;
+            for (int i = 0; i < count; i++) {
+                float v = (float) Double.longBitsToDouble(gathered64[i]);
+                int bits = Float.floatToRawIntBits(v);
+                if ((bits >>> 16) < TINY_BIN) {
+                    tiny += v;
+                } else {
+                    bin32(bits);
+                }
+            }
+            tinyMass += tiny;
+        }
+
+        /** Adds a sampled float32 pattern of at least 2^−20 to its bin, unless it is invalid (or −0.0). */
+        private void bin32(int bits) {
+            int bin = bits >>> 16;
+            if (bin < BINS) {
+                counts[bin]++;
+                sums[bin] += Float.intBitsToFloat(bits);
+            }
+        }
+    }
+
+    /**
+     * Sampled blocks a {@link Sample} copies at a time into its buffer before it bins them: the
+     * copies' reads overlap, where a loop that bins each block as it reads it waits for memory
+     * block after block (the blocks lie 16 KB apart).
      */
     private static final int GATHER = 64;
-    private final int[] gathered32 = new int[GATHER * SAMPLE_BLOCK];
-    private final long[] gathered64 = new long[GATHER * SAMPLE_BLOCK];
-
-    /**
-     * Bins the first {@code count} gathered float32 patterns: a value below 2^−20 (its pattern's
-     * top 16 bits below {@link #TINY_BIN}) only adds to {@link #tinyMass}, an invalid one (the pass
-     * reports it) is left out.
-     */
-    private void sample32(int count) {
-        double tiny = 0;
-        for (int i = 0; i < count; i++) {
-            int bits = gathered32[i];
-            if ((bits >>> 16) < TINY_BIN) {
-                tiny += Float.intBitsToFloat(bits);
-            } else {
-                bin32(bits);
-            }
-        }
-        tinyMass += tiny;
-    }
-
-    /** As {@link #sample32} for gathered float64 values, binned by their float32 rounding. */
-    private void sample64(int count) {
-        double tiny = 0;
-        for (int i = 0; i < count; i++) {
-            float v = (float) Double.longBitsToDouble(gathered64[i]);
-            int bits = Float.floatToRawIntBits(v);
-            if ((bits >>> 16) < TINY_BIN) {
-                tiny += v;
-            } else {
-                bin32(bits);
-            }
-        }
-        tinyMass += tiny;
-    }
-
-    /** Adds a sampled float32 pattern of at least 2^−20 to its bin, unless it is invalid (or −0.0). */
-    private void bin32(int bits) {
-        int bin = bits >>> 16;
-        if (bin < BINS) {
-            sampleCounts[bin]++;
-            sampleSums[bin] += Float.intBitsToFloat(bits);
-        }
-    }
 
     /** Which of the {@value #SAMPLE_BLOCK} blocks of a group is sampled (a 64-bit mix of the group). */
     private static long jitter(long group) {
