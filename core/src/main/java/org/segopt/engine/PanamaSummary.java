@@ -91,7 +91,7 @@ final class PanamaSummary {
                 }
                 continue;
             }
-            addGrids(s.mass(), BLOCK, grids);
+            addGrids(s.mass(), BLOCK, grids, 3);
             if (top >= lowest) {
                 for (int q = 0; q < PARTS; q++) {
                     int partTop = (int) grids[PART_MAX + q];
@@ -347,8 +347,7 @@ final class PanamaSummary {
                 IntVector bits = f.reinterpretAsInts();
                 for (int lane = 0; lane < FLOATS.length(); lane++) {
                     if (in.laneIsSet(lane)) {
-                        int b = bits.lane(lane);
-                        s.capture(j, b == Integer.MIN_VALUE ? 0 : b);
+                        s.capture(j, bits.lane(lane)); // no −0.0 here: its block went to the scalar kernel
                     }
                 }
             }
@@ -375,8 +374,7 @@ final class PanamaSummary {
                 }
                 continue;
             }
-            addGrids(s.mass(), BLOCK, grids);
-            s.mass().addPart(4, grids[4] - BLOCK * GRID_BITS[4]);
+            addGrids(s.mass(), BLOCK, grids, 4);
             if (top >= lowest) {
                 cutsAndBrackets64(seg, order, start, s);
             }
@@ -561,9 +559,9 @@ final class PanamaSummary {
         }
     }
 
-    /** Adds a block's grid lane sums to the mass: each carries one GRIDk pattern per value. */
-    private static void addGrids(ExactSum mass, long values, long[] grids) {
-        for (int k = 1; k <= 3; k++) { // the products wrap like the lane sums, so the differences are exact
+    /** Adds a block's lane sums on grids 1 .. {@code last} to the mass: each carries one GRIDk pattern per value. */
+    private static void addGrids(ExactSum mass, long values, long[] grids, int last) {
+        for (int k = 1; k <= last; k++) { // the products wrap like the lane sums, so the differences are exact
             mass.addPart(k, grids[k] - values * GRID_BITS[k]);
         }
     }
