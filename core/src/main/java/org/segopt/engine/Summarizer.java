@@ -184,10 +184,13 @@ final class Summarizer {
         lastCut = solver.valueAtVolume(target);
     }
 
-    /** τ* as a first call's sample estimates it: to measure the sample (jmh's {@code SummaryPieces}). */
-    double sampledTau(Marginal m) {
+    /**
+     * τ*, the Theorem 4 cut at the default volume and that cut's bracket [low, high], as a first
+     * call's sample estimates them: to measure the sample (jmh's {@code SummaryPieces}).
+     */
+    double[] sampledEstimates(Marginal m) {
         estimate(m, -1);
-        return tau;
+        return new double[] {tau, cut, cutLow, cutHigh};
     }
 
     /** The last pass's request and results (jmh's {@code SummaryPieces} times the pass alone with it). */
@@ -300,7 +303,8 @@ final class Summarizer {
         // The cut's rank: one binomial standard error of the sample's count (the sample is
         // stratified, one block per group, so its real error is smaller) and 0.5 % for M. On the
         // soft phantoms the sample's cut lies 0.02-0.4 % from the exact one (N = 100, 300) and
-        // 2.9-4.6 % on 128³ patches, inside brackets of −3.5..−14 % / +2.6..+6.4 % around it.
+        // 2.9-4.6 % on 128³ patches, inside brackets of −3.5..−14 % / +2.6..+6.4 % around it
+        // (jmh's SummaryPieces prints both for a file).
         double spread = 1.0 * Math.sqrt(Math.max(1, target * scale)) + 0.005 * target;
         double k = 0;
         double sum = 0;

@@ -17,7 +17,8 @@ import org.segopt.io.NdArray;
  * request (its cuts and brackets: the second loops and captures), the engine's whole decision from a summary
  * on a repeated call (brackets from the previous call) and on a first call (a new
  * {@link Summarizer}: probes, the 1/64 sample, the pass, loading the captured keys, solving),
- * and the sample alone, and the loading and solving of a first call's summary alone.
+ * and the sample alone, and the loading and solving of a first call's summary alone; then how
+ * far the sample's τ* and Theorem 4 cut lie from the exact ones, and the cut's bracket.
  * In this package to reach the engine's internals; jmh/README.md quotes its medians.
  *
  * <p>{@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
@@ -46,6 +47,7 @@ public final class SummaryPieces {
         double[][] ms = new double[7][rounds];
         long sink = 0;
         Summarizer first = null;
+        long target = -1;
         for (int r = -5; r < rounds; r++) { // five warm-up rounds
             long t0 = clock.getCurrentThreadCpuTime();
             sink += ReadPass.sum(m.segments().getFirst(), 0, m.segments().getFirst().byteSize());
@@ -56,13 +58,14 @@ public final class SummaryPieces {
             sink += repeated.solve(m, table, solver, -1, false, unresolved);
             long t3 = clock.getCurrentThreadCpuTime();
             first = new Summarizer(passes);
-            sink += first.solve(m, table, solver, -1, false, unresolved);
+            target = first.solve(m, table, solver, -1, false, unresolved);
+            sink += target;
             long t4 = clock.getCurrentThreadCpuTime();
             request.setRequest(repeated.summary());
             long t5 = clock.getCurrentThreadCpuTime();
             sink += passes.summarize(m, request);
             long t6 = clock.getCurrentThreadCpuTime();
-            sink += (long) repeated.sampledTau(m);
+            sink += (long) repeated.sampledEstimates(m)[0];
             long t7 = clock.getCurrentThreadCpuTime();
             table.loadSummary(m, first.summary());
             solver.solve(table, null);
@@ -78,7 +81,8 @@ public final class SummaryPieces {
             }
         }
         double exact = solver.threshold(); // of the last (first-call) decision: τ* itself
-        double sampled = repeated.sampledTau(m);
+        double exactCut = solver.valueAtVolume(target);
+        double[] sampled = repeated.sampledEstimates(m);
         String[] names = {"read pass", "summary pass, exact mass only", "summary pass, a repeated call's request",
             "decision from a summary, repeated call", "decision from a summary, first call",
             "of which the 1/64 sample", "of which loading its keys and solving"};
@@ -92,8 +96,11 @@ public final class SummaryPieces {
         }
         System.out.printf(Locale.ROOT, "  keys captured: repeated call %s, first call %s%n", captures(repeated.summary(), Keys.format(m)),
                 captures(first.summary(), Keys.format(m)));
-        System.out.printf(Locale.ROOT, "  tau* %.6f; the 1/64 sample estimates %.6f (%+.3f %%)%n", exact, sampled,
-                100 * (sampled / exact - 1));
+        System.out.printf(Locale.ROOT, "  tau* %.6f; the 1/64 sample estimates %.6f (%+.3f %%)%n", exact, sampled[0],
+                100 * (sampled[0] / exact - 1));
+        System.out.printf(Locale.ROOT, "  Theorem 4 cut at volume %d: %.6f; the sample estimates %.6f (%+.3f %%), bracket"
+                + " [%+.2f %%, %+.2f %%] around the exact cut%n", target, exactCut, sampled[1], 100 * (sampled[1] / exactCut - 1),
+                100 * (sampled[2] / exactCut - 1), 100 * (sampled[3] / exactCut - 1));
     }
 
     /** Each bracket's width (relative to its upper end) and the keys it captured. */
