@@ -23,7 +23,7 @@ import org.segopt.Marginal;
  * values. float32 blocks also record, per part of {@value #PART} voxels, their bounds and
  * first-grid sum: only a part whose values straddle a cut or a bracket is read again, from L1,
  * in sub-parts of {@value #SUB} voxels whose bounds a cheap loop finds first (a cut below a whole
- * part or sub-part takes its first-grid sum: values of at least 2^−28, the least cut, lie on that
+ * part or sub-part takes its first-grid sum: values of at least 2^−24, the least cut, lie on that
  * grid). A bracket's loop counts the cut at its upper end too; other cuts go two to a loop; the
  * rare lanes inside a bracket are captured one by one. On a network's soft output most parts
  * are far from every organ, or inside one, and take the first loop only. (float64 blocks record
@@ -31,7 +31,7 @@ import org.segopt.Marginal;
  *
  * <p>Blocks that hold an invalid value or a −0.0 (a sign bit makes a block's least pattern
  * negative), float64 blocks with values too small for four grids, the partial block at the end,
- * and requests with a cut below 2^−28 go to {@link ScalarKernels#summarize}, whose results these
+ * and requests with a float32 cut below 2^−24 (float64: 2^−28) go to {@link ScalarKernels#summarize}, whose results these
  * equal exactly.
  */
 final class PanamaSummary {
@@ -58,8 +58,12 @@ final class PanamaSummary {
     private static final long[] GRID_BITS = {0, Double.doubleToRawLongBits(GRID1), Double.doubleToRawLongBits(GRID2),
         Double.doubleToRawLongBits(GRID3), Double.doubleToRawLongBits(GRID4)};
     private static final int F32_ONE = 0x3F80_0000;
-    /** The least cut these kernels take: values from 2^−28 on are exact on the first grid (float64: two). */
-    private static final long MIN_CUT32 = Float.floatToRawIntBits(0x1p-28f);
+    /**
+     * The least cut these kernels take: float32 values from 2^−24 on are multiples of 2^−47, so
+     * a sub-part's double lane sums hold them exactly (see {@link #units}); float64 values from
+     * 2^−28 on are exact on the first two grids.
+     */
+    private static final long MIN_CUT32 = Float.floatToRawIntBits(0x1p-24f);
     private static final long MIN_CUT64 = Double.doubleToRawLongBits(0x1p-28);
     private static final long F64_ONE = 0x3FF0_0000_0000_0000L;
 
@@ -97,7 +101,7 @@ final class PanamaSummary {
                     int partTop = (int) grids[PART_MAX + q];
                     if (partTop >= lowest) {
                         cutsAndBrackets32(seg, order, start + (long) q * PART, PART, partTop,
-                                (int) grids[PART_MIN + q], grids[PART_GRID + q], grids, s);
+                                (int) grids[PART_MIN + q], grids[PART_GRID + q] - PART * GRID_BITS[1], grids, s);
                     }
                 }
             }
@@ -169,9 +173,9 @@ final class PanamaSummary {
 
     /**
      * The second loops over a valid float32 part of a block ({@code length} voxels from
-     * {@code start}) whose keys lie in [bottom, top] and whose first-grid lane sum is {@code grid}
+     * {@code start}) whose keys lie in [bottom, top] and whose first-grid sum is {@code grid} units of 2^−51
      * ({@link #UNKNOWN} when not yet summed): a cut below the whole part takes all of it without a
-     * loop (its values, at least 2^−28, lie on the first grid); a bracket that meets the part is
+     * loop (its values, at least 2^−24, lie on the first grid); a bracket that meets the part is
      * captured in a loop that also counts the cut at its upper end; the other cuts go two to a
      * loop. A part longer than {@value #SUB} voxels that needs a loop is first split into
      * sub-parts of that size, whose bounds one cheap loop finds: on a network's output only the
@@ -205,7 +209,7 @@ final class PanamaSummary {
             }
             int c = cutAt(s, s.bracketHi(j));
             boolean counts = c >= 0 && (done & (1 << c)) == 0;
-            long count = bracketOfPart32(seg, order, start, length, j, counts ? s.cut(c) : F32_ONE + 1, out, s);
+            long count = bracketOfPart32(seg, order, start, j, counts ? s.cut(c) : F32_ONE + 1, out, s);
             if (counts) {
                 addCut(s, c, count, out[1]);
                 done |= 1 << c;
@@ -220,7 +224,7 @@ final class PanamaSummary {
                 d++;
             }
             long other = d < s.cutCount() ? s.cut(d) : F32_ONE + 1;
-            long count = cutsOfPart32(seg, order, start, length, s.cut(c), other, out);
+            long count = cutsOfPart32(seg, order, start, s.cut(c), other, out);
             addCut(s, c, count, out[1]);
             done |= 1 << c;
             if (d < s.cutCount()) {
@@ -263,14 +267,14 @@ final class PanamaSummary {
         return max.reduceLanes(VectorOperators.MAX);
     }
 
-    /** The first-grid lane sum of a valid part of {@code length} voxels from start. */
+    /** The sum of a valid part of {@code length} voxels from start on the first grid, in units of 2^−51. */
     private static long gridOf32(MemorySegment seg, ByteOrder order, long start, int length) {
         LongVector sum = LongVector.zero(LONGS);
         for (long i = start; i < start + length; i += HALF_FLOATS.length()) {
             FloatVector f = FloatVector.fromMemorySegment(HALF_FLOATS, seg, i * Float.BYTES, order);
             sum = sum.add(((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).add(GRID1).reinterpretAsLongs());
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return sum.reduceLanes(VectorOperators.ADD) - length * GRID_BITS[1];
     }
 
     /** The index of the cut at {@code key}, or −1. */
@@ -283,77 +287,91 @@ final class PanamaSummary {
         return -1;
     }
 
-    /** Adds a part's count and first-grid lane sum (values ≥ 2^−28 are multiples of 2^−51) to cut c. */
-    private static void addCut(LevelSummary s, int c, long count, long laneSum) {
+    /** Adds a part's count and the sum of its values in units of 2^−51 (values ≥ 2^−24 are multiples of it) to cut c. */
+    private static void addCut(LevelSummary s, int c, long count, long units) {
         s.addAbove(c, count);
-        s.aboveMass(c).addPart(1, laneSum - count * GRID_BITS[1]);
+        s.aboveMass(c).addPart(1, units);
     }
 
-    /**
-     * Counts a part's values at or above the keys a and b; returns a's count, writes b's into
-     * {@code out[4]} and their first-grid lane sums into {@code out[1]}, {@code out[2]}.
+    /*
+     * UNITS_EXACT: the second loops sum the values at or above a cut of at least MIN_CUT32 = 2^−24
+     * in double lanes. Such values are multiples of 2^−47, so every lane sum of a sub-part, and
+     * their total (at most SUB = 2^6), is exact in 53 bits, and times 2^51 it is the exact count
+     * of first-grid units.
      */
-    private static long cutsOfPart32(MemorySegment seg, ByteOrder order, long start, int length, long a, long b,
-                                     long[] out) {
-        double cutA = Float.intBitsToFloat((int) a);
-        double cutB = Float.intBitsToFloat((int) b);
-        LongVector sumA = LongVector.zero(LONGS);
-        LongVector sumB = LongVector.zero(LONGS);
-        long countA = 0;
-        long countB = 0;
-        for (long i = start; i < start + length; i += FLOATS.length()) {
-            FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
-            DoubleVector x0 = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0);
-            DoubleVector x1 = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1);
-            LongVector y0 = x0.add(GRID1).reinterpretAsLongs();
-            LongVector y1 = x1.add(GRID1).reinterpretAsLongs();
-            VectorMask<Long> a0 = x0.compare(VectorOperators.GE, cutA).cast(LONGS);
-            VectorMask<Long> a1 = x1.compare(VectorOperators.GE, cutA).cast(LONGS);
-            VectorMask<Long> b0 = x0.compare(VectorOperators.GE, cutB).cast(LONGS);
-            VectorMask<Long> b1 = x1.compare(VectorOperators.GE, cutB).cast(LONGS);
-            sumA = sumA.add(y0, a0).add(y1, a1);
-            sumB = sumB.add(y0, b0).add(y1, b1);
-            countA += a0.trueCount() + a1.trueCount();
-            countB += b0.trueCount() + b1.trueCount();
-        }
-        out[1] = sumA.reduceLanes(VectorOperators.ADD);
-        out[2] = sumB.reduceLanes(VectorOperators.ADD);
-        out[4] = countB;
-        return countA;
+
+    /** −1 in the lanes whose pattern is at least {@code key}, 0 elsewhere. */
+    private static IntVector atOrAbove(IntVector bits, int key) {
+        return (IntVector) bits.compare(VectorOperators.GE, key).toVector();
     }
 
     /**
-     * Captures the keys of a part's values inside bracket j and counts those at or above
-     * {@code cut} (its upper end, or past 1 for none); writes their first-grid lane sum into
+     * Counts a sub-part's values ({@value #SUB} from start) at or above the keys a and b; returns a's count, writes b's into
+     * {@code out[4]} and their sums (units of 2^−51) into {@code out[1]}, {@code out[2]}. Keys
+     * compare as ints (valid patterns are non-negative), counts accumulate in int lanes (from
+     * {@link #atOrAbove}'s −1s), and only the end reduces lanes.
+     */
+    private static long cutsOfPart32(MemorySegment seg, ByteOrder order, long start, long a, long b,
+                                     long[] out) {
+        int keyA = (int) a;
+        int keyB = (int) Math.min(b, F32_ONE + 1);
+        IntVector countA = IntVector.zero(INTS);
+        IntVector countB = IntVector.zero(INTS);
+        DoubleVector sumA = DoubleVector.zero(DOUBLES);
+        DoubleVector sumB = DoubleVector.zero(DOUBLES);
+        for (long i = start; i < start + SUB; i += FLOATS.length()) {
+            FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
+            IntVector bits = f.reinterpretAsInts();
+            IntVector atA = atOrAbove(bits, keyA);
+            IntVector atB = atOrAbove(bits, keyB);
+            countA = countA.sub(atA);
+            countB = countB.sub(atB);
+            // Selected values as doubles, the two halves added first (exactly), so that one
+            // addition per loop waits for the previous one. (Written out: a helper was not inlined.)
+            FloatVector inA = bits.and(atA).reinterpretAsFloats();
+            FloatVector inB = bits.and(atB).reinterpretAsFloats();
+            sumA = sumA.add(((DoubleVector) inA.convertShape(VectorOperators.F2D, DOUBLES, 0))
+                    .add((DoubleVector) inA.convertShape(VectorOperators.F2D, DOUBLES, 1)));
+            sumB = sumB.add(((DoubleVector) inB.convertShape(VectorOperators.F2D, DOUBLES, 0))
+                    .add((DoubleVector) inB.convertShape(VectorOperators.F2D, DOUBLES, 1)));
+        }
+        out[1] = (long) (sumA.reduceLanes(VectorOperators.ADD) * 0x1p51); // see UNITS_EXACT
+        out[2] = (long) (sumB.reduceLanes(VectorOperators.ADD) * 0x1p51);
+        out[4] = countB.reduceLanes(VectorOperators.ADD);
+        return countA.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Captures the keys of a sub-part's values ({@value #SUB} from start) inside bracket j and counts those at or above
+     * {@code cut} (its upper end, or past 1 for none); writes their sum (units of 2^−51) into
      * {@code out[1]} and returns their count.
      */
-    private static long bracketOfPart32(MemorySegment seg, ByteOrder order, long start, int length, int j,
+    private static long bracketOfPart32(MemorySegment seg, ByteOrder order, long start, int j,
                                          long cut, long[] out, LevelSummary s) {
-        float lo = Float.intBitsToFloat((int) s.bracketLo(j));
-        float hi = Float.intBitsToFloat((int) s.bracketHi(j));
-        double cutValue = Float.intBitsToFloat((int) cut);
-        LongVector sum = LongVector.zero(LONGS);
-        long count = 0;
-        for (long i = start; i < start + length; i += FLOATS.length()) {
+        int lo = (int) s.bracketLo(j);
+        int hi = (int) s.bracketHi(j);
+        int key = (int) Math.min(cut, F32_ONE + 1);
+        IntVector count = IntVector.zero(INTS);
+        DoubleVector sum = DoubleVector.zero(DOUBLES);
+        for (long i = start; i < start + SUB; i += FLOATS.length()) {
             FloatVector f = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order);
-            DoubleVector x0 = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0);
-            DoubleVector x1 = (DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1);
-            VectorMask<Long> a0 = x0.compare(VectorOperators.GE, cutValue).cast(LONGS);
-            VectorMask<Long> a1 = x1.compare(VectorOperators.GE, cutValue).cast(LONGS);
-            sum = sum.add(x0.add(GRID1).reinterpretAsLongs(), a0).add(x1.add(GRID1).reinterpretAsLongs(), a1);
-            count += a0.trueCount() + a1.trueCount();
-            VectorMask<Float> in = f.compare(VectorOperators.GE, lo).and(f.compare(VectorOperators.LT, hi));
+            IntVector bits = f.reinterpretAsInts();
+            IntVector at = atOrAbove(bits, key);
+            count = count.sub(at);
+            FloatVector above = bits.and(at).reinterpretAsFloats(); // as in cutsOfPart32
+            sum = sum.add(((DoubleVector) above.convertShape(VectorOperators.F2D, DOUBLES, 0))
+                    .add((DoubleVector) above.convertShape(VectorOperators.F2D, DOUBLES, 1)));
+            VectorMask<Integer> in = bits.compare(VectorOperators.GE, lo).andNot(bits.compare(VectorOperators.GE, hi));
             if (in.anyTrue()) {
-                IntVector bits = f.reinterpretAsInts();
-                for (int lane = 0; lane < FLOATS.length(); lane++) {
+                for (int lane = 0; lane < INTS.length(); lane++) {
                     if (in.laneIsSet(lane)) {
                         s.capture(j, bits.lane(lane)); // no −0.0 here: its block went to the scalar kernel
                     }
                 }
             }
         }
-        out[1] = sum.reduceLanes(VectorOperators.ADD);
-        return count;
+        out[1] = (long) (sum.reduceLanes(VectorOperators.ADD) * 0x1p51); // see UNITS_EXACT
+        return count.reduceLanes(VectorOperators.ADD);
     }
 
     static long float64(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {

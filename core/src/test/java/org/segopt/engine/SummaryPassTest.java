@@ -86,19 +86,45 @@ class SummaryPassTest {
         assertSameSummary(scalar, summarize(new Passes(new PanamaKernels(), 3), m, request), "3 threads, seed " + seed);
     }
 
-    /** The vector kernels sum a cut's values on the first grids only, so a lower cut must reach the scalar kernel. */
+    /**
+     * The vector kernels sum a cut's values exactly only from 2^−24 (float32; float64: 2^−28) on,
+     * so a lower cut must reach the scalar kernel.
+     */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
-    void cutsBelowTwoToTheMinus28AreSummedExactly(long seed) {
+    void cutsBelowTheVectorKernelsLeastAreSummedExactly(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         boolean f64 = r.nextBoolean();
         double[] values = softValues(r, 1 + r.nextInt(50_000));
         Marginal m = marginal(values, f64, ByteOrder.nativeOrder());
-        double low = Math.scalb(1.0, -29 - r.nextInt(90));
+        double low = Math.scalb(1.0, (f64 ? -29 : -25) - r.nextInt(90));
         long key = f64 ? Double.doubleToRawLongBits(low) : Float.floatToRawIntBits((float) low);
         LevelSummary request = new LevelSummary(Summarizer.CAPACITY);
         request.setCuts(new long[] {key, f64 ? Double.doubleToRawLongBits(0.5) : Float.floatToRawIntBits(0.5f)}, 2);
         assertKernelsAgree(m, request, seed);
+    }
+
+    /**
+     * The float32 second loops' double lane sums at their limits: a cut at 2^−24 under values
+     * just above it (odd significands, the finest multiples of 2^−47) and sub-parts of 1.0s (a
+     * total of 2^6, the most 53 bits hold), in every sub-part alignment.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void float32CutSumsAtTheLeastCutAreExact(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] values = new double[20_000 + r.nextInt(5000)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch ((i / (1 + r.nextInt(200))) % 3) {
+                case 0 -> 1.0;
+                case 1 -> Float.intBitsToFloat(Float.floatToRawIntBits(0x1p-24f) + 1 + 2 * r.nextInt(1 << 22));
+                default -> r.nextDouble() * 0x1p-23;
+            };
+        }
+        long least = Float.floatToRawIntBits(0x1p-24f);
+        LevelSummary request = new LevelSummary(Summarizer.CAPACITY);
+        request.setCuts(new long[] {least, Float.floatToRawIntBits(0.5f), Float.floatToRawIntBits(1.0f)}, 3);
+        assertKernelsAgree(marginal(values, false, ByteOrder.nativeOrder()), request, seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -334,7 +360,8 @@ class SummaryPassTest {
         }
         int specials = r.nextInt(4);
         for (int k = 0; k < specials * 3 && n > 0; k++) {
-            double[] special = {0.0, -0.0, 1.0, 0.5, Double.MIN_VALUE, Float.MIN_VALUE, 0x1p-120, 0x1p-28, 0x1p-1000};
+            double[] special = {0.0, -0.0, 1.0, 0.5, Double.MIN_VALUE, Float.MIN_VALUE, 0x1p-120, 0x1p-28, 0x1p-1000,
+                0x1p-24, 0x1.fffffep-25, 0x1.000002p-24};
             values[r.nextInt(n)] = special[r.nextInt(special.length)];
         }
         return values;
@@ -393,11 +420,20 @@ class SummaryPassTest {
         return f64 ? Marginal.ofDoubles(s, order) : Marginal.ofFloats(s, order);
     }
 
-    /** Cuts and brackets at random keys, including ½, 2^−28 and keys of the data's range. */
+    /**
+     * Cuts and brackets at random keys of the data's range from 2^−28 on, a quarter of the time
+     * with a cut at the vector kernels' least one (2^−24 for float32, 2^−28 for float64), below
+     * which they leave the request to the scalar kernel.
+     */
     private static LevelSummary randomRequest(SplittableRandom r, boolean f64) {
         FloatFormat f = f64 ? FloatFormat.F64 : FloatFormat.F32;
         long min = f64 ? Double.doubleToRawLongBits(0x1p-28) : Float.floatToRawIntBits(0x1p-28f);
-        long[] keys = r.longs(3, min, f.maxKey + 2).sorted().distinct().toArray();
+        long least = f64 ? min : Float.floatToRawIntBits(0x1p-24f);
+        long[] random = r.longs(3, min, f.maxKey + 2).toArray();
+        if (r.nextInt(4) == 0) {
+            random[0] = least;
+        }
+        long[] keys = java.util.stream.LongStream.of(random).sorted().distinct().toArray();
         LevelSummary s = new LevelSummary(Summarizer.CAPACITY);
         s.setCuts(keys, keys.length);
         long lo = r.nextLong(0, keys[0]);
