@@ -33,7 +33,7 @@ final class Histogrammer {
     /** Top-level float32 bins refined during the current call: the next call's guesses. */
     private final long[] refinedBins = new long[LevelTable.MAX_REFINED_PER_PASS];
     private int refinedCount;
-    /** The last float16 / bfloat16 marginal histogrammed and its u16 view. */
+    /** The last float16 / bfloat16 marginal histogrammed and its u16 view (calls repeat: kept). */
     private Marginal halves;
     private Marginal patterns;
 
@@ -82,33 +82,42 @@ final class Histogrammer {
         table.loadFloats(m, top);
     }
 
-    /**
-     * float16 / bfloat16: at most 2^16 bit patterns, so one exact pass, the vote histogram of the
-     * patterns read as u16 counts with R = 65535 (so every backend's vote pass serves). −0.0 is
-     * counted at 0; any other pattern above 1.0's is a negative value, a value above 1 or NaN,
-     * and only then is the data scanned again for the first such voxel.
-     */
+    /** float16 / bfloat16: one exact pass over the patterns (see {@link #countHalves}). */
     private void histogramHalves(Marginal m, LevelTable table) {
-        passes.countVotes(patterns(m), votes); // every u16 is a valid count of R = 65535
-        votes[0] += votes[KeyReader.HALF_NEGATIVE_ZERO];
-        votes[KeyReader.HALF_NEGATIVE_ZERO] = 0;
-        long maxKey = Keys.format(m).maxKey;
-        for (int p = (int) maxKey + 1; p < PassBackend.DIGITS; p++) {
-            if (votes[p] != 0) {
-                Arrays.fill(votes, 0);
-                throw Validation.invalid(m, firstKeyAbove(m, maxKey));
-            }
+        if (m != halves) {
+            patterns = halfPatterns(m);
+            halves = m;
         }
+        countHalves(passes, patterns, m, votes);
         table.loadHalves(m, votes);
     }
 
-    /** The u16 vote view of a float16 / bfloat16 marginal's bit patterns (the last one kept: calls repeat). */
-    private Marginal patterns(Marginal m) {
-        if (m != halves) {
-            patterns = Marginal.ofVotes(m.segments().getFirst(), ElementType.UINT16, m.byteOrder(), Marginal.MAX_RATERS);
-            halves = m;
+    /** The u16 vote view of a float16 / bfloat16 marginal's bit patterns, for {@link #countHalves}. */
+    static Marginal halfPatterns(Marginal m) {
+        return Marginal.ofVotes(m.segments().getFirst(), ElementType.UINT16, m.byteOrder(), Marginal.MAX_RATERS);
+    }
+
+    /**
+     * Adds the voxels of each bit pattern of the float16 / bfloat16 marginal m to
+     * {@code counts[pattern]} (at least 2^16 entries, zero): at most 2^16 patterns, so one exact
+     * pass, the vote histogram of {@code view} ({@link #halfPatterns} of m: its patterns read as
+     * u16 counts with R = 65535, so every backend's vote pass serves). −0.0 is counted at 0; any
+     * other pattern above 1.0's is a negative value, a value above 1 or NaN, and only then is the
+     * data scanned again for the first such voxel.
+     *
+     * @throws org.segopt.InvalidMarginalException at that voxel (counts are then zero again)
+     */
+    static void countHalves(PassBackend passes, Marginal view, Marginal m, long[] counts) {
+        passes.countVotes(view, counts); // every u16 is a valid count of R = 65535
+        counts[0] += counts[KeyReader.HALF_NEGATIVE_ZERO];
+        counts[KeyReader.HALF_NEGATIVE_ZERO] = 0;
+        long maxKey = Keys.format(m).maxKey;
+        for (int p = (int) maxKey + 1; p < PassBackend.DIGITS; p++) {
+            if (counts[p] != 0) {
+                Arrays.fill(counts, 0, PassBackend.DIGITS, 0);
+                throw Validation.invalid(m, firstKeyAbove(m, maxKey));
+            }
         }
-        return patterns;
     }
 
     /** The first voxel whose key exceeds {@code maxKey}: a cold scan, after a histogram showed one. */

@@ -66,7 +66,8 @@ public final class PartPass implements Serializable {
 
     /**
      * Runs the pass over {@code part} (a vote-type marginal whose R divides the pooled R, or a
-     * marginal of the pass's float encoding) on the calling thread.
+     * marginal of the pass's float encoding, or a float16 / bfloat16 one: see {@link #isHalf}) on
+     * the calling thread.
      *
      * @throws org.segopt.InvalidMarginalException at the part's first invalid voxel
      * @throws IllegalArgumentException            if the part does not fit the pass
@@ -91,6 +92,15 @@ public final class PartPass implements Serializable {
                 yield p;
             }
             case TOP -> {
+                if (isHalf(part)) {
+                    countHalves(part, t);
+                    boolean f32 = encoding == Encoding.FLOAT32;
+                    forEachWidened(part, t, (key, n) -> ScalarKernels.countKeys(key, n, f32, t.top.counts(),
+                            t.top.sumHigh(), t.top.sumLow()));
+                    PartCounts p = PartCounts.ofTables(t.top.counts(), t.top.sumHigh(), t.top.sumLow(), PassBackend.DIGITS, 1);
+                    t.top.clear(PassBackend.DIGITS);
+                    yield p;
+                }
                 requireEncoding(part);
                 long bad = LOCAL.countFloats(part, t.top, null);
                 PartCounts p = PartCounts.ofTables(t.top.counts(), t.top.sumHigh(), t.top.sumLow(), PassBackend.DIGITS, 1);
@@ -101,13 +111,22 @@ public final class PartPass implements Serializable {
                 yield p;
             }
             case REFINE -> {
-                requireEncoding(part);
+                if (!isHalf(part)) {
+                    requireEncoding(part);
+                }
                 t.refinement.clearBins();
                 for (int j = 0; j < shifts.length; j++) {
                     t.refinement.addBin(shifts[j], prefixes[j]);
                 }
-                t.ranges.reset(part.voxels()); // every block may hold a bin
-                LOCAL.refineFloats(part, t.refinement, t.ranges);
+                if (isHalf(part)) {
+                    countHalves(part, t);
+                    Refinement r = t.refinement;
+                    forEachWidened(part, t, (key, n) -> ScalarKernels.refineKeys(key, n, r.shifts(), r.prefixes(),
+                            r.bins(), r.counts(), r.sumHigh(), r.sumLow(), r.occupied()));
+                } else {
+                    t.ranges.reset(part.voxels()); // every block may hold a bin
+                    LOCAL.refineFloats(part, t.refinement, t.ranges);
+                }
                 PartCounts p = PartCounts.ofRefinement(t.refinement);
                 for (int j = 0; j < shifts.length; j++) {
                     t.refinement.clearTable(j);
@@ -115,6 +134,39 @@ public final class PartPass implements Serializable {
                 yield p;
             }
         };
+    }
+
+    /**
+     * Whether the part is float16 or bfloat16, which pools into either float encoding without a
+     * widened copy: its at most 2^16 patterns are counted once ({@link #countHalves}), and each
+     * one's voxels go into the pass's tables at the key of its value in the pooled encoding (every
+     * 16-bit value is a float32 and a float64 exactly), as if the pass had read them widened.
+     */
+    private static boolean isHalf(Marginal part) {
+        return part.encoding() == Encoding.FLOAT16 || part.encoding() == Encoding.BFLOAT16;
+    }
+
+    /** Counts a 16-bit part's patterns into the thread's pattern table. */
+    private static void countHalves(Marginal part, Tables t) {
+        Histogrammer.countHalves(LOCAL, Histogrammer.halfPatterns(part), part, t.halves);
+    }
+
+    /** What to do with the n voxels of one pooled key. */
+    private interface KeyCounts {
+        void add(long key, long n);
+    }
+
+    /** Hands each counted pattern's voxels, at their key in the pooled encoding, to {@code counts}; clears the table. */
+    private void forEachWidened(Marginal part, Tables t, KeyCounts counts) {
+        FloatFormat half = Keys.format(part);
+        for (int p = 0; p <= half.maxKey; p++) {
+            long n = t.halves[p];
+            if (n != 0) {
+                double v = half.approximate(p);
+                counts.add(encoding == Encoding.FLOAT32 ? Float.floatToRawIntBits((float) v) : Double.doubleToRawLongBits(v), n);
+                t.halves[p] = 0;
+            }
+        }
     }
 
     private void requireEncoding(Marginal part) {
@@ -131,6 +183,7 @@ public final class PartPass implements Serializable {
         final FloatHistogram top = new FloatHistogram();
         final Refinement refinement = new Refinement();
         final BlockRanges ranges = new BlockRanges();
+        final long[] halves = new long[PassBackend.DIGITS];
         long[] votes = new long[0];
     }
 

@@ -203,17 +203,22 @@ final class ScalarKernels implements Kernels {
         return true;
     }
 
+    /** Counts n voxels of one valid float32 ({@code f32}) or float64 key in the top-level histogram. */
+    static void countKeys(long key, long n, boolean f32, long[] counts, long[] sumHigh, long[] sumLow) {
+        int bin = (int) (key >>> (f32 ? 16 : 48));
+        long rest = key & (f32 ? 0xFFFFL : 0xFFFF_FFFF_FFFFL);
+        counts[bin] += n;
+        sumHigh[bin] += n * (rest >>> 24);
+        sumLow[bin] += n * (rest & 0xFF_FFFF);
+    }
+
     /** Counts one float64 bit pattern in the top-level histogram; false if it is not in [0, 1]. */
     static boolean addFloat64(long bits, long[] counts, long[] sumHigh, long[] sumLow) {
         long key = bits == Long.MIN_VALUE ? 0 : bits;
         if (Long.compareUnsigned(key, F64_MAX) > 0) {
             return false;
         }
-        int bin = (int) (key >>> 48);
-        long rest = key & 0xFFFF_FFFF_FFFFL;
-        counts[bin]++;
-        sumHigh[bin] += rest >>> 24;
-        sumLow[bin] += rest & 0xFF_FFFF;
+        countKeys(key, 1, false, counts, sumHigh, sumLow);
         return true;
     }
 

@@ -26,8 +26,9 @@ import org.segopt.report.RaterMasks;
  * why it cannot be used. A case of several files, or of one integer file, is rater masks (m = their
  * mean, as in {@code report}); a case of one float file is a probability map m. A manifest's
  * {@code kind} is honoured: a {@code probability} case must be one float file, and a
- * {@code labels} case (one marginal per class) cannot pool. float16 maps pool
- * as float32, and float32 maps among float64 ones as float64: every value converts exactly.
+ * {@code labels} case (one marginal per class) cannot pool. float16 and bfloat16 maps pool
+ * as float32 (or among float64 ones as float64) without a widened copy, and float32 maps among
+ * float64 ones as float64 (a converted copy): every value converts exactly.
  *
  * @param label    "roi/case"
  * @param encoding VOTES for rater masks, FLOAT32 (float16 or float32 data) or FLOAT64; null on error
@@ -45,13 +46,14 @@ public record PoolCase(String label, Encoding encoding, int raters, long voxels,
         try (Arena arena = Arena.ofConfined()) {
             Marginal m = load(spec, null, limits, arena);
             boolean votes = m.encoding().isVoteType();
+            Encoding encoding = votes ? Encoding.VOTES : m.encoding() == Encoding.FLOAT64 ? Encoding.FLOAT64 : Encoding.FLOAT32;
             PartCounts counts;
             try {
-                counts = (votes ? PartPass.votes(m.raters()) : PartPass.top(m.encoding())).run(m);
+                counts = (votes ? PartPass.votes(m.raters()) : PartPass.top(encoding)).run(m);
             } catch (InvalidMarginalException e) {
                 return failed(spec, votes ? RaterMasks.describe(spec.raters(), e) : spec.raters().getFirst() + ": " + e.getMessage());
             }
-            return new PoolCase(spec.label(), votes ? Encoding.VOTES : m.encoding(), m.raters(), m.voxels(), null,
+            return new PoolCase(spec.label(), encoding, m.raters(), m.voxels(), null,
                     votes ? counts : null);
         } catch (InputException e) {
             return failed(spec, e.getMessage());
@@ -67,9 +69,10 @@ public record PoolCase(String label, Encoding encoding, int raters, long voxels,
     }
 
     /**
-     * The marginal of {@code spec} in the pooled encoding {@code pooled} (FLOAT32 or FLOAT64 for
-     * probabilities, converted exactly where the file holds a narrower float; ignored for masks;
-     * null: the case's own class, float32 or float64). Its data lives as long as {@code arena}.
+     * The marginal of {@code spec} for the pooled encoding {@code pooled} (FLOAT32 or FLOAT64 for
+     * probabilities: float32 data converted into float64 where that is pooled, 16-bit data as
+     * it is, which every float pass takes; ignored for masks; null: the case's own class, float32
+     * or float64). Its data lives as long as {@code arena}.
      */
     public static Marginal load(CaseSpec spec, Encoding pooled, ReadLimits limits, Arena arena) throws InputException {
         List<Path> files = spec.raters();
@@ -97,8 +100,18 @@ public record PoolCase(String label, Encoding encoding, int raters, long voxels,
         return RaterMasks.load(files, limits, arena);
     }
 
-    /** The float data of {@code a} as {@code target} values, wrapped when it is already, else converted. */
+    /**
+     * The float data of {@code a} for a pool of {@code target} values: wrapped when it is of that
+     * type or 16-bit (whose passes widen each pattern's key, see {@code PartPass}), converted
+     * (a copy) from float32 into float64.
+     */
     private static Marginal floats(NdArray a, Encoding target, Arena arena) throws InputException {
+        if (a.type() == ElementType.FLOAT16) {
+            return Marginal.ofFloat16(a.data(), a.order());
+        }
+        if (a.type() == ElementType.BFLOAT16) {
+            return Marginal.ofBFloat16(a.data(), a.order());
+        }
         if (target == Encoding.FLOAT32 && a.type() == ElementType.FLOAT32) {
             return Marginal.ofFloats(a.data(), a.order());
         }
@@ -108,17 +121,12 @@ public record PoolCase(String label, Encoding encoding, int raters, long voxels,
         if (target == Encoding.FLOAT32 && a.type() == ElementType.FLOAT64) {
             throw new InputException(a.source(), "float64 values do not pool into float32 exactly");
         }
-        long n = a.size();
-        boolean wide = target == Encoding.FLOAT64;
-        MemorySegment out = arena.allocate(n * (wide ? 8 : 4), 8);
+        long n = a.size(); // float32 into float64
+        MemorySegment out = arena.allocate(n * 8, 8);
         for (long i = 0; i < n; i++) {
             double v = a.type().valueAt(a.data(), a.order(), i);
-            if (wide) {
-                out.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
-            } else {
-                out.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v); // a float16 or bfloat16 value: exact
-            }
+            out.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
         }
-        return wide ? Marginal.ofDoubles(out, ByteOrder.nativeOrder()) : Marginal.ofFloats(out, ByteOrder.nativeOrder());
+        return Marginal.ofDoubles(out, ByteOrder.nativeOrder());
     }
 }

@@ -64,7 +64,7 @@ class PoolCommandTest {
         assertTrue(mixed.err().startsWith("segopt pool: mixed: cannot pool rater masks"), mixed.err());
         CliRun unknown = CliRun.of("pool", "--manifest", data.manifest(), "--roi", "Heart");
         assertEquals(3, unknown.code());
-        assertTrue(unknown.err().startsWith("segopt pool: no case of ROI 'Heart' (ROIs: votes, floats, float32, mixed)"),
+        assertTrue(unknown.err().startsWith("segopt pool: no case of ROI 'Heart' (ROIs: votes, floats, float32, halves, mixed)"),
                 unknown.err());
         assertEquals(2, CliRun.of("pool", "--manifest", data.manifest()).code());
         CliRun spark = CliRun.of("pool", "--manifest", data.manifest(), "--roi", "votes", "--spark", "local[2]");

@@ -15,7 +15,8 @@ import org.segopt.Marginal;
  * The merge of {@link PartCounts} is a commutative monoid, and the merge of a pass over the parts
  * of a volume is the pass over the whole volume: for vote histograms (parts of R counted over a
  * multiple of R, the same as scaling the entries), top-level float histograms and refinements,
- * float32 and float64.
+ * float32 and float64; and a float16 or bfloat16 part, which pools without a widened copy, counts
+ * as its widened copy does.
  */
 class PartCountsProperties {
     enum Kind { VOTES, FLOAT32, FLOAT64 }
@@ -73,6 +74,61 @@ class PartCountsProperties {
             Marginal m = slice(kind, values, votes, raters, 0, n);
             assertEquals(PartPass.votes(raters * 6).run(m), PartPass.votes(raters).run(m).scaled(6));
         }
+    }
+
+    @Test
+    void aSixteenBitPartCountsAsItsWidenedCopy() {
+        Theories.check(40, Generate.booleans(), Theories.sizes(1, 30_000), Theories.seeds(),
+                PartCountsProperties::sixteenBitPartCountsAsWidened);
+    }
+
+    private static void sixteenBitPartCountsAsWidened(boolean bfloat16, int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        short[] bits = new short[n];
+        float[] widened = new float[n];
+        for (int i = 0; i < n; i++) {
+            double v = switch (random.nextInt(5)) {
+                case 0 -> 0;
+                case 1 -> 1;
+                case 2 -> random.nextInt(16) / 16.0;
+                case 3 -> Math.scalb(random.nextDouble(), -random.nextInt(40)); // float16 subnormals and below
+                default -> random.nextDouble();
+            };
+            bits[i] = bfloat16 ? (short) (Float.floatToRawIntBits((float) v) >>> 16) : Float.floatToFloat16((float) v);
+            if (random.nextInt(50) == 0 && v == 0) {
+                bits[i] = (short) KeyReader.HALF_NEGATIVE_ZERO; // −0.0 counts at 0
+            }
+            widened[i] = bfloat16 ? Float.intBitsToFloat(bits[i] << 16) : Float.float16ToFloat(bits[i]);
+        }
+        Marginal half = bfloat16 ? Marginal.ofBFloat16(bits) : Marginal.ofFloat16(bits);
+        double[] wide = new double[n];
+        for (int i = 0; i < n; i++) {
+            wide[i] = widened[i];
+        }
+        for (Marginal copy : List.of(Marginal.ofFloats(widened), Marginal.ofDoubles(wide))) {
+            Encoding e = copy.encoding();
+            int shift = e == Encoding.FLOAT32 ? 16 : 48;
+            Refinement bins = new Refinement();
+            // Bins of the widened keys' top digits; for float64 the third one a level deeper.
+            long[] prefixes = keys(copy).map(k -> k >>> shift).distinct().limit(3).toArray();
+            for (int j = 0; j < prefixes.length; j++) {
+                long prefix = prefixes[j];
+                if (e == Encoding.FLOAT64 && j == 2) {
+                    bins.addBin(32, keys(copy).filter(k -> k >>> 48 == prefix).findFirst().orElseThrow() >>> 32);
+                } else {
+                    bins.addBin(shift, prefix);
+                }
+            }
+            for (PartPass pass : List.of(PartPass.top(e), PartPass.refine(e, bins))) {
+                assertEquals(pass.run(copy), pass.run(half), pass + (bfloat16 ? " of bfloat16" : " of float16"));
+            }
+        }
+    }
+
+    /** The keys of a small marginal, voxel by voxel. */
+    private static java.util.stream.LongStream keys(Marginal m) {
+        KeyReader keys = KeyReader.of(m);
+        return java.util.stream.LongStream.range(0, m.voxels()).map(keys::key);
     }
 
     private static Marginal slice(Kind kind, double[] values, byte[] votes, int raters, int from, int to) {

@@ -24,6 +24,8 @@ import org.segopt.report.ReportTestFiles;
  *   <li>{@code floats}: float32, float16 and float64 maps (pooled as float64) with ties at ½ and
  *   many distinct values, and a bad case (a NaN);</li>
  *   <li>{@code float32}: float32 maps only;</li>
+ *   <li>{@code halves}: float16 and float32 maps (pooled as float32, the float16 ones without a
+ *   widened copy), float16 subnormals among them, and a bad float16 case (a value above 1);</li>
  *   <li>{@code mixed}: a mask case and a map case, which do not pool.</li>
  * </ul>
  */
@@ -151,6 +153,41 @@ public final class PoolDatasets {
         concatenated.put("float32", ReportTestFiles.npy(dir.resolve("concat/float32.npy"), new long[] {pooledSingles.length},
                 "<f4", f4.array()));
         bad.put("float32", List.of());
+
+        // float16 and float32 maps
+        List<Float> halves = new ArrayList<>();
+        for (int c = 0; c < 5; c++) {
+            int n = 400 + random.nextInt(600);
+            String kind = c % 2 == 0 ? "f2" : "f4";
+            ByteBuffer b = ByteBuffer.allocate((kind.equals("f4") ? 4 : 2) * n).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                float v = random.nextInt(8) == 0 ? (float) Math.scalb(random.nextDouble(), -random.nextInt(30)) : (float) value(random);
+                if (kind.equals("f2")) {
+                    short h = Float.floatToFloat16(v);
+                    b.putShort(h);
+                    v = Float.float16ToFloat(h);
+                } else {
+                    b.putFloat(v);
+                }
+                halves.add(v);
+            }
+            String rel = "halves/c" + c + "." + kind + ".npy";
+            ReportTestFiles.npy(dir.resolve(rel), new long[] {n}, "<" + kind, b.array());
+            lines.add(Csv.line(List.of("halves", "c" + c, rel)));
+        }
+        ReportTestFiles.npy(dir.resolve("halves/bad.npy"), new long[] {2}, "<f2", ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN).putShort(Float.floatToFloat16(0.5f)).putShort(Float.floatToFloat16(1.5f)).array());
+        lines.add("halves,bad,halves/bad.npy");
+        bad.put("halves", List.of("halves/bad"));
+        float[] pooledHalves = new float[halves.size()];
+        ByteBuffer h4 = ByteBuffer.allocate(4 * pooledHalves.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < pooledHalves.length; i++) {
+            pooledHalves[i] = halves.get(i);
+            h4.putFloat(pooledHalves[i]);
+        }
+        references.put("halves", Marginal.ofFloats(pooledHalves));
+        concatenated.put("halves", ReportTestFiles.npy(dir.resolve("concat/halves.npy"), new long[] {pooledHalves.length},
+                "<f4", h4.array()));
 
         // masks and maps together
         ReportTestFiles.npy(dir.resolve("mixed/mask.npy"), new long[] {3}, new byte[] {0, 1, 1});

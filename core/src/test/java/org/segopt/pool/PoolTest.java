@@ -65,6 +65,15 @@ class PoolTest {
     }
 
     @Test
+    void float16MapsPoolWithFloat32OnesAsFloat32() throws Exception {
+        Pool.Result r = pool("halves", 2);
+        assertEquals(Engine.scalar().analyze(data.references().get("halves")), r.analysis());
+        assertEquals(Encoding.FLOAT32, r.union().encoding());
+        assertEquals(List.of("halves/bad"), r.errors().stream().map(e -> e.substring(0, e.indexOf(':'))).toList());
+        assertTrue(r.errors().getFirst().contains("voxel 1"), r.errors().getFirst());
+    }
+
+    @Test
     void masksAndMapsDoNotPool() {
         PoolException e = assertThrows(PoolException.class, () -> pool("mixed", 1));
         assertTrue(e.getMessage().contains("cannot pool rater masks (mixed/mask) with probability maps (mixed/map)"),

@@ -136,7 +136,7 @@ class SparkCliTest {
 
     @Test
     void poolEqualsAnalyzeOfTheConcatenatedVolume() throws IOException {
-        for (String roi : List.of("votes", "floats", "float32")) {
+        for (String roi : List.of("votes", "floats", "float32", "halves")) {
             CliRun b = same(List.of(), "pool", "--manifest", pool.manifest(), "--roi", roi, "--json");
             assertEquals(roi.equals("float32") ? 0 : 3, b.code(), b.err());
             Path concat = pool.concatenated().get(roi);
