@@ -66,8 +66,8 @@ public final class PartPass implements Serializable {
 
     /**
      * Runs the pass over {@code part} (a vote-type marginal whose R divides the pooled R, or a
-     * marginal of the pass's float encoding, or a float16 / bfloat16 one: see {@link #isHalf}) on
-     * the calling thread.
+     * float marginal of the pass's encoding or a narrower one: see {@link #countWidened}) on the
+     * calling thread.
      *
      * @throws org.segopt.InvalidMarginalException at the part's first invalid voxel
      * @throws IllegalArgumentException            if the part does not fit the pass
@@ -92,17 +92,12 @@ public final class PartPass implements Serializable {
                 yield p;
             }
             case TOP -> {
-                if (isHalf(part)) {
-                    countHalves(part, t);
-                    boolean f32 = encoding == Encoding.FLOAT32;
-                    forEachWidened(part, t, (key, n) -> ScalarKernels.countKeys(key, n, f32, t.top.counts(),
-                            t.top.sumHigh(), t.top.sumLow()));
-                    PartCounts p = PartCounts.ofTables(t.top.counts(), t.top.sumHigh(), t.top.sumLow(), PassBackend.DIGITS, 1);
-                    t.top.clear(PassBackend.DIGITS);
-                    yield p;
+                boolean f32 = encoding == Encoding.FLOAT32;
+                long bad = -1;
+                if (!countWidened(part, t, (key, n) -> ScalarKernels.countKeys(key, n, f32, t.top.counts(),
+                        t.top.sumHigh(), t.top.sumLow()))) {
+                    bad = LOCAL.countFloats(part, t.top, null);
                 }
-                requireEncoding(part);
-                long bad = LOCAL.countFloats(part, t.top, null);
                 PartCounts p = PartCounts.ofTables(t.top.counts(), t.top.sumHigh(), t.top.sumLow(), PassBackend.DIGITS, 1);
                 t.top.clear(PassBackend.DIGITS);
                 if (bad >= 0) {
@@ -111,68 +106,76 @@ public final class PartPass implements Serializable {
                 yield p;
             }
             case REFINE -> {
-                if (!isHalf(part)) {
-                    requireEncoding(part);
-                }
-                t.refinement.clearBins();
+                Refinement r = t.refinement;
+                r.clearBins();
                 for (int j = 0; j < shifts.length; j++) {
-                    t.refinement.addBin(shifts[j], prefixes[j]);
+                    r.addBin(shifts[j], prefixes[j]);
                 }
-                if (isHalf(part)) {
-                    countHalves(part, t);
-                    Refinement r = t.refinement;
-                    forEachWidened(part, t, (key, n) -> ScalarKernels.refineKeys(key, n, r.shifts(), r.prefixes(),
-                            r.bins(), r.counts(), r.sumHigh(), r.sumLow(), r.occupied()));
-                } else {
+                if (!countWidened(part, t, (key, n) -> ScalarKernels.refineKeys(key, n, r.shifts(), r.prefixes(),
+                        r.bins(), r.counts(), r.sumHigh(), r.sumLow(), r.occupied()))) {
                     t.ranges.reset(part.voxels()); // every block may hold a bin
-                    LOCAL.refineFloats(part, t.refinement, t.ranges);
+                    LOCAL.refineFloats(part, r, t.ranges);
                 }
-                PartCounts p = PartCounts.ofRefinement(t.refinement);
+                PartCounts p = PartCounts.ofRefinement(r);
                 for (int j = 0; j < shifts.length; j++) {
-                    t.refinement.clearTable(j);
+                    r.clearTable(j);
                 }
                 yield p;
             }
         };
     }
 
-    /**
-     * Whether the part is float16 or bfloat16, which pools into either float encoding without a
-     * widened copy: its at most 2^16 patterns are counted once ({@link #countHalves}), and each
-     * one's voxels go into the pass's tables at the key of its value in the pooled encoding (every
-     * 16-bit value is a float32 and a float64 exactly), as if the pass had read them widened.
-     */
-    private static boolean isHalf(Marginal part) {
-        return part.encoding() == Encoding.FLOAT16 || part.encoding() == Encoding.BFLOAT16;
-    }
-
-    /** Counts a 16-bit part's patterns into the thread's pattern table. */
-    private static void countHalves(Marginal part, Tables t) {
-        Histogrammer.countHalves(LOCAL, Histogrammer.halfPatterns(part), part, t.halves);
-    }
-
-    /** What to do with the n voxels of one pooled key. */
+    /** What to do with the n voxels of one key of the pooled encoding. */
     private interface KeyCounts {
         void add(long key, long n);
     }
 
-    /** Hands each counted pattern's voxels, at their key in the pooled encoding, to {@code counts}; clears the table. */
-    private void forEachWidened(Marginal part, Tables t, KeyCounts counts) {
-        FloatFormat half = Keys.format(part);
-        for (int p = 0; p <= half.maxKey; p++) {
-            long n = t.halves[p];
-            if (n != 0) {
-                double v = half.approximate(p);
-                counts.add(encoding == Encoding.FLOAT32 ? Float.floatToRawIntBits((float) v) : Double.doubleToRawLongBits(v), n);
-                t.halves[p] = 0;
-            }
+    /**
+     * For a part of a narrower float type than the pooled one, hands the voxels of each of its
+     * keys, at the key of their value in the pooled encoding (every narrower value converts
+     * exactly), to {@code counts}, as a pass over a widened copy would count them, and returns
+     * true; returns false for a part of the pooled encoding. None is copied: a float16 or bfloat16
+     * part has at most 2^16 patterns, counted once (see {@link Histogrammer#countHalves}); a
+     * float32 part of a float64 pool is read voxel by voxel (a scalar loop).
+     *
+     * @throws org.segopt.InvalidMarginalException at the part's first invalid voxel
+     * @throws IllegalArgumentException            if the part is of no type this pass reads
+     */
+    private boolean countWidened(Marginal part, Tables t, KeyCounts counts) {
+        Encoding e = part.encoding();
+        if (e == encoding) {
+            return false;
         }
+        if (e == Encoding.FLOAT16 || e == Encoding.BFLOAT16) {
+            Histogrammer.countHalves(LOCAL, Histogrammer.halfPatterns(part), part, t.halves);
+            FloatFormat half = Keys.format(part);
+            for (int p = 0; p <= half.maxKey; p++) {
+                long n = t.halves[p];
+                if (n != 0) {
+                    counts.add(pooledKey(half.approximate(p)), n);
+                    t.halves[p] = 0;
+                }
+            }
+            return true;
+        }
+        if (e == Encoding.FLOAT32 && encoding == Encoding.FLOAT64) {
+            KeyReader keys = KeyReader.of(part);
+            long maxKey = FloatFormat.F32.maxKey;
+            for (long i = 0; i < part.voxels(); i++) {
+                long key = keys.key(i);
+                if (key > maxKey) {
+                    throw Validation.invalid(part, i);
+                }
+                counts.add(pooledKey(Float.intBitsToFloat((int) key)), 1);
+            }
+            return true;
+        }
+        throw new IllegalArgumentException(part + " does not pool into " + encoding);
     }
 
-    private void requireEncoding(Marginal part) {
-        if (part.encoding() != encoding) {
-            throw new IllegalArgumentException(part + " is not of the pooled encoding " + encoding);
-        }
+    /** The key of a value in [0, 1] in the pooled encoding. */
+    private long pooledKey(double v) {
+        return encoding == Encoding.FLOAT32 ? Float.floatToRawIntBits((float) v) : Double.doubleToRawLongBits(v);
     }
 
     /** The single-threaded Vector API passes (scalar where the JVM lacks the module). */

@@ -2,9 +2,6 @@ package org.segopt.pool;
 
 import java.io.Serializable;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import org.segopt.ElementType;
@@ -26,9 +23,9 @@ import org.segopt.report.RaterMasks;
  * why it cannot be used. A case of several files, or of one integer file, is rater masks (m = their
  * mean, as in {@code report}); a case of one float file is a probability map m. A manifest's
  * {@code kind} is honoured: a {@code probability} case must be one float file, and a
- * {@code labels} case (one marginal per class) cannot pool. float16 and bfloat16 maps pool
- * as float32 (or among float64 ones as float64) without a widened copy, and float32 maps among
- * float64 ones as float64 (a converted copy): every value converts exactly.
+ * {@code labels} case (one marginal per class) cannot pool. float16 maps pool as float32, and
+ * float16 and float32 maps among float64 ones as float64: every value converts exactly, and the
+ * passes widen each key as they read it (no case is copied).
  *
  * @param label    "roi/case"
  * @param encoding VOTES for rater masks, FLOAT32 (float16 or float32 data) or FLOAT64; null on error
@@ -70,9 +67,9 @@ public record PoolCase(String label, Encoding encoding, int raters, long voxels,
 
     /**
      * The marginal of {@code spec} for the pooled encoding {@code pooled} (FLOAT32 or FLOAT64 for
-     * probabilities: float32 data converted into float64 where that is pooled, 16-bit data as
-     * it is, which every float pass takes; ignored for masks; null: the case's own class, float32
-     * or float64). Its data lives as long as {@code arena}.
+     * probabilities, whose passes take the file's own float type when it is narrower; ignored
+     * for masks; null: the case's own class, float32 or float64). Its data lives as long as
+     * {@code arena}.
      */
     public static Marginal load(CaseSpec spec, Encoding pooled, ReadLimits limits, Arena arena) throws InputException {
         List<Path> files = spec.raters();
@@ -94,39 +91,28 @@ public record PoolCase(String label, Encoding encoding, int raters, long voxels,
                     throw new InputException(a.source(), "the map has no voxels");
                 }
                 Encoding target = pooled != null ? pooled : a.type() == ElementType.FLOAT64 ? Encoding.FLOAT64 : Encoding.FLOAT32;
-                return floats(a, target, arena).withShape(a.shape());
+                return floats(a, target).withShape(a.shape());
             }
         }
         return RaterMasks.load(files, limits, arena);
     }
 
     /**
-     * The float data of {@code a} for a pool of {@code target} values: wrapped when it is of that
-     * type or 16-bit (whose passes widen each pattern's key, see {@code PartPass}), converted
-     * (a copy) from float32 into float64.
+     * The float data of {@code a}, wrapped: a pass of a wider pooled encoding reads it widened
+     * (see {@code PartPass}), and only float64 cannot pool into float32.
      */
-    private static Marginal floats(NdArray a, Encoding target, Arena arena) throws InputException {
-        if (a.type() == ElementType.FLOAT16) {
-            return Marginal.ofFloat16(a.data(), a.order());
-        }
-        if (a.type() == ElementType.BFLOAT16) {
-            return Marginal.ofBFloat16(a.data(), a.order());
-        }
-        if (target == Encoding.FLOAT32 && a.type() == ElementType.FLOAT32) {
-            return Marginal.ofFloats(a.data(), a.order());
-        }
-        if (target == Encoding.FLOAT64 && a.type() == ElementType.FLOAT64) {
-            return Marginal.ofDoubles(a.data(), a.order());
-        }
-        if (target == Encoding.FLOAT32 && a.type() == ElementType.FLOAT64) {
-            throw new InputException(a.source(), "float64 values do not pool into float32 exactly");
-        }
-        long n = a.size(); // float32 into float64
-        MemorySegment out = arena.allocate(n * 8, 8);
-        for (long i = 0; i < n; i++) {
-            double v = a.type().valueAt(a.data(), a.order(), i);
-            out.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
-        }
-        return Marginal.ofDoubles(out, ByteOrder.nativeOrder());
+    private static Marginal floats(NdArray a, Encoding target) throws InputException {
+        return switch (a.type()) {
+            case FLOAT16 -> Marginal.ofFloat16(a.data(), a.order());
+            case BFLOAT16 -> Marginal.ofBFloat16(a.data(), a.order());
+            case FLOAT32 -> Marginal.ofFloats(a.data(), a.order());
+            case FLOAT64 -> {
+                if (target == Encoding.FLOAT32) {
+                    throw new InputException(a.source(), "float64 values do not pool into float32 exactly");
+                }
+                yield Marginal.ofDoubles(a.data(), a.order());
+            }
+            default -> throw new IllegalArgumentException("not a float type: " + a.type());
+        };
     }
 }

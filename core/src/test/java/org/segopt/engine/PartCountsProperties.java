@@ -15,8 +15,8 @@ import org.segopt.Marginal;
  * The merge of {@link PartCounts} is a commutative monoid, and the merge of a pass over the parts
  * of a volume is the pass over the whole volume: for vote histograms (parts of R counted over a
  * multiple of R, the same as scaling the entries), top-level float histograms and refinements,
- * float32 and float64; and a float16 or bfloat16 part, which pools without a widened copy, counts
- * as its widened copy does.
+ * float32 and float64; and a float16, bfloat16 or (into float64) float32 part, which pools without
+ * a widened copy, counts as its widened copy does.
  */
 class PartCountsProperties {
     enum Kind { VOTES, FLOAT32, FLOAT64 }
@@ -77,7 +77,7 @@ class PartCountsProperties {
     }
 
     @Test
-    void aSixteenBitPartCountsAsItsWidenedCopy() {
+    void aNarrowerPartCountsAsItsWidenedCopy() {
         Theories.check(40, Generate.booleans(), Theories.sizes(1, 30_000), Theories.seeds(),
                 PartCountsProperties::sixteenBitPartCountsAsWidened);
     }
@@ -91,7 +91,7 @@ class PartCountsProperties {
                 case 0 -> 0;
                 case 1 -> 1;
                 case 2 -> random.nextInt(16) / 16.0;
-                case 3 -> Math.scalb(random.nextDouble(), -random.nextInt(40)); // float16 subnormals and below
+                case 3 -> Math.scalb(random.nextDouble(), -random.nextInt(160)); // float16 and float32 subnormals, and below
                 default -> random.nextDouble();
             };
             bits[i] = bfloat16 ? (short) (Float.floatToRawIntBits((float) v) >>> 16) : Float.floatToFloat16((float) v);
@@ -121,6 +121,9 @@ class PartCountsProperties {
             }
             for (PartPass pass : List.of(PartPass.top(e), PartPass.refine(e, bins))) {
                 assertEquals(pass.run(copy), pass.run(half), pass + (bfloat16 ? " of bfloat16" : " of float16"));
+                if (e == Encoding.FLOAT64) { // a float32 part of a float64 pool is read widened too
+                    assertEquals(pass.run(copy), pass.run(Marginal.ofFloats(widened)), pass + " of float32");
+                }
             }
         }
     }
