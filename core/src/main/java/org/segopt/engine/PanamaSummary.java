@@ -1,6 +1,7 @@
 package org.segopt.engine;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -66,6 +67,11 @@ final class PanamaSummary {
     private static final long MIN_CUT32 = Float.floatToRawIntBits(0x1p-24f);
     private static final long MIN_CUT64 = Double.doubleToRawLongBits(0x1p-28);
     private static final long F64_ONE = 0x3FF0_0000_0000_0000L;
+    /** Constant layouts for the rare captured keys, read one by one. */
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private PanamaSummary() {
     }
@@ -362,11 +368,11 @@ final class PanamaSummary {
             sum = sum.add(((DoubleVector) above.convertShape(VectorOperators.F2D, DOUBLES, 0))
                     .add((DoubleVector) above.convertShape(VectorOperators.F2D, DOUBLES, 1)));
             VectorMask<Integer> in = bits.compare(VectorOperators.GE, lo).andNot(bits.compare(VectorOperators.GE, hi));
-            if (in.anyTrue()) {
-                for (int lane = 0; lane < INTS.length(); lane++) {
-                    if (in.laneIsSet(lane)) {
-                        s.capture(j, bits.lane(lane)); // no −0.0 here: its block went to the scalar kernel
-                    }
+            if (in.anyTrue()) { // rare: the set lanes' keys, read again as ints (no lane extraction)
+                ValueLayout.OfInt pattern = order == ByteOrder.LITTLE_ENDIAN ? INT_LE : INT_BE;
+                for (long set = in.toLong(); set != 0; set &= set - 1) {
+                    // no −0.0 here: its block went to the scalar kernel
+                    s.capture(j, seg.get(pattern, (i + Long.numberOfTrailingZeros(set)) * Float.BYTES));
                 }
             }
         }
@@ -569,12 +575,10 @@ final class PanamaSummary {
         for (long i = start; i < start + SUB; i += DOUBLES.length()) {
             DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
             VectorMask<Double> in = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LT, hi));
-            if (in.anyTrue()) {
-                LongVector bits = v.reinterpretAsLongs();
-                for (int lane = 0; lane < DOUBLES.length(); lane++) {
-                    if (in.laneIsSet(lane)) {
-                        s.capture(j, bits.lane(lane));
-                    }
+            if (in.anyTrue()) { // as in bracketOfPart32
+                ValueLayout.OfLong pattern = order == ByteOrder.LITTLE_ENDIAN ? LONG_LE : LONG_BE;
+                for (long set = in.toLong(); set != 0; set &= set - 1) {
+                    s.capture(j, seg.get(pattern, (i + Long.numberOfTrailingZeros(set)) * Double.BYTES));
                 }
             }
         }
