@@ -312,15 +312,19 @@ final class PanamaSummary {
     }
 
     /**
-     * Counts a sub-part's values ({@value #SUB} from start) at or above the keys a and b; returns a's count, writes b's into
-     * {@code out[4]} and their sums (units of 2^−51) into {@code out[1]}, {@code out[2]}. Keys
-     * compare as ints (valid patterns are non-negative), counts accumulate in int lanes (from
-     * {@link #atOrAbove}'s −1s), and only the end reduces lanes.
+     * Counts a sub-part's values ({@value #SUB} from start) at or above the keys a and b; returns
+     * a's count, writes b's into {@code out[4]} and their sums (units of 2^−51) into
+     * {@code out[1]}, {@code out[2]}. Keys compare as ints (valid patterns are non-negative),
+     * counts accumulate in int lanes (from {@link #atOrAbove}'s −1s), and only the end reduces
+     * lanes. When b is the key just above a (the cuts at ½ and just above it), the values in
+     * [a, b) all equal a's value, so b's sum is a's less that value per voxel, with no sum of
+     * its own in the loop.
      */
     private static long cutsOfPart32(MemorySegment seg, ByteOrder order, long start, long a, long b,
                                      long[] out) {
         int keyA = (int) a;
         int keyB = (int) Math.min(b, F32_ONE + 1);
+        boolean adjacent = b == a + 1;
         IntVector countA = IntVector.zero(INTS);
         IntVector countB = IntVector.zero(INTS);
         DoubleVector sumA = DoubleVector.zero(DOUBLES);
@@ -335,16 +339,21 @@ final class PanamaSummary {
             // Selected values as doubles, the two halves added first (exactly), so that one
             // addition per loop waits for the previous one. (Written out: a helper was not inlined.)
             FloatVector inA = bits.and(atA).reinterpretAsFloats();
-            FloatVector inB = bits.and(atB).reinterpretAsFloats();
             sumA = sumA.add(((DoubleVector) inA.convertShape(VectorOperators.F2D, DOUBLES, 0))
                     .add((DoubleVector) inA.convertShape(VectorOperators.F2D, DOUBLES, 1)));
-            sumB = sumB.add(((DoubleVector) inB.convertShape(VectorOperators.F2D, DOUBLES, 0))
-                    .add((DoubleVector) inB.convertShape(VectorOperators.F2D, DOUBLES, 1)));
+            if (!adjacent) {
+                FloatVector inB = bits.and(atB).reinterpretAsFloats();
+                sumB = sumB.add(((DoubleVector) inB.convertShape(VectorOperators.F2D, DOUBLES, 0))
+                        .add((DoubleVector) inB.convertShape(VectorOperators.F2D, DOUBLES, 1)));
+            }
         }
+        long above = countA.reduceLanes(VectorOperators.ADD);
+        long aboveB = countB.reduceLanes(VectorOperators.ADD);
         out[1] = (long) (sumA.reduceLanes(VectorOperators.ADD) * 0x1p51); // see UNITS_EXACT
-        out[2] = (long) (sumB.reduceLanes(VectorOperators.ADD) * 0x1p51);
-        out[4] = countB.reduceLanes(VectorOperators.ADD);
-        return countA.reduceLanes(VectorOperators.ADD);
+        out[2] = adjacent ? out[1] - (above - aboveB) * (long) (Float.intBitsToFloat(keyA) * 0x1p51)
+                : (long) (sumB.reduceLanes(VectorOperators.ADD) * 0x1p51);
+        out[4] = aboveB;
+        return above;
     }
 
     /**

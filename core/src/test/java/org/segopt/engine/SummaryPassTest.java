@@ -73,8 +73,14 @@ class SummaryPassTest {
         boolean f64 = r.nextBoolean();
         ByteOrder order = r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
         double[] values = softValues(r, 1 + r.nextInt(300_000));
-        Marginal m = marginal(values, f64, order);
-        assertKernelsAgree(m, randomRequest(r, f64), seed);
+        LevelSummary request = randomRequest(r, f64);
+        for (int c = 0; c < request.cutCount(); c++) { // voxels at the cuts, which count at and above them
+            double v = (f64 ? FloatFormat.F64 : FloatFormat.F32).approximate(request.cut(c));
+            for (int k = 0; k < 20 && v <= 1; k++) {
+                values[r.nextInt(values.length)] = v;
+            }
+        }
+        assertKernelsAgree(marginal(values, f64, order), request, seed);
     }
 
     /** The vector kernel, on one thread and on three, summarizes m as the scalar kernel does. */
@@ -423,7 +429,8 @@ class SummaryPassTest {
     /**
      * Cuts and brackets at random keys of the data's range from 2^−28 on, a quarter of the time
      * with a cut at the vector kernels' least one (2^−24 for float32, 2^−28 for float64), below
-     * which they leave the request to the scalar kernel.
+     * which they leave the request to the scalar kernel, and a quarter of the time with two
+     * adjacent cut keys.
      */
     private static LevelSummary randomRequest(SplittableRandom r, boolean f64) {
         FloatFormat f = f64 ? FloatFormat.F64 : FloatFormat.F32;
@@ -434,6 +441,9 @@ class SummaryPassTest {
             random[0] = least;
         }
         long[] keys = java.util.stream.LongStream.of(random).sorted().distinct().toArray();
+        if (keys.length == 3 && r.nextInt(3) == 0) { // a pair like ½ and the key just above it
+            keys[2] = keys[1] + 1;
+        }
         LevelSummary s = new LevelSummary(Summarizer.CAPACITY);
         s.setCuts(keys, keys.length);
         long lo = r.nextLong(0, keys[0]);
