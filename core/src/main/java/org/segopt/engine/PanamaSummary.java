@@ -106,8 +106,8 @@ final class PanamaSummary {
                 for (int q = 0; q < PARTS; q++) {
                     int partTop = (int) grids[PART_MAX + q];
                     if (partTop >= lowest) {
-                        cutsAndBrackets32(seg, order, start + (long) q * PART, PART, partTop,
-                                (int) grids[PART_MIN + q], grids[PART_GRID + q] - PART * GRID_BITS[1], grids, s);
+                        cutsAndBrackets32(seg, order, start + (long) q * PART, partTop, (int) grids[PART_MIN + q],
+                                grids[PART_GRID + q] - PART * GRID_BITS[1], grids, s);
                     }
                 }
             }
@@ -122,11 +122,17 @@ final class PanamaSummary {
     private static final int PART_MAX = 5;
     private static final int PART_MIN = PART_MAX + PARTS;
     private static final int PART_GRID = PART_MIN + PARTS;
+    /** Voxels per sub-part of the second loops, sub-parts per part, and where {@link #boundsOfSubs32} writes their bounds. */
+    private static final int SUB = 64;
+    private static final int SUBS = PART / SUB;
+    private static final int SUB_MAX = PART_GRID + PARTS;
+    private static final int SUB_MIN = SUB_MAX + SUBS;
     /**
      * Per thread: a block's three grid lane sums (from index 1), its smallest pattern, then per
-     * part the largest and smallest pattern and first-grid lane sum.
+     * part the largest and smallest pattern and first-grid lane sum, then the sub-parts' bounds
+     * of one part.
      */
-    private static final ThreadLocal<long[]> GRID_SUMS = ThreadLocal.withInitial(() -> new long[PART_GRID + PARTS]);
+    private static final ThreadLocal<long[]> GRID_SUMS = ThreadLocal.withInitial(() -> new long[SUB_MIN + SUBS]);
 
     /**
      * The first loop over a float32 block: returns its largest bit pattern and writes into
@@ -178,27 +184,38 @@ final class PanamaSummary {
     }
 
     /**
-     * The second loops over a valid float32 part of a block ({@code length} voxels from
-     * {@code start}) whose keys lie in [bottom, top] and whose first-grid sum is {@code grid} units of 2^−51
-     * ({@link #UNKNOWN} when not yet summed): a cut below the whole part takes all of it without a
-     * loop (its values, at least 2^−24, lie on the first grid); a bracket that meets the part is
-     * captured in a loop that also counts the cut at its upper end; the other cuts go two to a
-     * loop. A part longer than {@value #SUB} voxels that needs a loop is first split into
-     * sub-parts of that size, whose bounds one cheap loop finds: on a network's output only the
-     * few voxels of an organ's shell straddle a cut, so most sub-parts then need no loop at all.
+     * The second loops over a valid float32 part of a block ({@value #PART} voxels from
+     * {@code start}) whose keys lie in [bottom, top] and whose first-grid sum is {@code grid}
+     * units of 2^−51: a cut below the whole part takes all of it without a loop (its values, at
+     * least 2^−24, lie on the first grid); a bracket that meets the part is captured in a loop
+     * that also counts the cut at its upper end; the other cuts go two to a loop. A part that
+     * needs a loop is first split into its sub-parts of {@value #SUB} voxels, whose bounds one
+     * cheap loop finds: on a network's output only the few voxels of an organ's shell straddle a
+     * cut, so most sub-parts then need no loop at all.
      */
-    private static void cutsAndBrackets32(MemorySegment seg, ByteOrder order, long start, int length, int top,
-                                          int bottom, long grid, long[] out, LevelSummary s) {
-        if (length > SUB && needsLoop(s, top, bottom)) {
-            long lowest = s.lowestKey();
-            for (long sub = start; sub < start + length; sub += SUB) {
-                int subTop = boundsOf32(seg, order, sub, out);
-                if (subTop >= lowest) {
-                    cutsAndBrackets32(seg, order, sub, SUB, subTop, (int) out[1], UNKNOWN, out, s);
-                }
-            }
+    private static void cutsAndBrackets32(MemorySegment seg, ByteOrder order, long start, int top, int bottom,
+                                          long grid, long[] out, LevelSummary s) {
+        if (!needsLoop(s, top, bottom)) {
+            loops32(seg, order, start, PART, top, bottom, grid, out, s);
             return;
         }
+        boundsOfSubs32(seg, order, start, out);
+        long lowest = s.lowestKey();
+        for (int k = 0; k < SUBS; k++) {
+            int subTop = (int) out[SUB_MAX + k];
+            if (subTop >= lowest) {
+                loops32(seg, order, start + (long) k * SUB, SUB, subTop, (int) out[SUB_MIN + k], UNKNOWN, out, s);
+            }
+        }
+    }
+
+    /**
+     * What {@link #cutsAndBrackets32} does for a part that needs no loop or for one sub-part
+     * ({@code length} voxels from start; {@code grid} {@link #UNKNOWN} when not yet summed): the
+     * cuts below all of it from its first-grid sum, the loops for the rest.
+     */
+    private static void loops32(MemorySegment seg, ByteOrder order, long start, int length, int top, int bottom,
+                                long grid, long[] out, LevelSummary s) {
         int done = 0; // bit c: cut c is counted
         for (int c = 0; c < s.cutCount(); c++) {
             if (s.cut(c) > top) {
@@ -240,8 +257,6 @@ final class PanamaSummary {
         }
     }
 
-    /** Voxels per sub-part of the second loops. */
-    private static final int SUB = 64;
     /** A first-grid lane sum not yet computed (those of 64 or 256 valid values lie in [2^57, 2^60]). */
     private static final long UNKNOWN = Long.MIN_VALUE;
 
@@ -260,17 +275,24 @@ final class PanamaSummary {
         return false;
     }
 
-    /** The largest bit pattern of a valid sub-part ({@value #SUB} voxels from start); its smallest goes to {@code out[1]}. */
-    private static int boundsOf32(MemorySegment seg, ByteOrder order, long start, long[] out) {
-        IntVector max = IntVector.zero(INTS);
-        IntVector min = IntVector.broadcast(INTS, Integer.MAX_VALUE);
-        for (long i = start; i < start + SUB; i += INTS.length()) {
-            IntVector bits = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order).reinterpretAsInts();
-            max = max.max(bits);
-            min = min.min(bits);
+    /**
+     * The largest and smallest bit patterns of each sub-part of a valid part (from start) into
+     * {@code out[SUB_MAX + k]} and {@code out[SUB_MIN + k]}: one call for the {@value #SUBS}
+     * sub-parts (the same lines from L1), where a call per sub-part cost its prologue each.
+     */
+    private static void boundsOfSubs32(MemorySegment seg, ByteOrder order, long start, long[] out) {
+        for (int k = 0; k < SUBS; k++) {
+            IntVector max = IntVector.zero(INTS);
+            IntVector min = IntVector.broadcast(INTS, Integer.MAX_VALUE);
+            long from = start + (long) k * SUB;
+            for (long i = from; i < from + SUB; i += INTS.length()) {
+                IntVector bits = FloatVector.fromMemorySegment(FLOATS, seg, i * Float.BYTES, order).reinterpretAsInts();
+                max = max.max(bits);
+                min = min.min(bits);
+            }
+            out[SUB_MAX + k] = max.reduceLanes(VectorOperators.MAX);
+            out[SUB_MIN + k] = min.reduceLanes(VectorOperators.MIN);
         }
-        out[1] = min.reduceLanes(VectorOperators.MIN);
-        return max.reduceLanes(VectorOperators.MAX);
     }
 
     /** The sum of a valid part of {@code length} voxels from start on the first grid, in units of 2^−51. */
@@ -377,16 +399,33 @@ final class PanamaSummary {
             sum = sum.add(((DoubleVector) above.convertShape(VectorOperators.F2D, DOUBLES, 0))
                     .add((DoubleVector) above.convertShape(VectorOperators.F2D, DOUBLES, 1)));
             VectorMask<Integer> in = bits.compare(VectorOperators.GE, lo).andNot(bits.compare(VectorOperators.GE, hi));
-            if (in.anyTrue()) { // rare: the set lanes' keys, read again as ints (no lane extraction)
-                ValueLayout.OfInt pattern = order == ByteOrder.LITTLE_ENDIAN ? INT_LE : INT_BE;
-                for (long set = in.toLong(); set != 0; set &= set - 1) {
-                    // no −0.0 here: its block went to the scalar kernel
-                    s.capture(j, seg.get(pattern, (i + Long.numberOfTrailingZeros(set)) * Float.BYTES));
-                }
+            if (in.anyTrue()) {
+                capture32(seg, order, i, in.toLong(), j, s);
             }
         }
         out[1] = (long) (sum.reduceLanes(VectorOperators.ADD) * 0x1p51); // see UNITS_EXACT
         return count.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Captures into bracket j the float32 keys of the voxels from i whose bits are set in
+     * {@code lanes}, read again from memory (no vector lane extraction, which runs as Java code
+     * for a variable lane): rare, so a method of its own that keeps the vector loop small.
+     */
+    private static void capture32(MemorySegment seg, ByteOrder order, long i, long lanes, int j, LevelSummary s) {
+        ValueLayout.OfInt pattern = order == ByteOrder.LITTLE_ENDIAN ? INT_LE : INT_BE;
+        for (long set = lanes; set != 0; set &= set - 1) {
+            // no −0.0 here: its block went to the scalar kernel
+            s.capture(j, seg.get(pattern, (i + Long.numberOfTrailingZeros(set)) * Float.BYTES));
+        }
+    }
+
+    /** {@link #capture32} for float64 keys. */
+    private static void capture64(MemorySegment seg, ByteOrder order, long i, long lanes, int j, LevelSummary s) {
+        ValueLayout.OfLong pattern = order == ByteOrder.LITTLE_ENDIAN ? LONG_LE : LONG_BE;
+        for (long set = lanes; set != 0; set &= set - 1) {
+            s.capture(j, seg.get(pattern, (i + Long.numberOfTrailingZeros(set)) * Double.BYTES));
+        }
     }
 
     static long float64(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {
@@ -584,11 +623,8 @@ final class PanamaSummary {
         for (long i = start; i < start + SUB; i += DOUBLES.length()) {
             DoubleVector v = DoubleVector.fromMemorySegment(DOUBLES, seg, i * Double.BYTES, order);
             VectorMask<Double> in = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LT, hi));
-            if (in.anyTrue()) { // as in bracketOfPart32
-                ValueLayout.OfLong pattern = order == ByteOrder.LITTLE_ENDIAN ? LONG_LE : LONG_BE;
-                for (long set = in.toLong(); set != 0; set &= set - 1) {
-                    s.capture(j, seg.get(pattern, (i + Long.numberOfTrailingZeros(set)) * Double.BYTES));
-                }
+            if (in.anyTrue()) {
+                capture64(seg, order, i, in.toLong(), j, s);
             }
         }
     }
