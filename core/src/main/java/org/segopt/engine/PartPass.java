@@ -66,8 +66,8 @@ public final class PartPass implements Serializable {
 
     /**
      * Runs the pass over {@code part} (a vote-type marginal whose R divides the pooled R, or a
-     * float marginal of the pass's encoding or a narrower one: see {@link #countWidened}) on the
-     * calling thread.
+     * float marginal of the pass's encoding or a narrower one: see {@link #widens}) on the calling
+     * thread.
      *
      * @throws org.segopt.InvalidMarginalException at the part's first invalid voxel
      * @throws IllegalArgumentException            if the part does not fit the pass
@@ -93,11 +93,8 @@ public final class PartPass implements Serializable {
             }
             case TOP -> {
                 boolean f32 = encoding == Encoding.FLOAT32;
-                long bad = -1;
-                if (!countWidened(part, t, (key, n) -> ScalarKernels.countKeys(key, n, f32, t.top.counts(),
-                        t.top.sumHigh(), t.top.sumLow()))) {
-                    bad = LOCAL.countFloats(part, t.top, null);
-                }
+                long bad = widens(part) ? countWidened(part, t, (key, n) -> ScalarKernels.countKeys(key, n, f32,
+                        t.top.counts(), t.top.sumHigh(), t.top.sumLow())) : LOCAL.countFloats(part, t.top, null);
                 PartCounts p = PartCounts.ofTables(t.top.counts(), t.top.sumHigh(), t.top.sumLow(), PassBackend.DIGITS, 1);
                 t.top.clear(PassBackend.DIGITS);
                 if (bad >= 0) {
@@ -111,14 +108,20 @@ public final class PartPass implements Serializable {
                 for (int j = 0; j < shifts.length; j++) {
                     r.addBin(shifts[j], prefixes[j]);
                 }
-                if (!countWidened(part, t, (key, n) -> ScalarKernels.refineKeys(key, n, r.shifts(), r.prefixes(),
-                        r.bins(), r.counts(), r.sumHigh(), r.sumLow(), r.occupied()))) {
+                long bad = -1;
+                if (widens(part)) {
+                    bad = countWidened(part, t, (key, n) -> ScalarKernels.refineKeys(key, n, r.shifts(), r.prefixes(),
+                            r.bins(), r.counts(), r.sumHigh(), r.sumLow(), r.occupied()));
+                } else {
                     t.ranges.reset(part.voxels()); // every block may hold a bin
                     LOCAL.refineFloats(part, r, t.ranges);
                 }
                 PartCounts p = PartCounts.ofRefinement(r);
                 for (int j = 0; j < shifts.length; j++) {
                     r.clearTable(j);
+                }
+                if (bad >= 0) {
+                    throw Validation.invalid(part, bad);
                 }
                 yield p;
             }
@@ -131,46 +134,57 @@ public final class PartPass implements Serializable {
     }
 
     /**
-     * For a part of a narrower float type than the pooled one, hands the voxels of each of its
-     * keys, at the key of their value in the pooled encoding (every narrower value converts
-     * exactly), to {@code counts}, as a pass over a widened copy would count them, and returns
-     * true; returns false for a part of the pooled encoding. None is copied: a float16 or bfloat16
-     * part has at most 2^16 patterns, counted once (see {@link Histogrammer#countHalves}); a
-     * float32 part of a float64 pool is read voxel by voxel (a scalar loop).
+     * Whether the part is of a narrower float type than the pooled one, which {@link #countWidened}
+     * reads; false for a part of the pooled encoding.
      *
-     * @throws org.segopt.InvalidMarginalException at the part's first invalid voxel
-     * @throws IllegalArgumentException            if the part is of no type this pass reads
+     * @throws IllegalArgumentException if the part is of no type this pass reads
      */
-    private boolean countWidened(Marginal part, Tables t, KeyCounts counts) {
+    private boolean widens(Marginal part) {
         Encoding e = part.encoding();
         if (e == encoding) {
             return false;
         }
-        if (e == Encoding.FLOAT16 || e == Encoding.BFLOAT16) {
-            Histogrammer.countHalves(LOCAL, Histogrammer.halfPatterns(part), part, t.halves);
-            FloatFormat half = Keys.format(part);
-            for (int p = 0; p <= half.maxKey; p++) {
-                long n = t.halves[p];
-                if (n != 0) {
-                    counts.add(pooledKey(half.approximate(p)), n);
-                    t.halves[p] = 0;
-                }
-            }
+        if (e == Encoding.FLOAT16 || e == Encoding.BFLOAT16 || (e == Encoding.FLOAT32 && encoding == Encoding.FLOAT64)) {
             return true;
         }
-        if (e == Encoding.FLOAT32 && encoding == Encoding.FLOAT64) {
+        throw new IllegalArgumentException(part + " does not pool into " + encoding);
+    }
+
+    /**
+     * Hands the voxels of each key of a part of a narrower float type ({@link #widens}), at the key
+     * of their value in the pooled encoding (every narrower value converts exactly), to
+     * {@code counts}, as a pass over a widened copy would count them. None is copied: a float16
+     * or bfloat16 part has at most 2^16 patterns, counted once (see
+     * {@link Histogrammer#countHalves}); a float32 part of a float64 pool is read voxel by voxel
+     * (a scalar loop).
+     *
+     * @return the index of the part's first invalid float32 voxel (the tables then hold the
+     *         voxels before it), or −1
+     * @throws org.segopt.InvalidMarginalException at a 16-bit part's first invalid voxel (nothing counted)
+     */
+    private long countWidened(Marginal part, Tables t, KeyCounts counts) {
+        if (part.encoding() == Encoding.FLOAT32) {
             KeyReader keys = KeyReader.of(part);
             long maxKey = FloatFormat.F32.maxKey;
             for (long i = 0; i < part.voxels(); i++) {
                 long key = keys.key(i);
                 if (key > maxKey) {
-                    throw Validation.invalid(part, i);
+                    return i;
                 }
                 counts.add(pooledKey(Float.intBitsToFloat((int) key)), 1);
             }
-            return true;
+            return -1;
         }
-        throw new IllegalArgumentException(part + " does not pool into " + encoding);
+        Histogrammer.countHalves(LOCAL, Histogrammer.halfPatterns(part), part, t.halves);
+        FloatFormat half = Keys.format(part);
+        for (int p = 0; p <= half.maxKey; p++) {
+            long n = t.halves[p];
+            if (n != 0) {
+                counts.add(pooledKey(half.approximate(p)), n);
+                t.halves[p] = 0;
+            }
+        }
+        return -1;
     }
 
     /** The key of a value in [0, 1] in the pooled encoding. */

@@ -128,6 +128,38 @@ class PartCountsProperties {
         }
     }
 
+    /**
+     * A narrower part with an invalid voxel is refused at that voxel, and the thread's tables are
+     * left clean: the next pass counts as on a fresh thread.
+     */
+    @Test
+    void anInvalidNarrowerPartIsRefusedAndLeavesNoCounts() {
+        float[] values = new float[5000];
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextDouble();
+        }
+        Marginal valid = Marginal.ofFloats(values.clone());
+        values[3210] = 1.5f;
+        short[] halves = new short[5000];
+        for (int i = 0; i < halves.length; i++) {
+            halves[i] = Float.floatToFloat16((float) random.nextDouble());
+        }
+        halves[77] = Float.floatToFloat16(Float.NaN);
+        Refinement bins = new Refinement();
+        bins.addBin(48, Double.doubleToRawLongBits(values[0]) >>> 48);
+        for (PartPass pass : List.of(PartPass.top(Encoding.FLOAT64), PartPass.refine(Encoding.FLOAT64, bins))) {
+            PartCounts expected = pass.run(valid);
+            org.segopt.InvalidMarginalException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.segopt.InvalidMarginalException.class, () -> pass.run(Marginal.ofFloats(values)));
+            assertEquals(3210, e.voxel(), pass.toString());
+            e = org.junit.jupiter.api.Assertions.assertThrows(org.segopt.InvalidMarginalException.class,
+                    () -> pass.run(Marginal.ofFloat16(halves)));
+            assertEquals(77, e.voxel(), pass.toString());
+            assertEquals(expected, pass.run(valid), pass + " after the refusals");
+        }
+    }
+
     /** The keys of a small marginal, voxel by voxel. */
     private static java.util.stream.LongStream keys(Marginal m) {
         KeyReader keys = KeyReader.of(m);
