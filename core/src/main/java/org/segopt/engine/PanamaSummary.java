@@ -32,8 +32,8 @@ import org.segopt.Marginal;
  *
  * <p>Blocks that hold an invalid value or a −0.0 (a sign bit makes a block's least pattern
  * negative), float64 blocks with values too small for four grids, the partial block at the end,
- * and requests with a float32 cut below 2^−24 (float64: 2^−28) go to {@link ScalarKernels#summarize}, whose results these
- * equal exactly.
+ * and requests with a float32 cut below 2^−24 (float64: 2^−28) go to
+ * {@link ScalarKernels#summarize}, whose results these equal exactly.
  */
 final class PanamaSummary {
     /** Voxels per block: 8 KB of float32, 16 KB of float64, so the second loops read L1. */
@@ -61,7 +61,7 @@ final class PanamaSummary {
     private static final int F32_ONE = 0x3F80_0000;
     /**
      * The least cut these kernels take: float32 values from 2^−24 on are multiples of 2^−47, so
-     * a sub-part's double lane sums hold them exactly (see {@link #units}); float64 values from
+     * a sub-part's double lane sums hold them exactly (see UNITS_EXACT below); float64 values from
      * 2^−28 on are exact on the first two grids.
      */
     private static final long MIN_CUT32 = Float.floatToRawIntBits(0x1p-24f);
@@ -122,7 +122,7 @@ final class PanamaSummary {
     private static final int PART_MAX = 5;
     private static final int PART_MIN = PART_MAX + PARTS;
     private static final int PART_GRID = PART_MIN + PARTS;
-    /** Voxels per sub-part of the second loops, sub-parts per part, and where {@link #boundsOfSubs32} writes their bounds. */
+    /** Voxels per sub-part of the second loops, sub-parts per part, and where {@link #boundsOfSubs32} puts their bounds. */
     private static final int SUB = 64;
     private static final int SUBS = PART / SUB;
     private static final int SUB_MAX = PART_GRID + PARTS;
@@ -379,9 +379,9 @@ final class PanamaSummary {
     }
 
     /**
-     * Captures the keys of a sub-part's values ({@value #SUB} from start) inside bracket j and counts those at or above
-     * {@code cut} (its upper end, or past 1 for none); writes their sum (units of 2^−51) into
-     * {@code out[1]} and returns their count.
+     * Captures the keys of a sub-part's values ({@value #SUB} from start) inside bracket j and
+     * counts those at or above {@code cut} (its upper end, or past 1 for none); writes their sum
+     * (units of 2^−51) into {@code out[1]} and returns their count.
      */
     private static long bracketOfPart32(MemorySegment seg, ByteOrder order, long start, int j,
                                          long cut, long[] out, LevelSummary s) {
