@@ -105,9 +105,7 @@ class SummaryPassTest {
         Marginal m = marginal(values, f64, ByteOrder.nativeOrder());
         double low = Math.scalb(1.0, (f64 ? -29 : -25) - r.nextInt(90));
         long key = f64 ? Double.doubleToRawLongBits(low) : Float.floatToRawIntBits((float) low);
-        LevelSummary request = new LevelSummary(Summarizer.CAPACITY);
-        request.setCuts(new long[] {key, f64 ? Double.doubleToRawLongBits(0.5) : Float.floatToRawIntBits(0.5f)}, 2);
-        assertKernelsAgree(m, request, seed);
+        assertKernelsAgree(m, cuts(key, f64 ? Double.doubleToRawLongBits(0.5) : Float.floatToRawIntBits(0.5f)), seed);
     }
 
     /**
@@ -127,10 +125,16 @@ class SummaryPassTest {
                 default -> r.nextDouble() * 0x1p-23;
             };
         }
-        long least = Float.floatToRawIntBits(0x1p-24f);
-        LevelSummary request = new LevelSummary(Summarizer.CAPACITY);
-        request.setCuts(new long[] {least, Float.floatToRawIntBits(0.5f), Float.floatToRawIntBits(1.0f)}, 3);
+        LevelSummary request = cuts(Float.floatToRawIntBits(0x1p-24f), Float.floatToRawIntBits(0.5f),
+                Float.floatToRawIntBits(1.0f));
         assertKernelsAgree(marginal(values, false, ByteOrder.nativeOrder()), request, seed);
+    }
+
+    /** A request of these cut keys (ascending) and no bracket. */
+    private static LevelSummary cuts(long... keys) {
+        LevelSummary request = new LevelSummary(Summarizer.CAPACITY);
+        request.setCuts(keys, keys.length);
+        return request;
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -143,15 +143,7 @@ public final class PoolDatasets {
             ReportTestFiles.npy(dir.resolve(rel), new long[] {n}, "<f4", b.array());
             lines.add(Csv.line(List.of("float32", "c" + c, rel)));
         }
-        float[] pooledSingles = new float[singles.size()];
-        ByteBuffer f4 = ByteBuffer.allocate(4 * pooledSingles.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < pooledSingles.length; i++) {
-            pooledSingles[i] = singles.get(i);
-            f4.putFloat(pooledSingles[i]);
-        }
-        references.put("float32", Marginal.ofFloats(pooledSingles));
-        concatenated.put("float32", ReportTestFiles.npy(dir.resolve("concat/float32.npy"), new long[] {pooledSingles.length},
-                "<f4", f4.array()));
+        float32Reference(dir, "float32", singles, references, concatenated);
         bad.put("float32", List.of());
 
         // float16 and float32 maps
@@ -179,15 +171,7 @@ public final class PoolDatasets {
                 .order(ByteOrder.LITTLE_ENDIAN).putShort(Float.floatToFloat16(0.5f)).putShort(Float.floatToFloat16(1.5f)).array());
         lines.add("halves,bad,halves/bad.npy");
         bad.put("halves", List.of("halves/bad"));
-        float[] pooledHalves = new float[halves.size()];
-        ByteBuffer h4 = ByteBuffer.allocate(4 * pooledHalves.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < pooledHalves.length; i++) {
-            pooledHalves[i] = halves.get(i);
-            h4.putFloat(pooledHalves[i]);
-        }
-        references.put("halves", Marginal.ofFloats(pooledHalves));
-        concatenated.put("halves", ReportTestFiles.npy(dir.resolve("concat/halves.npy"), new long[] {pooledHalves.length},
-                "<f4", h4.array()));
+        float32Reference(dir, "halves", halves, references, concatenated);
 
         // masks and maps together
         ReportTestFiles.npy(dir.resolve("mixed/mask.npy"), new long[] {3}, new byte[] {0, 1, 1});
@@ -199,6 +183,20 @@ public final class PoolDatasets {
         Path manifest = dir.resolve("pool.csv");
         Files.write(manifest, lines);
         return new Written(manifest, references, concatenated, bad);
+    }
+
+    /** Puts the float32 concatenation of a ROI's values into the references and as {@code concat/ROI.npy}. */
+    private static void float32Reference(Path dir, String roi, List<Float> values, Map<String, Marginal> references,
+                                         Map<String, Path> concatenated) throws IOException {
+        float[] pooled = new float[values.size()];
+        ByteBuffer f4 = ByteBuffer.allocate(4 * pooled.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < pooled.length; i++) {
+            pooled[i] = values.get(i);
+            f4.putFloat(pooled[i]);
+        }
+        references.put(roi, Marginal.ofFloats(pooled));
+        concatenated.put(roi, ReportTestFiles.npy(dir.resolve("concat/" + roi + ".npy"), new long[] {pooled.length},
+                "<f4", f4.array()));
     }
 
     /** A probability: exact 0, ½ and 1 often (ties), else one of many distinct values. */

@@ -49,28 +49,33 @@ class PoolTest {
 
     @Test
     void floatMapsOfThreeWidthsPoolAsFloat64() throws Exception {
-        Pool.Result r = pool("floats", 3);
-        assertEquals(Engine.scalar().analyze(data.references().get("floats")), r.analysis());
-        assertEquals(Encoding.FLOAT64, r.union().encoding());
-        assertEquals(List.of("floats/bad"), r.errors().stream().map(e -> e.substring(0, e.indexOf(':'))).toList());
-        assertTrue(r.errors().getFirst().contains("NaN"), r.errors().getFirst());
+        assertPoolsAsItsConcatenation("floats", 3, Encoding.FLOAT64, "NaN");
     }
 
     @Test
     void float32MapsPoolAsFloat32() throws Exception {
-        Pool.Result r = pool("float32", 1);
-        assertEquals(Engine.scalar().analyze(data.references().get("float32")), r.analysis());
-        assertEquals(Encoding.FLOAT32, r.union().encoding());
-        assertEquals(List.of(), r.errors());
+        assertPoolsAsItsConcatenation("float32", 1, Encoding.FLOAT32, null);
     }
 
     @Test
     void float16MapsPoolWithFloat32OnesAsFloat32() throws Exception {
-        Pool.Result r = pool("halves", 2);
-        assertEquals(Engine.scalar().analyze(data.references().get("halves")), r.analysis());
-        assertEquals(Encoding.FLOAT32, r.union().encoding());
-        assertEquals(List.of("halves/bad"), r.errors().stream().map(e -> e.substring(0, e.indexOf(':'))).toList());
-        assertTrue(r.errors().getFirst().contains("voxel 1"), r.errors().getFirst());
+        assertPoolsAsItsConcatenation("halves", 2, Encoding.FLOAT32, "voxel 1");
+    }
+
+    /**
+     * The float maps of {@code roi}, pooled with {@code jobs} at a time, analyse as their
+     * concatenation in {@code encoding}, and the ROI's one bad case (if {@code badReason} is not
+     * null) is left out with that reason.
+     */
+    private static void assertPoolsAsItsConcatenation(String roi, int jobs, Encoding encoding, String badReason)
+            throws Exception {
+        Pool.Result r = pool(roi, jobs);
+        assertEquals(Engine.scalar().analyze(data.references().get(roi)), r.analysis());
+        assertEquals(encoding, r.union().encoding());
+        assertEquals(data.bad().get(roi), r.errors().stream().map(e -> e.substring(0, e.indexOf(':'))).toList());
+        if (badReason != null) {
+            assertTrue(r.errors().getFirst().contains(badReason), r.errors().getFirst());
+        }
     }
 
     @Test
