@@ -23,6 +23,15 @@ public final class LevelSummary {
     public static final int MAX_CUTS = 6;
     /** The most brackets one pass captures. */
     public static final int MAX_BRACKETS = 2;
+    /**
+     * The least float32 and float64 cut keys the vector kernels sum exactly ({@code
+     * PanamaSummary}: float32 values from 2^−24 on are multiples of 2^−47, which a sub-part's
+     * double lanes hold exactly; float64 values from 2^−28 on lie on the first two grids). A
+     * request with a lower cut is summarized by the scalar kernel, so the engine's requests stay
+     * at or above them.
+     */
+    static final long LEAST_VECTOR_CUT_F32 = Float.floatToRawIntBits(0x1p-24f);
+    static final long LEAST_VECTOR_CUT_F64 = Double.doubleToRawLongBits(0x1p-28);
 
     private final long[] cuts = new long[MAX_CUTS];
     private int cutCount;

@@ -59,13 +59,9 @@ final class PanamaSummary {
     private static final long[] GRID_BITS = {0, Double.doubleToRawLongBits(GRID1), Double.doubleToRawLongBits(GRID2),
         Double.doubleToRawLongBits(GRID3), Double.doubleToRawLongBits(GRID4)};
     private static final int F32_ONE = 0x3F80_0000;
-    /**
-     * The least cut these kernels take: float32 values from 2^−24 on are multiples of 2^−47, so
-     * a sub-part's double lane sums hold them exactly (see UNITS_EXACT below); float64 values from
-     * 2^−28 on are exact on the first two grids.
-     */
-    private static final long MIN_CUT32 = Float.floatToRawIntBits(0x1p-24f);
-    private static final long MIN_CUT64 = Double.doubleToRawLongBits(0x1p-28);
+    /** The least cut these kernels take (see UNITS_EXACT below and {@link LevelSummary#LEAST_VECTOR_CUT_F32}). */
+    private static final long MIN_CUT32 = LevelSummary.LEAST_VECTOR_CUT_F32;
+    private static final long MIN_CUT64 = LevelSummary.LEAST_VECTOR_CUT_F64;
     private static final long F64_ONE = 0x3FF0_0000_0000_0000L;
     /** Constant layouts for the rare captured keys, read one by one. */
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

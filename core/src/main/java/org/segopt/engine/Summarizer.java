@@ -35,12 +35,6 @@ final class Summarizer {
     private static final int SAMPLE_BLOCK = 64;
     /** Below this many voxels the sample is the whole marginal. */
     private static final long SAMPLE_ALL = 1 << 16;
-    /**
-     * The smallest cut a summary may have, so that the vector kernels sum the values above it
-     * exactly (see {@code PanamaSummary}): 2^−24 for float32, 2^−28 for float64.
-     */
-    private static final long MIN_CUT_F32 = Float.floatToRawIntBits(0x1p-24f);
-    private static final long MIN_CUT_F64 = Double.doubleToRawLongBits(0x1p-28);
     /** Sample bins: the top 16 bits of the float32 pattern, 128 per binade, up to 1.0. */
     private static final int BINS = (0x3F80_0000 >>> 16) + 1;
     /** Sampled values below 2^−20 (this bin) are not binned: they can hold neither τ* nor a cut. */
@@ -210,11 +204,11 @@ final class Summarizer {
     /**
      * Sets the request: cuts at ½ and just above it, brackets [tauLow, tauHigh) and (unless
      * cutLow is NaN) [cutLow, cutHigh), merged where they overlap, each ending at a cut; no cut
-     * inside a bracket. Brackets ending at or below the least cut (2^−24, float64 2^−28) are left
-     * out (a Solver decision there falls back).
+     * inside a bracket. Brackets ending at or below the vector kernels' least cut
+     * ({@link LevelSummary#LEAST_VECTOR_CUT_F32}) are left out (a Solver decision there falls back).
      */
     private void plan(FloatFormat f, double tauLow, double tauHigh, double cutLow, double cutHigh) {
-        long minCut = f == FloatFormat.F32 ? MIN_CUT_F32 : MIN_CUT_F64;
+        long minCut = f == FloatFormat.F32 ? LevelSummary.LEAST_VECTOR_CUT_F32 : LevelSummary.LEAST_VECTOR_CUT_F64;
         int brackets = 0;
         brackets = addBracket(f, tauLow, tauHigh, minCut, brackets);
         if (!Double.isNaN(cutLow)) {
