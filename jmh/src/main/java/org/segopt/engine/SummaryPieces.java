@@ -1,14 +1,12 @@
 package org.segopt.engine;
 
-import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import org.segopt.Marginal;
-import org.segopt.io.ArrayReaders;
-import org.segopt.io.NdArray;
+import org.segopt.jmh.HotMethods;
 
 /**
  * Where a float analysis from one summary pass spends its time, on one thread (CPU time of the
@@ -29,13 +27,20 @@ public final class SummaryPieces {
     }
 
     public static void main(String[] args) throws Exception {
-        NdArray a = ArrayReaders.read(Path.of(args[0]), Arena.global());
+        try {
+            run(args);
+        } catch (org.segopt.io.InputException e) { // its message names the file
+            System.err.println("SummaryPieces: " + e.getMessage());
+            System.exit(3);
+        } catch (IllegalArgumentException e) { // an invalid voxel, or not a float file
+            System.err.println("SummaryPieces: " + (args.length > 0 ? args[0] + ": " : "") + e.getMessage());
+            System.exit(3);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        Marginal m = HotMethods.floatFile(Path.of(args[0]));
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        Marginal m = switch (a.type()) {
-            case FLOAT32 -> Marginal.ofFloats(a.data(), a.order());
-            case FLOAT64 -> Marginal.ofDoubles(a.data(), a.order());
-            default -> throw new IllegalArgumentException("a float32 or float64 file, not " + a.type());
-        };
         ThreadMXBean clock = ManagementFactory.getThreadMXBean();
         Passes passes = new Passes(new PanamaKernels(), 1);
         LevelSummary massOnly = new LevelSummary(0);

@@ -32,19 +32,36 @@ public final class HotMethods {
     private HotMethods() {
     }
 
+    /** The float32 or float64 marginal of an array file, for this and {@code SummaryPieces}. */
+    public static Marginal floatFile(Path file) throws Exception {
+        NdArray a = ArrayReaders.read(file, Arena.global());
+        return switch (a.type()) {
+            case FLOAT32 -> Marginal.ofFloats(a.data(), a.order());
+            case FLOAT64 -> Marginal.ofDoubles(a.data(), a.order());
+            default -> throw new IllegalArgumentException("a float32 or float64 file, not " + a.type());
+        };
+    }
+
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (org.segopt.io.InputException e) { // its message names the file
+            System.err.println("HotMethods: " + e.getMessage());
+            System.exit(3);
+        } catch (IllegalArgumentException e) { // an invalid voxel, or not a float file
+            System.err.println("HotMethods: " + (args.length > 1 ? args[1] + ": " : "") + e.getMessage());
+            System.exit(3);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         if (args.length < 2) {
             System.err.println("usage: HotMethods (calibrate | first-call | analyze) FILE.npy [CALLS]");
             System.exit(2);
         }
         String what = args[0];
-        NdArray a = ArrayReaders.read(Path.of(args[1]), Arena.global());
+        Marginal m = floatFile(Path.of(args[1]));
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-        Marginal m = switch (a.type()) {
-            case FLOAT32 -> Marginal.ofFloats(a.data(), a.order());
-            case FLOAT64 -> Marginal.ofDoubles(a.data(), a.order());
-            default -> throw new IllegalArgumentException("a float32 or float64 file, not " + a.type());
-        };
         Runnable call = switch (what) {
             case "calibrate" -> {
                 ThresholdCalibrator c = new ThresholdCalibrator();
