@@ -27,15 +27,7 @@ public final class SummaryPieces {
     }
 
     public static void main(String[] args) throws Exception {
-        try {
-            run(args);
-        } catch (org.segopt.io.InputException e) { // its message names the file
-            System.err.println("SummaryPieces: " + e.getMessage());
-            System.exit(3);
-        } catch (IllegalArgumentException e) { // an invalid voxel, or not a float file
-            System.err.println("SummaryPieces: " + (args.length > 0 ? args[0] + ": " : "") + e.getMessage());
-            System.exit(3);
-        }
+        HotMethods.reportingBadInput("SummaryPieces", args.length > 0 ? args[0] : null, () -> run(args));
     }
 
     private static void run(String[] args) throws Exception {

@@ -43,13 +43,26 @@ public final class HotMethods {
     }
 
     public static void main(String[] args) throws Exception {
+        reportingBadInput("HotMethods", args.length > 1 ? args[1] : null, () -> run(args));
+    }
+
+    /** A tool's work on one file. */
+    public interface Tool {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code tool} on {@code file}, answering bad input (a file the readers refuse, an
+     * invalid voxel, a file of no float type) with one line naming the file and exit code 3.
+     */
+    public static void reportingBadInput(String name, String file, Tool tool) throws Exception {
         try {
-            run(args);
+            tool.run();
         } catch (org.segopt.io.InputException e) { // its message names the file
-            System.err.println("HotMethods: " + e.getMessage());
+            System.err.println(name + ": " + e.getMessage());
             System.exit(3);
         } catch (IllegalArgumentException e) { // an invalid voxel, or not a float file
-            System.err.println("HotMethods: " + (args.length > 1 ? args[1] + ": " : "") + e.getMessage());
+            System.err.println(name + ": " + (file == null ? "" : file + ": ") + e.getMessage());
             System.exit(3);
         }
     }
