@@ -108,6 +108,15 @@ class HalfPrecisionTest {
         return v;
     }
 
+    /** Valid patterns drawn anew for each voxel (−0.0 among them), as in a soft bfloat16 volume. */
+    static short[] scattered(Format f, SplittableRandom rnd, int n) {
+        short[] v = new short[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (short) (rnd.nextInt(64) == 0 ? KeyReader.HALF_NEGATIVE_ZERO : rnd.nextInt(f.one + 1));
+        }
+        return v;
+    }
+
     /** Every valid pattern 0 .. 1.0 once, and −0.0, shuffled. */
     static short[] everyPattern(Format f, SplittableRandom rnd) {
         short[] v = new short[f.one + 2];
@@ -159,6 +168,8 @@ class HalfPrecisionTest {
                 cases.add(new Case(f + " soft n=" + n, f, soft(f, rnd, n)));
             }
             cases.add(new Case(f + " soft n=300001 (chunked over threads)", f, soft(f, rnd, 300_001)));
+            cases.add(new Case(f + " soft n=600001 (int pattern tables on one thread)", f, soft(f, rnd, 600_001)));
+            cases.add(new Case(f + " a new pattern at every voxel, n=600001", f, scattered(f, rnd, 600_001)));
             cases.add(new Case(f + " every pattern in [0, 1]", f, everyPattern(f, rnd)));
             cases.add(new Case(f + " tie at tau = 1/4", f, tieAtTau(f, rnd, 40, 700)));
             cases.add(new Case(f + " ties at 1/2 and the Theorem 4 cut", f, tieAtHalf(f, rnd, 70_001)));

@@ -1,5 +1,6 @@
 package org.segopt.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,45 @@ class Votes16Test {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * u16 with R = 65535 (every pattern valid: the half-float views) over calls long enough for
+     * the int pattern tables: each 2^18-voxel range picks its loop from a sample of vectors, so
+     * the ranges here give it every case: runs (some vectors uniform), patterns that change at
+     * every voxel (none), mostly changing patterns with uniform vectors only where the sample
+     * looks, and a run ending inside a vector. Calls start and end off the vector grid, and
+     * the counts add to what the histogram held.
+     */
+    @Test
+    void patternCountsOverLongRangesEqualTheScalarKernel() {
+        SplittableRandom rnd = new SplittableRandom(163);
+        int range = 1 << 18;
+        int n = 4 * range + 37;
+        int[] c = new int[n];
+        System.arraycopy(counts(rnd, range, 65535), 0, c, 0, range);
+        for (int i = range; i < 2 * range; i++) {
+            c[i] = rnd.nextInt(65536);
+        }
+        for (int i = 2 * range; i < 3 * range; i++) {
+            c[i] = i % 4096 < 16 ? 7 : rnd.nextInt(65536); // uniform vectors at the sampled spacing
+        }
+        for (int i = 3 * range; i < n; i++) {
+            c[i] = i % 40 < 23 ? 0 : i % 40 < 30 ? 65535 : rnd.nextInt(16);
+        }
+        PanamaKernels simd = new PanamaKernels();
+        ScalarKernels scalar = new ScalarKernels();
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+            Marginal m = Marginal.ofVotes(store(c, ElementType.UINT16, order), ElementType.UINT16, order, 65535);
+            for (long[] span : new long[][] {{0, n}, {5, n - 3}, {range - 9, 3L * range + 1}, {1, range + 2}}) {
+                long[] expected = new long[65536];
+                long[] actual = new long[65536];
+                expected[3] = actual[3] = 11;
+                assertEquals(-1, scalar.countVotes(m, span[0], span[1], expected));
+                assertEquals(-1, simd.countVotes(m, span[0], span[1], actual));
+                assertArrayEquals(expected, actual, order + " [" + span[0] + ", " + span[1] + ")");
             }
         }
     }

@@ -31,7 +31,7 @@ public final class SummaryPieces {
     }
 
     private static void run(String[] args) throws Exception {
-        Marginal m = HotMethods.floatFile(Path.of(args[0]));
+        Marginal m = HotMethods.floatFile(Path.of(args[0]), false);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         ThreadMXBean clock = ManagementFactory.getThreadMXBean();
         Passes passes = new Passes(new PanamaKernels(), 1);

@@ -26,19 +26,28 @@ import org.segopt.io.NdArray;
  * <p>{@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
  * org.segopt.jmh.HotMethods (calibrate | first-call | analyze) FILE.npy [CALLS]}: the
  * calibrator's repeated calls, its first calls ({@link ThresholdCalibrator#forgetGuesses} before
- * each), or {@link Engine#simd()}'s analyses (one thread) of a float32 or float64 file.
+ * each), or {@link Engine#simd()}'s analyses (one thread) of a float32, float64 or float16 file.
  */
 public final class HotMethods {
     private HotMethods() {
     }
 
-    /** The float32 or float64 marginal of an array file, for this and {@code SummaryPieces}. */
-    public static Marginal floatFile(Path file) throws Exception {
+    /**
+     * The float marginal of an array file, for this and {@code SummaryPieces}: float32 and
+     * float64, and float16 when {@code halves} (the summary pass takes no 16-bit type).
+     */
+    public static Marginal floatFile(Path file, boolean halves) throws Exception {
         NdArray a = ArrayReaders.read(file, Arena.global());
         return switch (a.type()) {
             case FLOAT32 -> Marginal.ofFloats(a.data(), a.order());
             case FLOAT64 -> Marginal.ofDoubles(a.data(), a.order());
-            default -> throw new IllegalArgumentException("a float32 or float64 file, not " + a.type());
+            case FLOAT16 -> {
+                if (!halves) {
+                    throw new IllegalArgumentException("a float32 or float64 file, not float16");
+                }
+                yield Marginal.ofFloat16(a.data(), a.order());
+            }
+            default -> throw new IllegalArgumentException("a float file, not " + a.type());
         };
     }
 
@@ -73,7 +82,7 @@ public final class HotMethods {
             System.exit(2);
         }
         String what = args[0];
-        Marginal m = floatFile(Path.of(args[1]));
+        Marginal m = floatFile(Path.of(args[1]), true);
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
         Runnable call = switch (what) {
             case "calibrate" -> {
