@@ -79,9 +79,9 @@ class Votes16Test {
      * u16 with R = 65535 (every pattern valid: the half-float views) over calls long enough for
      * the int pattern tables: each 2^18-voxel range picks its loop from a sample of vectors, so
      * the ranges here give it every case: runs (some vectors uniform), patterns that change at
-     * every voxel (none), mostly changing patterns with uniform vectors only where the sample
-     * looks, and a run ending inside a vector. Calls start and end off the vector grid, and
-     * the counts add to what the histogram held.
+     * every voxel (none), every other vector uniform, each at a new pattern, between random
+     * ones, and runs ending inside vectors. Calls start and end off the vector grid, and the
+     * counts add to what the histogram held.
      */
     @Test
     void patternCountsOverLongRangesEqualTheScalarKernel() {
@@ -94,7 +94,7 @@ class Votes16Test {
             c[i] = rnd.nextInt(65536);
         }
         for (int i = 2 * range; i < 3 * range; i++) {
-            c[i] = i % 4096 < 16 ? 7 : rnd.nextInt(65536); // uniform vectors at the sampled spacing
+            c[i] = i / 16 % 2 == 0 ? i / 16 % 65536 : rnd.nextInt(65536);
         }
         for (int i = 3 * range; i < n; i++) {
             c[i] = i % 40 < 23 ? 0 : i % 40 < 30 ? 65535 : rnd.nextInt(16);
