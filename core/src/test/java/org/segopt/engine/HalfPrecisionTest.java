@@ -306,6 +306,27 @@ class HalfPrecisionTest {
         }
     }
 
+    /** As above over 600 000 voxels, which one thread counts through the int pattern tables. */
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void theFirstInvalidVoxelOfALongInputIsReported(Format f) {
+        SplittableRandom rnd = new SplittableRandom(78);
+        for (int at : new int[] {300_001, 599_999}) {
+            short[] bits = rnd.nextBoolean() ? soft(f, rnd, 600_000) : scattered(f, rnd, 600_000);
+            bits[at] = (short) f.nan;
+            Case c = new Case(f + " NaN at " + at + " of 600000", f, bits);
+            for (Marginal m : layouts(c)) {
+                for (Engine e : List.of(Engine.scalar(), Engine.simd(), PARALLEL)) {
+                    InvalidMarginalException actual = assertThrows(InvalidMarginalException.class, () -> e.analyze(m), c.name());
+                    assertEquals(at, actual.voxel(), c.name() + " on " + e.backend());
+                }
+            }
+            short[] ok = scattered(f, rnd, 600_000);
+            assertEquals(Engine.scalar().analyze(Marginal.ofFloats(new Case("ok", f, ok).widened())),
+                    Engine.simd().analyze(f.of(ok)), c.name() + ", then a valid one");
+        }
+    }
+
     @Test
     void negativeZeroIsZero() {
         for (Format f : Format.values()) {
