@@ -18,10 +18,11 @@ import org.segopt.engine.Engine;
 import org.segopt.engine.ThresholdCalibrator;
 
 /**
- * The training-loop question: how long does τ* of one 128³ float32 patch take (the phantom's
- * fuzzy-bordered marginal or a network's soft output), and does it allocate (run with
- * {@code -prof gc}: the calibrator should show ≈ 0 B/op)? {@code readPass} is one Vector API read
- * of the same patch on the same thread, the physical limit.
+ * The training-loop question: how long does τ* of one 128³ patch take (the phantom's
+ * fuzzy-bordered float32 marginal, or a network's soft output in float32 or, as mixed-precision
+ * training emits it, float16 or bfloat16), and does it allocate (run with {@code -prof gc}: the
+ * calibrator should show ≈ 0 B/op)? {@code readPass} is one Vector API read of the same patch on
+ * the same thread, the physical limit.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -35,14 +36,14 @@ public class CalibratorBenchmark {
 
     /**
      * The patch's encoding: {@code float32}, the fuzzy-bordered float marginal;
-     * {@code soft-NETWORK-f32}, the same voxels of a network's sigmoid output ({@link Soft}), every
-     * one fractional. (Not named {@code encoding}, so that {@code -p encoding=...} for
-     * {@link Volume} leaves it alone; {@code jmh/run} tabulates it as the encoding.)
+     * {@code soft-NETWORK-f32|f64|f16|bf16}, the same voxels of a network's sigmoid output
+     * ({@link Soft}), every one fractional. (Not named {@code encoding}, so that
+     * {@code -p encoding=...} for {@link Volume} leaves it alone; {@code jmh/run} tabulates it as
+     * the encoding.)
      */
-    @Param({"float32", "soft-confident-f32", "soft-uncertain-f32"})
+    @Param({"float32", "soft-confident-f32", "soft-uncertain-f32", "soft-confident-f16", "soft-confident-bf16"})
     public String patch;
 
-    private float[] values;
     private Marginal marginal;
     private ThresholdCalibrator calibrator;
 
@@ -53,21 +54,23 @@ public class CalibratorBenchmark {
         Region region = Region.centralPatch(EDGE);
         if (patch.equals("float32")) {
             float[] volume = phantom.marginal(EDGE);
-            values = new float[region.arrayLength()];
+            float[] values = new float[region.arrayLength()];
             for (int z = 0; z < EDGE; z++) {
                 for (int y = 0; y < EDGE; y++) {
                     System.arraycopy(volume, (z * Phantom.SIZE + y + region.row0()) * Phantom.SIZE + region.column0(), values,
                             (z * EDGE + y) * EDGE, EDGE);
                 }
             }
+            marginal = Marginal.ofFloats(values);
         } else {
             Soft soft = Soft.parse(patch);
-            if (soft.precision() != Soft.Precision.FLOAT32) {
-                throw new IllegalArgumentException("the calibrator takes float32 patches, not " + patch);
-            }
-            values = phantom.softFloat32(soft.network(), region);
+            marginal = switch (soft.precision()) {
+                case FLOAT32 -> Marginal.ofFloats(phantom.softFloat32(soft.network(), region));
+                case FLOAT64 -> Marginal.ofDoubles(phantom.softFloat64(soft.network(), region));
+                case FLOAT16 -> Marginal.ofFloat16(phantom.softFloat16(soft.network(), region));
+                case BFLOAT16 -> Marginal.ofBFloat16(phantom.softBFloat16(soft.network(), region));
+            };
         }
-        marginal = Marginal.ofFloats(values);
         calibrator = new ThresholdCalibrator();
     }
 
@@ -84,7 +87,7 @@ public class CalibratorBenchmark {
      */
     @Benchmark
     public long calibrate() {
-        return calibrator.calibrate(values).diceGreatestVolume();
+        return calibrator.calibrate(marginal).diceGreatestVolume();
     }
 
     /**
@@ -94,6 +97,6 @@ public class CalibratorBenchmark {
     @Benchmark
     public long calibrateFirstCall() {
         calibrator.forgetGuesses();
-        return calibrator.calibrate(values).diceGreatestVolume();
+        return calibrator.calibrate(marginal).diceGreatestVolume();
     }
 }
