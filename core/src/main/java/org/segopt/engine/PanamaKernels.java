@@ -324,8 +324,9 @@ final class PanamaKernels implements Kernels {
     }
 
     /**
-     * Whole vectors of [from, upper): one equal throughout to the voxel before it is only counted
-     * (as a run of that pattern); another is stored to the lanes array and scattered from there.
+     * Whole vectors of [from, upper): one equal throughout to the last voxel scattered (to 0 at
+     * first) is only counted, as a run of that pattern; another is stored to the lanes array and
+     * scattered from there.
      */
     private static void scatterMixedVectors(Marginal m, long from, long upper, PatternTables tables) {
         MemorySegment s = m.segments().getFirst();
