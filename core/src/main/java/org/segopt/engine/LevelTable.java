@@ -78,10 +78,12 @@ final class LevelTable {
         fromSummary = false;
         size = 0;
         long smallest = 0; // the least non-zero key present fixes the common denominator
+        reserve((int) format.maxKey + 1); // once, not per level
         for (int p = (int) format.maxKey; p >= 0; p--) {
-            if (counts[p] > 0) {
+            long n = counts[p];
+            if (n > 0) {
                 double value = format.approximate(p);
-                appendExact(counts[p], p, value, counts[p] * value);
+                setExact(size++, n, p, value, n * value);
                 counts[p] = 0;
                 smallest = p > 0 ? p : smallest;
             }
@@ -91,7 +93,11 @@ final class LevelTable {
 
     /** Appends a level of {@code n} voxels at one key, whose value is about {@code value}, their sum about {@code levelSum}. */
     private void appendExact(long n, long key, double value, double levelSum) {
-        int i = append();
+        setExact(append(), n, key, value, levelSum);
+    }
+
+    /** Makes level i (within the reserved room) that of {@code n} voxels at one key, as {@link #appendExact}. */
+    private void setExact(int i, long n, long key, double value, double levelSum) {
         count[i] = n;
         rangeSum[i] = null;
         keyLo[i] = key;
