@@ -181,12 +181,21 @@ final class PanamaKernels implements Kernels {
      * u16 / i16 votes (also the bit patterns of float16 and bfloat16, see {@link Histogrammer}),
      * whole groups of {@link #GROUP16} voxels of [from, to): a group equal throughout to the voxel
      * before it (background, interior, a float16 volume's underflowed zeros) is only counted;
-     * another is checked against R with one vector compare and scattered voxel by voxel.
+     * another is checked against R with one vector compare and scattered voxel by voxel. Where
+     * every u16 is valid (R = 65535), a long call goes to {@link #countPatterns}, and a short
+     * one whose sample finds few uniform vectors to the plain scalar loop (as countPatterns
+     * chooses per range: on the 64 Ki-voxel float16 cut of the soft patch, 77-78 µs against
+     * 89-99 µs for the groups).
      */
     private long countVotes16(Marginal m, long from, long to, long[] hist) {
-        if (ScalarKernels.votes16Limit(m) == PATTERNS - 1 && to - from >= PATTERN_RANGE) {
-            countPatterns(m, from, to, hist);
-            return -1;
+        if (ScalarKernels.votes16Limit(m) == PATTERNS - 1) { // every u16 is valid
+            if (to - from >= PATTERN_RANGE) {
+                countPatterns(m, from, to, hist);
+                return -1;
+            }
+            if (!uniformVectorsSampled(m, from, to - (to - from) % SHORTS.length())) {
+                return scalar.countVotes(m, from, to, hist); // the plain loop, as countPatterns chooses
+            }
         }
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
