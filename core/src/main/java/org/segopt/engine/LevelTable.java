@@ -78,7 +78,7 @@ final class LevelTable {
         fromSummary = false;
         size = 0;
         long smallest = 0; // the least non-zero key present fixes the common denominator
-        reserve((int) format.maxKey + 1); // once, not per level
+        reserve((int) Math.min(format.maxKey + 1, m.voxels())); // once, not per level: at most one per pattern or voxel
         for (int p = (int) format.maxKey; p >= 0; p--) {
             long n = counts[p];
             if (n > 0) {
