@@ -183,9 +183,10 @@ final class PanamaKernels implements Kernels {
      * before it (background, interior, a float16 volume's underflowed zeros) is only counted;
      * another is checked against R with one vector compare and scattered voxel by voxel. Where
      * every u16 is valid (R = 65535), a long call goes to {@link #countPatterns}, and a short
-     * one whose sample finds few uniform vectors to the plain scalar loop (as countPatterns
-     * chooses per range: on the 64 Ki-voxel float16 cut of the soft patch, 77-78 µs against
-     * 89-99 µs for the groups).
+     * one whose sample finds few uniform vectors to the plain scalar loop, as countPatterns
+     * chooses per range (jmh's {@code HotMethods analyze} of the 64 Ki-voxel float16 cut of the
+     * soft patch, with a level table filled in one go: 0.32-0.40 ms a call against 0.37-0.48 ms,
+     * three runs of each build).
      */
     private long countVotes16(Marginal m, long from, long to, long[] hist) {
         if (ScalarKernels.votes16Limit(m) == PATTERNS - 1) { // every u16 is valid
@@ -193,7 +194,7 @@ final class PanamaKernels implements Kernels {
                 countPatterns(m, from, to, hist);
                 return -1;
             }
-            if (!uniformVectorsSampled(m, from, to - (to - from) % SHORTS.length())) {
+            if (uniformSamples(m, from, to - (to - from) % SHORTS.length()) < UNIFORM_SAMPLES) {
                 return scalar.countVotes(m, from, to, hist); // the plain loop, as countPatterns chooses
             }
         }
@@ -247,37 +248,40 @@ final class PanamaKernels implements Kernels {
      * Voxels over which one loop is chosen, and the least a call must cover to use the int table
      * (which costs 2^16 additions to empty).
      */
-    private static final int PATTERN_RANGE = 1 << 18;
+    static final int PATTERN_RANGE = 1 << 18;
     /** Voxels counted into the int table before it is emptied: its counts stay below 2^31. */
     private static final long PATTERN_FLUSH = 1L << 30;
     /** Vectors sampled per range to choose between the two pattern loops. */
-    private static final int PATTERN_SAMPLES = 32;
+    static final int PATTERN_SAMPLES = 32;
     /**
      * Sampled vectors that must be uniform for a range to take the vector loop: where the two
-     * loops cost the same. Over the 324 ranges of the soft float16 and bfloat16 volumes and
-     * patches, the vector loop took 1.16× the plain one's time with 5 of 32 and 0.83× with 9,
-     * and any threshold from 6 to 10 came within 0.1 % of choosing the faster loop every time.
+     * loops cost the same. jmh's {@code PatternLoops} times both on every range of a file; over
+     * the 324 ranges of the soft float16 and bfloat16 N = 100 volumes and 128³ patches, the
+     * vector loop took 1.14-1.87× the plain one's time with 5 or fewer of 32 uniform, 0.88-1.10×
+     * with 9 or 10, at most 0.72× from 17 on, and every threshold from 6 to 17 gave the least
+     * total, 47.7 ms (vector loop everywhere 57.0, plain loop everywhere 67.4; jmh/README.md).
      */
-    private static final int UNIFORM_SAMPLES = 7;
+    static final int UNIFORM_SAMPLES = 7;
     /** Per thread: the int counts of a call's patterns (zero between uses), and one vector's lanes. */
     private static final ThreadLocal<PatternTables> PATTERN_TABLES = ThreadLocal.withInitial(PatternTables::new);
 
     /** A thread's tables for {@link #countPatterns}. */
-    private static final class PatternTables {
+    static final class PatternTables {
         final int[] counts = new int[PATTERNS];
         final short[] lanes = new short[SHORTS.length()];
     }
 
     /**
      * u16 data where every value is valid (R = 65535; float16 / bfloat16 bit patterns, see
-     * {@link Histogrammer}), counted into an int table, which took the scattered patterns of a
-     * soft bfloat16 volume 1.2-1.5× faster than the long histogram. A range of
+     * {@link Histogrammer}), counted into an int table: on the soft bfloat16 N = 100 volume the
+     * plain loop into it took 17.5-17.9 ms of one thread, the scalar loop into the long histogram
+     * 23.2-23.5 ms (jmh's {@code PatternLoops}, two runs). A range of
      * {@link #PATTERN_RANGE} voxels where a sample of vectors finds enough equal throughout (a
      * float16 volume's underflowed zeros, its interior at 1) counts such vectors in one step and
      * scatters the others from their lanes; a range with fewer (a soft bfloat16 volume, where
      * 98 % of voxels differ from the one before) is scattered voxel by voxel in a plain loop,
-     * which ran 1.3-1.8× faster there than loops that also test vectors. Only speed depends on
-     * the choice.
+     * as the vector loop took 1.3-1.9× its time there ({@code PatternLoops}). Only speed depends
+     * on the choice.
      */
     private void countPatterns(Marginal m, long from, long to, long[] hist) {
         PatternTables tables = PATTERN_TABLES.get();
@@ -288,7 +292,7 @@ final class PanamaKernels implements Kernels {
             for (long start = block; start < stop; start += PATTERN_RANGE) {
                 long end = Math.min(stop, start + PATTERN_RANGE);
                 long upper = end - (end - start) % SHORTS.length();
-                if (uniformVectorsSampled(m, start, upper)) {
+                if (uniformSamples(m, start, upper) >= UNIFORM_SAMPLES) {
                     scatterMixedVectors(m, start, upper, tables);
                 } else {
                     scatterPatterns(s, swap, start, upper, tables.counts);
@@ -303,13 +307,12 @@ final class PanamaKernels implements Kernels {
     }
 
     /**
-     * Whether at least {@link #UNIFORM_SAMPLES} of {@link #PATTERN_SAMPLES} vectors of [from,
-     * upper) are equal throughout: one at a fixed pseudo-random place in each of as many equal
-     * strides. A fixed place per stride would line up with an image's rows (2^18 voxels are 512
-     * rows of 512) and see only their first voxels, the background at the border. A range too
-     * short to sample takes the plain loop.
+     * How many of {@link #PATTERN_SAMPLES} vectors of [from, upper) are equal throughout: one at a
+     * fixed pseudo-random place in each of as many equal strides. A fixed place per stride would
+     * line up with an image's rows (2^18 voxels are 512 rows of 512) and see only their first
+     * voxels, the background at the border. A range too short to sample has none.
      */
-    private static boolean uniformVectorsSampled(Marginal m, long from, long upper) {
+    static int uniformSamples(Marginal m, long from, long upper) {
         MemorySegment s = m.segments().getFirst();
         int lanes = SHORTS.length();
         long stride = (upper - from) / lanes / PATTERN_SAMPLES;
@@ -321,11 +324,11 @@ final class PanamaKernels implements Kernels {
                 uniform++;
             }
         }
-        return uniform >= UNIFORM_SAMPLES;
+        return uniform;
     }
 
     /** Adds each pattern of [from, to) to its count, voxel by voxel. */
-    private static void scatterPatterns(MemorySegment s, boolean swap, long from, long to, int[] counts) {
+    static void scatterPatterns(MemorySegment s, boolean swap, long from, long to, int[] counts) {
         for (long i = from; i < to; i++) {
             short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
             counts[Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw)]++;
@@ -337,7 +340,7 @@ final class PanamaKernels implements Kernels {
      * first) is only counted, as a run of that pattern; another is stored to the lanes array and
      * scattered from there.
      */
-    private static void scatterMixedVectors(Marginal m, long from, long upper, PatternTables tables) {
+    static void scatterMixedVectors(Marginal m, long from, long upper, PatternTables tables) {
         MemorySegment s = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
         int[] counts = tables.counts;
