@@ -56,7 +56,5 @@ def _device_array(tensor, votes):
     device_array = _java.classes().jpype.JClass("org.segopt.gpu.DeviceArray")
     with _java.translated_errors():
         if how.factory:
-            if name not in ("float32", "float64"):
-                raise ValueError(f"segopt's GPU path reads float32 and float64 tensors, not {name}")
             return tensor, getattr(device_array, name)(tensor.data_ptr(), tensor.numel()), how
         return tensor, device_array.votes(tensor.data_ptr(), tensor.numel(), element_type(name), how.raters), how

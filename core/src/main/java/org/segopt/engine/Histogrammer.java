@@ -102,8 +102,9 @@ final class Histogrammer {
      * {@code counts[pattern]} (at least 2^16 entries, zero): at most 2^16 patterns, so one exact
      * pass, the vote histogram of {@code view} ({@link #halfPatterns} of m: its patterns read as
      * u16 counts with R = 65535, so every backend's vote pass serves). −0.0 is counted at 0; any
-     * other pattern above 1.0's is a negative value, a value above 1 or NaN, and only then is the
-     * data scanned again for the first such voxel.
+     * other pattern above 1.0's is a negative value, a value above 1 or NaN, and only then does
+     * the backend look for the first such voxel ({@link PassBackend#firstKeyAbove}: a host scan,
+     * or a device pass for device-resident input).
      *
      * @throws org.segopt.InvalidMarginalException at that voxel (counts are then zero again)
      */
@@ -115,19 +116,14 @@ final class Histogrammer {
         for (int p = (int) maxKey + 1; p < PassBackend.DIGITS; p++) {
             if (counts[p] != 0) {
                 Arrays.fill(counts, 0, PassBackend.DIGITS, 0);
-                throw Validation.invalid(m, firstKeyAbove(m, maxKey));
+                long bad = passes.firstKeyAbove(m, maxKey);
+                if (bad < 0) {
+                    throw new IllegalStateException("a histogram counted pattern " + p
+                            + ", which no voxel holds: the pass backend is broken");
+                }
+                throw Validation.invalid(m, bad);
             }
         }
-    }
-
-    /** The first voxel whose key exceeds {@code maxKey}: a cold scan, after a histogram showed one. */
-    private static long firstKeyAbove(Marginal m, long maxKey) {
-        KeyReader keys = KeyReader.of(m);
-        long i = 0;
-        while (keys.key(i) <= maxKey) {
-            i++;
-        }
-        return i;
     }
 
     /** Forgets the bins the last call refined: the next first pass guesses none. */

@@ -79,6 +79,22 @@ public interface PassBackend {
     }
 
     /**
+     * The first voxel of m whose key exceeds {@code key}, or −1: the error path of a float16 or
+     * bfloat16 histogram, whose counts showed an invalid pattern but not where. This default
+     * scans the data on the host; a backend whose data the host cannot read (device-resident
+     * input) overrides it.
+     */
+    default long firstKeyAbove(Marginal m, long key) {
+        KeyReader keys = KeyReader.of(m);
+        for (long i = 0; i < m.voxels(); i++) {
+            if (keys.key(i) > key) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Writes into {@code out} the voxels with {@code key > level}, plus the first {@code quota}
      * voxels (lowest index first) with {@code key == level}.
      */

@@ -52,6 +52,11 @@ class DelegatingBackend implements PassBackend {
     }
 
     @Override
+    public long firstKeyAbove(Marginal m, long key) {
+        return inner.firstKeyAbove(m, key);
+    }
+
+    @Override
     public void select(Marginal m, long level, long quota, BitMask out) {
         inner.select(m, level, quota, out);
     }

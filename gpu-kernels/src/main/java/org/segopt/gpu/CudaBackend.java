@@ -327,7 +327,7 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
             return;
         }
         long stream = streamFor(m);
-        long p = m == resident || m == onDevice ? (m == resident ? residentPointer : data.pointer) : dataOf(m, stream);
+        long p = resident(m) || m == onDevice ? (resident(m) ? residentPointer : data.pointer) : dataOf(m, stream);
         for (int j = 0; j < k; j++) {
             hostScratch.set(ValueLayout.JAVA_INT, 4L * j, shifts[j]);
             hostScratch.set(ValueLayout.JAVA_LONG, 64 + 8L * j, prefixes[j]);
@@ -435,7 +435,7 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         long total = downloadLong(scratch + SCRATCH_RESULT, stream);
         for (int r = 0; r < segments.size(); r++) {
             MemorySegment tail;
-            if (m == resident) {
+            if (resident(m)) {
                 device.download(hostScratch, p + r * stride + words * 8, bytes - words * 8, stream);
                 tail = hostScratch;
             } else {
@@ -482,6 +482,56 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
         }
     }
 
+    /**
+     * Whether m reads the resident array: its view, or another marginal over the same device
+     * memory (the engine histograms a resident float16 / bfloat16 marginal through a u16 view of
+     * its bit patterns, {@code Histogrammer.halfPatterns}).
+     */
+    private boolean resident(Marginal m) {
+        if (m == resident) {
+            return true;
+        }
+        if (resident == null || m.segments().size() != 1) {
+            return false;
+        }
+        MemorySegment s = m.segments().getFirst();
+        return s.address() == residentPointer && s.byteSize() == resident.segments().getFirst().byteSize();
+    }
+
+    /**
+     * The first voxel whose key exceeds {@code key}. For resident input, which the host cannot
+     * read, the selection kernel marks those voxels on the device and the mask is fetched a
+     * chunk at a time up to its first set bit; the exception is then built here
+     * ({@link #invalid}). Host input is scanned on the host.
+     */
+    @Override
+    public synchronized long firstKeyAbove(Marginal m, long key) {
+        if (!resident(m)) {
+            return PassBackend.super.firstKeyAbove(m, key);
+        }
+        long n = m.voxels();
+        long stream = streamFor(m);
+        long nwords = (n + 63) / 64;
+        long words = wordBuffer.ensure(nwords * 8);
+        int threads = Kernel.SELECT.threads();
+        device.launch(Kernel.SELECT, grid(nwords * 32, threads, 8), threads, 0, stream, residentPointer, n,
+                typeCode(m.elementType()), swap(m), 0, 0L, key, 0, words, 0L);
+        long[] chunk = new long[(int) Math.min(nwords, FIRST_KEY_CHUNK)];
+        for (long w = 0; w < nwords; w += chunk.length) {
+            int count = (int) Math.min(chunk.length, nwords - w);
+            device.download(MemorySegment.ofArray(chunk), words + w * 8, count * 8L, stream);
+            for (int i = 0; i < count; i++) {
+                if (chunk[i] != 0) {
+                    return invalid(m, 64 * (w + i) + Long.numberOfTrailingZeros(chunk[i]));
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Mask words {@link #firstKeyAbove} fetches at a time (64 KB). */
+    private static final int FIRST_KEY_CHUNK = 8192;
+
     /** The least key ≥ {@code floor} of any voxel of m, or −1 when there is none. */
     synchronized long minKey(Marginal m, long floor) {
         long n = m.voxels();
@@ -504,12 +554,12 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
 
     private long streamFor(Marginal m) {
         ensureOpen();
-        return m == resident ? residentStream : device.stream();
+        return resident(m) ? residentStream : device.stream();
     }
 
     /** The device address of m's data: the resident pointer, or a fresh copy of host input. */
     private long dataOf(Marginal m, long stream) {
-        if (m == resident) {
+        if (resident(m)) {
             stride = 0;
             return residentPointer;
         }
@@ -594,14 +644,14 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
      * input, which the host cannot read, the exception is built here from the one value fetched.
      */
     private long invalid(Marginal m, long voxel) {
-        if (m != resident) {
+        if (!resident(m)) {
             return voxel;
         }
         ElementType t = m.elementType();
         device.download(hostScratch, residentPointer + voxel * t.byteSize(), t.byteSize(), residentStream);
         double v = t.valueAt(hostScratch, ByteOrder.LITTLE_ENDIAN, 0);
         throw switch (m.encoding()) {
-            case FLOAT32 -> new InvalidMarginalException(voxel, -1, Float.toString((float) v), "not in [0, 1]");
+            case FLOAT32, FLOAT16, BFLOAT16 -> new InvalidMarginalException(voxel, -1, Float.toString((float) v), "not in [0, 1]");
             case FLOAT64 -> new InvalidMarginalException(voxel, -1, Double.toString(v), "not in [0, 1]");
             default -> {
                 long c = (long) v;

@@ -14,8 +14,11 @@ import org.segopt.Marginal;
  *
  * @param pointer  CUdeviceptr of the first element, aligned to the element size
  * @param voxels   n, at least 1
- * @param encoding {@link Encoding#FLOAT32}, {@link Encoding#FLOAT64} or {@link Encoding#VOTES}
- * @param type     the element type: FLOAT32 / FLOAT64 for floats; BOOL, UINT8, UINT16 or INT32 for votes
+ * @param encoding {@link Encoding#FLOAT32}, {@link Encoding#FLOAT64}, {@link Encoding#FLOAT16},
+ *                 {@link Encoding#BFLOAT16} (what mixed-precision training leaves on the device) or
+ *                 {@link Encoding#VOTES}
+ * @param type     the element type: the float's own type (FLOAT32, FLOAT64, FLOAT16, BFLOAT16);
+ *                 BOOL, UINT8, UINT16 or INT32 for votes
  * @param raters   R for votes (1..65535), 0 for floats
  */
 @SuppressWarnings("restricted") // view() reinterprets a device address (never read on the host)
@@ -32,8 +35,13 @@ public record DeviceArray(long pointer, long voxels, Encoding encoding, ElementT
             throw new IllegalArgumentException("encoding and element type are required");
         }
         switch (encoding) {
-            case FLOAT32, FLOAT64 -> {
-                ElementType expected = encoding == Encoding.FLOAT32 ? ElementType.FLOAT32 : ElementType.FLOAT64;
+            case FLOAT32, FLOAT64, FLOAT16, BFLOAT16 -> {
+                ElementType expected = switch (encoding) {
+                    case FLOAT32 -> ElementType.FLOAT32;
+                    case FLOAT64 -> ElementType.FLOAT64;
+                    case FLOAT16 -> ElementType.FLOAT16;
+                    default -> ElementType.BFLOAT16;
+                };
                 if (type != expected) {
                     throw new IllegalArgumentException(encoding + " values must be stored as " + expected + ", not " + type);
                 }
@@ -50,8 +58,6 @@ public record DeviceArray(long pointer, long voxels, Encoding encoding, ElementT
                             + ", got " + raters);
                 }
             }
-            case FLOAT16, BFLOAT16 -> throw new IllegalArgumentException(
-                    encoding + " device arrays are not supported; analyse a host copy with Engine.of(CudaBackend)");
             case RATER_MASKS -> throw new IllegalArgumentException(
                     "rater masks on the device are not supported; sum them into vote counts first");
         }
@@ -72,6 +78,16 @@ public record DeviceArray(long pointer, long voxels, Encoding encoding, ElementT
     /** float64 probabilities in [0, 1]. */
     public static DeviceArray float64(long pointer, long voxels) {
         return new DeviceArray(pointer, voxels, Encoding.FLOAT64, ElementType.FLOAT64, 0);
+    }
+
+    /** IEEE half-precision (float16) probabilities in [0, 1], e.g. a {@code torch.float16} tensor. */
+    public static DeviceArray float16(long pointer, long voxels) {
+        return new DeviceArray(pointer, voxels, Encoding.FLOAT16, ElementType.FLOAT16, 0);
+    }
+
+    /** bfloat16 probabilities in [0, 1] (the top 16 bits of a float32), e.g. a {@code torch.bfloat16} tensor. */
+    public static DeviceArray bfloat16(long pointer, long voxels) {
+        return new DeviceArray(pointer, voxels, Encoding.BFLOAT16, ElementType.BFLOAT16, 0);
     }
 
     /** Vote counts 0..R stored as unsigned bytes (u8-quantized marginals: R = 255). */
@@ -99,6 +115,8 @@ public record DeviceArray(long pointer, long voxels, Encoding encoding, ElementT
         return switch (encoding) {
             case FLOAT32 -> Marginal.ofFloats(s, ByteOrder.LITTLE_ENDIAN);
             case FLOAT64 -> Marginal.ofDoubles(s, ByteOrder.LITTLE_ENDIAN);
+            case FLOAT16 -> Marginal.ofFloat16(s, ByteOrder.LITTLE_ENDIAN);
+            case BFLOAT16 -> Marginal.ofBFloat16(s, ByteOrder.LITTLE_ENDIAN);
             default -> Marginal.ofVotes(s, type, ByteOrder.LITTLE_ENDIAN, raters);
         };
     }

@@ -92,9 +92,13 @@ public final class DeviceCalibrator implements AutoCloseable {
             BigInteger[] qr = t.numerator().multiply(BigInteger.valueOf(m.raters())).divideAndRemainder(t.denominator());
             return qr[1].signum() == 0 ? qr[0].longValueExact() : qr[0].longValueExact() + 1;
         }
-        boolean f32 = m.encoding() == Encoding.FLOAT32;
         double approx = t.doubleValue();
-        long key = f32 ? Float.floatToRawIntBits((float) approx) : Double.doubleToRawLongBits(approx);
+        long key = switch (m.encoding()) {
+            case FLOAT32 -> Float.floatToRawIntBits((float) approx);
+            case FLOAT16 -> Float.floatToFloat16((float) approx);
+            case BFLOAT16 -> Float.floatToRawIntBits((float) approx) >>> 16;
+            default -> Double.doubleToRawLongBits(approx);
+        };
         while (Fraction.of(value(m, key)).compareTo(t) < 0) {
             key++;
         }
@@ -109,6 +113,8 @@ public final class DeviceCalibrator implements AutoCloseable {
         return switch (m.encoding()) {
             case FLOAT32 -> Float.intBitsToFloat((int) key);
             case FLOAT64 -> Double.longBitsToDouble(key);
+            case FLOAT16 -> Float.float16ToFloat((short) key);
+            case BFLOAT16 -> Float.intBitsToFloat((int) key << 16);
             default -> key / (double) m.raters();
         };
     }

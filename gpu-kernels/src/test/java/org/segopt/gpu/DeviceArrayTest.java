@@ -31,6 +31,11 @@ class DeviceArrayTest {
         assertEquals(Encoding.FLOAT32, m.encoding());
         assertEquals(ByteOrder.LITTLE_ENDIAN, m.byteOrder());
         assertEquals(7, DeviceArray.votes(0x7000_0000_0100L, 3, ElementType.INT32, 7).view().raters());
+        DeviceArray h = DeviceArray.float16(0x7000_0000_0102L, 5);
+        assertEquals(10, h.bytes());
+        assertEquals(Encoding.FLOAT16, h.view().encoding());
+        assertEquals(ElementType.FLOAT16, h.view().elementType());
+        assertEquals(Encoding.BFLOAT16, DeviceArray.bfloat16(0x7000_0000_0102L, 5).view().encoding());
     }
 
     @Test
@@ -46,8 +51,10 @@ class DeviceArrayTest {
         rejects("raters must be in 1..65535", () -> DeviceArray.votes(0x1000, 10, 0));
         rejects("raters must be in 1..65535", () -> DeviceArray.votes(0x1000, 10, 65536));
         rejects("rater masks", () -> new DeviceArray(0x1000, 10, Encoding.RATER_MASKS, ElementType.UINT8, 3));
-        rejects("FLOAT16 device arrays are not supported", () -> new DeviceArray(0x1000, 10, Encoding.FLOAT16, ElementType.FLOAT16, 0));
-        rejects("BFLOAT16 device arrays are not supported", () -> new DeviceArray(0x1000, 10, Encoding.BFLOAT16, ElementType.BFLOAT16, 0));
+        rejects("must be stored as FLOAT16", () -> new DeviceArray(0x1000, 10, Encoding.FLOAT16, ElementType.UINT16, 0));
+        rejects("must be stored as BFLOAT16", () -> new DeviceArray(0x1000, 10, Encoding.BFLOAT16, ElementType.FLOAT16, 0));
+        rejects("not aligned", () -> DeviceArray.float16(0x1001, 10));
+        rejects("no raters", () -> new DeviceArray(0x1000, 10, Encoding.BFLOAT16, ElementType.BFLOAT16, 2));
         rejects("overflow", () -> DeviceArray.float64(0x1000, Long.MAX_VALUE / 4));
         rejects("required", () -> new DeviceArray(0x1000, 10, null, ElementType.UINT8, 3));
     }

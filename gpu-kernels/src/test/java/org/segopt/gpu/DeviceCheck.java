@@ -36,8 +36,9 @@ import org.segopt.engine.Engine;
  *   <li>runs the tests tagged "gpu" (bit-identical results vs {@code Engine.scalar()} on every
  *       encoding, with and without shared-memory histograms and tile skipping; device-resident
  *       calibration; 10^4 calls without leaks) and fails (exit 1) unless all of them ran and passed;</li>
- *   <li>times 512×512×N float32, u8-vote and float16 inputs generated in-process (float16 without the
- *       device-resident rows, which {@link DeviceArray} does not take yet): the GPU engine from a host
+ *   <li>times 512×512×N float32, u8-vote and float16 inputs generated in-process, after checking
+ *       that the GPU's analyses of each (from a host buffer and device-resident) equal
+ *       {@code Engine.scalar()}'s: the GPU engine from a host
  *       buffer (copies included), device-resident calibration and analysis, a device read pass, the
  *       host-to-device copy and a device-to-device copy of the same size, and {@code Engine.parallel()}
  *       on the host; GB/s are input bytes per second.</li>
@@ -286,16 +287,20 @@ public final class DeviceCheck {
                         d.synchronize(stream);
                         rows.add(new Row(name, n, bytes, "Engine.parallel() analyze (host)", time(() -> Engine.parallel().analyze(m))));
                         rows.add(new Row(name, n, bytes, "GPU analyze from host buffer (copies included)", time(() -> gpu.analyze(m))));
-                        if (m.encoding() != org.segopt.Encoding.FLOAT16) { // DeviceArray takes no float16 yet
-                            DeviceArray array = m.encoding() == org.segopt.Encoding.FLOAT32 ? DeviceArray.float32(p, n)
-                                    : DeviceArray.votes(p, n, 7);
-                            DeviceCalibrator calibrator = DeviceCalibrator.on(backend);
-                            rows.add(new Row(name, n, bytes, "GPU analyze, device-resident", time(() -> calibrator.analyze(array, stream))));
-                            rows.add(new Row(name, n, bytes, "GPU calibrate, device-resident",
-                                    time(() -> calibrator.calibrate(array, stream))));
-                            rows.add(new Row(name, n, bytes, "GPU read pass, device-resident",
-                                    time(() -> backend.withResident(array, stream, gpu::readPass))));
+                        DeviceArray array = switch (m.encoding()) {
+                            case FLOAT32 -> DeviceArray.float32(p, n);
+                            case FLOAT16 -> DeviceArray.float16(p, n);
+                            default -> DeviceArray.votes(p, n, 7);
+                        };
+                        DeviceCalibrator calibrator = DeviceCalibrator.on(backend);
+                        if (!Engine.scalar().analyze(m).equals(calibrator.analyze(array, stream))) {
+                            throw new AssertionError(name + ": device-resident analysis differs from Engine.scalar()");
                         }
+                        rows.add(new Row(name, n, bytes, "GPU analyze, device-resident", time(() -> calibrator.analyze(array, stream))));
+                        rows.add(new Row(name, n, bytes, "GPU calibrate, device-resident",
+                                time(() -> calibrator.calibrate(array, stream))));
+                        rows.add(new Row(name, n, bytes, "GPU read pass, device-resident",
+                                time(() -> backend.withResident(array, stream, gpu::readPass))));
                         rows.add(new Row(name, n, bytes, "host-to-device copy (pageable)", time(() -> {
                             d.upload(p, host, bytes, stream);
                             d.synchronize(stream);

@@ -282,6 +282,10 @@ final class Inputs {
         bf16.set(U16_LE.withOrder(be), 2L * first, (short) 0x3F81); // just above 1
         bf16.set(U16_LE.withOrder(be), 2L * later, (short) 0x7F80); // +inf
         cases.add(new Case("bf16 above 1, big-endian", Marginal.ofBFloat16(bf16, be)));
+        MemorySegment negativeBf16 = halves(rnd, n, true, le, 0);
+        negativeBf16.set(U16_LE, 2L * first, (short) 0xBE80); // -0.25
+        negativeBf16.set(U16_LE, 2L * later, (short) 0x7FC0); // NaN
+        cases.add(new Case("bf16 negative", Marginal.ofBFloat16(negativeBf16, le)));
         MemorySegment i16 = votes(rnd, n, 9, ElementType.INT16, le, 0);
         putInt(i16, ElementType.INT16, le, first, -1); // 65535 read unsigned: a valid count of R = 65535
         cases.add(new Case("i16 negative with R=65535", Marginal.ofVotes(i16, ElementType.INT16, le, 65535)));
