@@ -296,6 +296,33 @@ class SummaryPassTest {
         assertTrue(fallbacks <= 2, fallbacks + " of 20 first calls fell back to histograms");
     }
 
+    /**
+     * A volume past the sample's cap (2^25 voxels: at most 8192 groups, each of more than 4096
+     * voxels, one block jittered over the whole group) is still decided by one summary pass on a
+     * first call, and exactly: the capped sample's brackets hold τ* and the Theorem 4 cut. Rows of
+     * 512 voxels, some crossing an organ, as a slice of a network's output would.
+     */
+    @Test
+    void aFirstCallPastTheSampleCapTakesOneSummaryPass() {
+        int n = (1 << 25) + (1 << 23) + 17;
+        float[] values = new float[n];
+        SplittableRandom r = new SplittableRandom(25);
+        for (int row = 0; row * 512 < n; row++) {
+            int center = r.nextInt(512);
+            int halfWidth = row % 5 == 0 ? 10 + r.nextInt(80) : -400;
+            for (int x = 0; x < 512 && row * 512 + x < n; x++) {
+                double logit = -(Math.abs(x - center) - halfWidth) / 3.0 + 2 * (r.nextDouble() - 0.5);
+                values[row * 512 + x] = (float) (1 / (1 + Math.exp(-logit)));
+            }
+        }
+        Marginal m = Marginal.ofFloats(values);
+        Counting passes = new Counting(new Passes(new PanamaKernels(), 2));
+        Analysis first = Engine.of(passes).analyze(m);
+        assertEquals(1, passes.summaries);
+        assertEquals(0, passes.histograms, "the capped sample's brackets missed");
+        assertEquals(HISTOGRAMS.analyze(m), first);
+    }
+
     @Test
     void aBracketPastItsCapacityFallsBackToHistogramsExactly() {
         // 1.2 M distinct values packed around τ*: whatever bracket the sample plans holds more
