@@ -80,8 +80,22 @@ final class PanamaSummary {
     }
 
     static long float32(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {
-        if (s.cutCount() > 0 && s.cut(0) < MIN_CUT32) {
-            return scalar.summarize(m, from, to, s); // the second loops sum on the first grid only
+        return blocks(m, from, to, s, scalar, false);
+    }
+
+    static long float64(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {
+        return blocks(m, from, to, s, scalar, true);
+    }
+
+    /**
+     * The blocks of a float32 or ({@code f64}) float64 summary: each block's first loop, then the
+     * second loops where its keys reach the request's lowest. A block the vector loops cannot
+     * take (an invalid value, a −0.0, a float64 below 2^−152), the partial block at the end, and
+     * a request with a cut below the least vector cut go to the scalar kernel.
+     */
+    private static long blocks(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar, boolean f64) {
+        if (s.cutCount() > 0 && s.cut(0) < (f64 ? MIN_CUT64 : MIN_CUT32)) {
+            return scalar.summarize(m, from, to, s); // the second loops sum on the first grid(s) only
         }
         MemorySegment seg = m.segments().getFirst();
         ByteOrder order = m.byteOrder();
@@ -89,22 +103,35 @@ final class PanamaSummary {
         long[] grids = GRID_SUMS.get();
         long start = from;
         for (; start + BLOCK <= to; start += BLOCK) {
-            int top = massOfBlock32(seg, order, start, grids);
-            if (top > F32_ONE || grids[4] < 0) { // invalid, or a −0.0
+            long top;
+            boolean vector;
+            if (f64) {
+                top = massOfBlock64(seg, order, start, grids);
+                vector = top <= F64_ONE && grids[0] == 0;
+            } else {
+                top = massOfBlock32(seg, order, start, grids);
+                vector = top <= F32_ONE && grids[4] >= 0;
+            }
+            if (!vector) {
                 long bad = scalar.summarize(m, start, start + BLOCK, s);
                 if (bad >= 0) {
                     return bad;
                 }
                 continue;
             }
-            addGrids(s.mass(), BLOCK, grids, 3);
-            if (top >= lowest) {
-                for (int q = 0; q < PARTS; q++) {
-                    int partTop = (int) grids[PART_MAX + q];
-                    if (partTop >= lowest) {
-                        cutsAndBrackets32(seg, order, start + (long) q * PART, partTop, (int) grids[PART_MIN + q],
-                                grids[PART_GRID + q] - PART * GRID_BITS[1], grids, s);
-                    }
+            addGrids(s.mass(), BLOCK, grids, f64 ? 4 : 3);
+            if (top < lowest) {
+                continue;
+            }
+            if (f64) {
+                cutsAndBrackets64(seg, order, start, s);
+                continue;
+            }
+            for (int q = 0; q < PARTS; q++) {
+                int partTop = (int) grids[PART_MAX + q];
+                if (partTop >= lowest) {
+                    cutsAndBrackets32(seg, order, start + (long) q * PART, partTop, (int) grids[PART_MIN + q],
+                            grids[PART_GRID + q] - PART * GRID_BITS[1], grids, s);
                 }
             }
         }
@@ -422,32 +449,6 @@ final class PanamaSummary {
         for (long set = lanes; set != 0; set &= set - 1) {
             s.capture(j, seg.get(pattern, (i + Long.numberOfTrailingZeros(set)) * Double.BYTES));
         }
-    }
-
-    static long float64(Marginal m, long from, long to, LevelSummary s, ScalarKernels scalar) {
-        if (s.cutCount() > 0 && s.cut(0) < MIN_CUT64) {
-            return scalar.summarize(m, from, to, s); // the second loops sum on two grids only
-        }
-        MemorySegment seg = m.segments().getFirst();
-        ByteOrder order = m.byteOrder();
-        long lowest = s.lowestKey();
-        long[] grids = GRID_SUMS.get();
-        long start = from;
-        for (; start + BLOCK <= to; start += BLOCK) {
-            long top = massOfBlock64(seg, order, start, grids);
-            if (top > F64_ONE || grids[0] != 0) {
-                long bad = scalar.summarize(m, start, start + BLOCK, s); // invalid, −0.0, or below 2^−152
-                if (bad >= 0) {
-                    return bad;
-                }
-                continue;
-            }
-            addGrids(s.mass(), BLOCK, grids, 4);
-            if (top >= lowest) {
-                cutsAndBrackets64(seg, order, start, s);
-            }
-        }
-        return start < to ? scalar.summarize(m, start, to, s) : -1;
     }
 
     /**

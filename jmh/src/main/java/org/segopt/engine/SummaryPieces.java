@@ -14,7 +14,7 @@ import org.segopt.jmh.HotMethods;
  * kernel with nothing but the exact mass to compute, the same kernel with a repeated call's
  * request (its cuts and brackets: the second loops and captures), the engine's whole decision from a summary
  * on a repeated call (brackets from the previous call) and on a first call (a new
- * {@link Summarizer}: probes, the 1/64 sample, the pass, loading the captured keys, solving),
+ * {@link Summarizer}: probes, the sample (1/64 of the voxels, at most 2^19), the pass, loading the captured keys, solving),
  * and the sample alone, and the loading and solving of a first call's summary alone; then how
  * far the sample's τ* and Theorem 4 cut lie from the exact ones, and the cut's bracket.
  * In this package to reach the engine's internals; jmh/README.md quotes its medians.
@@ -82,7 +82,7 @@ public final class SummaryPieces {
         double[] sampled = repeated.sampledEstimates(m);
         String[] names = {"read pass", "summary pass, exact mass only", "summary pass, a repeated call's request",
             "decision from a summary, repeated call", "decision from a summary, first call",
-            "of which the 1/64 sample", "of which loading its keys and solving"};
+            "of which the sample", "of which loading its keys and solving"};
         System.out.printf(Locale.ROOT, "%s: %d voxels, %s, one thread, CPU-time medians of %d rounds (sink %d)%n",
                 args[0], m.voxels(), m.encoding(), rounds, sink);
         for (int p = 0; p < names.length; p++) {
@@ -93,7 +93,7 @@ public final class SummaryPieces {
         }
         System.out.printf(Locale.ROOT, "  keys captured: repeated call %s, first call %s%n", captures(repeated.summary(), Keys.format(m)),
                 captures(first.summary(), Keys.format(m)));
-        System.out.printf(Locale.ROOT, "  tau* %.6f; the 1/64 sample estimates %.6f (%+.3f %%)%n", exact, sampled[0],
+        System.out.printf(Locale.ROOT, "  tau* %.6f; the sample estimates %.6f (%+.3f %%)%n", exact, sampled[0],
                 100 * (sampled[0] / exact - 1));
         System.out.printf(Locale.ROOT, "  Theorem 4 cut at volume %d: %.6f; the sample estimates %.6f (%+.3f %%), bracket"
                 + " [%+.2f %%, %+.2f %%] around the exact cut%n", target, exactCut, sampled[1], 100 * (sampled[1] / exactCut - 1),
