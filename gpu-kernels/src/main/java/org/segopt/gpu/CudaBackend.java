@@ -495,7 +495,7 @@ public final class CudaBackend implements PassBackend, AutoCloseable {
             return false;
         }
         MemorySegment s = m.segments().getFirst();
-        return s.address() == residentPointer && s.byteSize() == resident.segments().getFirst().byteSize();
+        return s.isNative() && s.address() == residentPointer && s.byteSize() == resident.segments().getFirst().byteSize();
     }
 
     /**
