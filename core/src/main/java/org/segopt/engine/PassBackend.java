@@ -1,6 +1,7 @@
 package org.segopt.engine;
 
 import org.segopt.BitMask;
+import org.segopt.Fraction;
 import org.segopt.Marginal;
 
 /**
@@ -17,6 +18,20 @@ public interface PassBackend {
 
     /** Bins per float histogram table: one per 16-bit digit. */
     int DIGITS = FloatHistogram.DIGITS;
+
+    /**
+     * The smallest key of m's encoding whose value is ≥ t (t in [0, 1]): the key form of a
+     * threshold, for a backend that compares keys where the data is (a device).
+     */
+    static long ceilKey(Marginal m, Fraction t) {
+        return Keys.ceilKey(m, t);
+    }
+
+    /** The value of m's encoding at {@code key} as a double: exact for floats, c / R for votes. */
+    static double keyValue(Marginal m, long key) {
+        FloatFormat f = Keys.format(m);
+        return f != null ? f.approximate(key) : key / (double) m.raters();
+    }
 
     /** A short name for reports, e.g. "simd-512bit" or "cuda". */
     String name();

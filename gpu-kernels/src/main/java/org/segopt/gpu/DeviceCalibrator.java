@@ -1,11 +1,9 @@
 package org.segopt.gpu;
 
-import java.math.BigInteger;
 import org.segopt.Analysis;
-import org.segopt.Encoding;
-import org.segopt.Fraction;
 import org.segopt.Marginal;
 import org.segopt.engine.Engine;
+import org.segopt.engine.PassBackend;
 
 /**
  * Analyses marginals that live in CUDA device memory, for training loops: the data is read where
@@ -64,8 +62,8 @@ public final class DeviceCalibrator implements AutoCloseable {
             long greatest = a.dice().greatestVolume();
             double cut = Double.POSITIVE_INFINITY;
             if (greatest > 0) {
-                long key = backend.minKey(m, ceilKey(m, a.dice().threshold()));
-                cut = value(m, key);
+                long key = backend.minKey(m, PassBackend.ceilKey(m, a.dice().threshold()));
+                cut = PassBackend.keyValue(m, key);
             }
             return new DeviceCalibration(a.voxels(), a.mass().doubleValue(), a.dice().sup().doubleValue(),
                     a.dice().threshold().doubleValue(), cut, a.dice().leastVolume(), greatest,
@@ -84,39 +82,6 @@ public final class DeviceCalibrator implements AutoCloseable {
     /** The exact analysis with the Theorem 4 volume {@code volume}. */
     public Analysis analyze(DeviceArray array, long volume, long stream) {
         return backend.withResident(array, stream, m -> engine.analyze(m, volume));
-    }
-
-    /** The smallest key whose value is ≥ t (t in [0, 1]). */
-    static long ceilKey(Marginal m, Fraction t) {
-        if (m.encoding() == Encoding.VOTES) {
-            BigInteger[] qr = t.numerator().multiply(BigInteger.valueOf(m.raters())).divideAndRemainder(t.denominator());
-            return qr[1].signum() == 0 ? qr[0].longValueExact() : qr[0].longValueExact() + 1;
-        }
-        double approx = t.doubleValue();
-        long key = switch (m.encoding()) {
-            case FLOAT32 -> Float.floatToRawIntBits((float) approx);
-            case FLOAT16 -> Float.floatToFloat16((float) approx);
-            case BFLOAT16 -> Float.floatToRawIntBits((float) approx) >>> 16;
-            default -> Double.doubleToRawLongBits(approx);
-        };
-        while (Fraction.of(value(m, key)).compareTo(t) < 0) {
-            key++;
-        }
-        while (key > 0 && Fraction.of(value(m, key - 1)).compareTo(t) >= 0) {
-            key--;
-        }
-        return key;
-    }
-
-    /** The value of m at a key, as a double (exact for floats). */
-    static double value(Marginal m, long key) {
-        return switch (m.encoding()) {
-            case FLOAT32 -> Float.intBitsToFloat((int) key);
-            case FLOAT64 -> Double.longBitsToDouble(key);
-            case FLOAT16 -> Float.float16ToFloat((short) key);
-            case BFLOAT16 -> Float.intBitsToFloat((int) key << 16);
-            default -> key / (double) m.raters();
-        };
     }
 
     /** The backend this calibrator runs on. */
