@@ -51,6 +51,11 @@ public final class ExactSum {
         parts[k - 1] += carry;
     }
 
+    /** Adds the whole number {@code n} to part 0. */
+    public void addWhole(long n) {
+        parts[0] += n;
+    }
+
     /** Adds one value v ≥ 0 (finite), exactly. */
     public void add(double v) {
         double x = v;

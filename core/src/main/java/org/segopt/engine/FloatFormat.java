@@ -55,7 +55,7 @@ enum FloatFormat {
     }
 
     /** A key whose value is near v (0 ≤ v ≤ 1): where {@link #ceilKey} starts its exact search. */
-    private long keyNear(double v) {
+    long keyNear(double v) {
         return switch (this) {
             case F32 -> Float.floatToRawIntBits((float) v);
             case F64 -> Double.doubleToRawLongBits(v);

@@ -771,11 +771,15 @@ final class PanamaKernels implements Kernels {
 
     @Override
     public long summarize(Marginal m, long from, long to, LevelSummary summary) {
-        if (!PanamaSummary.supported()) {
-            return scalar.summarize(m, from, to, summary);
-        }
-        return m.encoding() == Encoding.FLOAT32 ? PanamaSummary.float32(m, from, to, summary, scalar)
-                : PanamaSummary.float64(m, from, to, summary, scalar);
+        return switch (m.encoding()) {
+            case FLOAT32 -> PanamaSummary.supported() ? PanamaSummary.float32(m, from, to, summary, scalar)
+                    : scalar.summarize(m, from, to, summary);
+            case FLOAT64 -> PanamaSummary.supported() ? PanamaSummary.float64(m, from, to, summary, scalar)
+                    : scalar.summarize(m, from, to, summary);
+            case FLOAT16 -> PanamaHalfSummary.supported() ? PanamaHalfSummary.float16(m, from, to, summary, scalar)
+                    : scalar.summarize(m, from, to, summary);
+            default -> scalar.summarize(m, from, to, summary);
+        };
     }
 
     @Override

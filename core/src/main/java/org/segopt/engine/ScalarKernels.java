@@ -153,32 +153,36 @@ final class ScalarKernels implements Kernels {
     public long summarize(Marginal m, long from, long to, LevelSummary summary) {
         MemorySegment s = m.segments().getFirst();
         boolean swap = swap(m);
-        boolean f32 = m.encoding() == Encoding.FLOAT32;
+        FloatFormat format = Keys.format(m);
         for (long i = from; i < to; i++) {
             long key;
-            if (f32) {
-                int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-                int bits = swap ? Integer.reverseBytes(raw) : raw;
-                key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
-                if (key > F32_MAX) {
-                    return i;
+            switch (format) {
+                case F32 -> {
+                    int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                    int bits = swap ? Integer.reverseBytes(raw) : raw;
+                    key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
                 }
-            } else {
-                long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
-                long bits = swap ? Long.reverseBytes(raw) : raw;
-                key = bits == Long.MIN_VALUE ? 0 : bits;
-                if (Long.compareUnsigned(key, F64_MAX) > 0) {
-                    return i;
+                case F64 -> {
+                    long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
+                    long bits = swap ? Long.reverseBytes(raw) : raw;
+                    key = bits == Long.MIN_VALUE ? 0 : bits;
+                }
+                default -> { // float16, bfloat16
+                    short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
+                    int bits = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
+                    key = bits == KeyReader.HALF_NEGATIVE_ZERO ? 0 : bits;
                 }
             }
-            summarizeKey(key, f32, summary);
+            if (Long.compareUnsigned(key, format.maxKey) > 0) {
+                return i;
+            }
+            summarizeKey(key, format.approximate(key), summary);
         }
         return -1;
     }
 
-    /** Adds one valid float key to a summary: the reference every summary kernel must equal. */
-    static void summarizeKey(long key, boolean f32, LevelSummary summary) {
-        double v = f32 ? Float.intBitsToFloat((int) key) : Double.longBitsToDouble(key);
+    /** Adds one valid key of value v to a summary: the reference every summary kernel must equal. */
+    static void summarizeKey(long key, double v, LevelSummary summary) {
         summary.mass().add(v);
         for (int c = 0; c < summary.cutCount() && key >= summary.cut(c); c++) {
             summary.addAbove(c, 1);

@@ -42,6 +42,7 @@ final class Summarizer {
     /** Constant layouts, so that the sample's reads compile to plain loads. */
     private static final ValueLayout.OfInt INTS = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONGS = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfShort SHORTS = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     private final PassBackend passes;
     private final LevelSummary summary = new LevelSummary(CAPACITY);
@@ -70,44 +71,64 @@ final class Summarizer {
     }
 
     /**
-     * Whether to analyse m from a summary: a float32 or float64 marginal, on a backend with a
-     * summary pass, unless most of it is uniform. A volume that is mostly exact zeros and ones
-     * (a thresholded or clean label map, the jmh phantom) is cheaper by histograms, whose first
-     * pass counts a uniform block after one vector scan; a network's soft output has no such
-     * blocks. Decided by the previous call's outcome, or else by {@value #PROBES} probes of
-     * 64 voxels at jittered positions (16 Ki reads, against a pass over every voxel).
+     * Whether to analyse m from a summary: a float32, float64 or float16 marginal, on a backend
+     * with a summary pass, unless most of it is uniform. A volume that is mostly exact zeros and
+     * ones (a thresholded or clean label map, the jmh phantom) is cheaper by histograms, whose
+     * first pass counts a uniform block after one vector scan; a network's soft output has no
+     * such blocks. Decided by the previous call's outcome, or else by {@value #PROBES} probes of
+     * 64 voxels at jittered positions (16 Ki reads, against a pass over every voxel). A first
+     * float16 call is not summarized: its pattern histogram is one exact pass that needs no
+     * sample, and it leaves τ* and the cut for the next call's brackets (see {@link #learnsFrom}).
      */
     boolean serves(Marginal m) {
         Encoding e = m.encoding();
-        if ((e != Encoding.FLOAT32 && e != Encoding.FLOAT64) || !passes.summarizes()) {
+        if ((e != Encoding.FLOAT32 && e != Encoding.FLOAT64 && e != Encoding.FLOAT16) || !passes.summarizes()) {
             return false;
         }
-        return (lastEncoding == e && !Double.isNaN(lastTau)) || !mostlyUniform(m);
+        if (lastEncoding == e && !Double.isNaN(lastTau)) {
+            return true;
+        }
+        return e != Encoding.FLOAT16 && !mostlyUniform(m);
+    }
+
+    /**
+     * Whether a call that histogrammed m without trying a summary should {@link #remember} its τ*
+     * and cut: a float16 marginal that is not mostly uniform, on a backend with a summary pass.
+     */
+    boolean learnsFrom(Marginal m) {
+        return m.encoding() == Encoding.FLOAT16 && passes.summarizes() && !mostlyUniform(m);
     }
 
     /** Probes of the uniformity test. */
     private static final int PROBES = 256;
 
-    /** Whether most of {@value #PROBES} blocks of 64 voxels spread over m hold one bit pattern each. */
+    /**
+     * Whether most of {@value #PROBES} blocks of 64 voxels spread over m hold one bit pattern
+     * each; for float16, most of those not all 0, as the float16 summary adds blocks of zeros
+     * (an underflowed background) at the speed of a read.
+     */
     private static boolean mostlyUniform(Marginal m) {
         long n = m.voxels();
         if (n < (long) PROBES * SAMPLE_BLOCK) {
             return false;
         }
-        MemorySegment s = m.segments().getFirst();
-        boolean f32 = m.encoding() == Encoding.FLOAT32;
+        KeyReader keys = KeyReader.of(m);
+        boolean f16 = m.encoding() == Encoding.FLOAT16;
         long stride = n / PROBES;
+        int probed = 0;
         int uniform = 0;
         for (int p = 0; p < PROBES; p++) {
             long first = p * stride + jitter(p, SAMPLE_BLOCK) * (stride - SAMPLE_BLOCK) / SAMPLE_BLOCK;
-            long key = f32 ? s.getAtIndex(INTS, first) : s.getAtIndex(LONGS, first);
+            long key = keys.key(first);
             boolean same = true;
             for (long i = first + 1; i < first + SAMPLE_BLOCK && same; i++) {
-                same = (f32 ? s.getAtIndex(INTS, i) : s.getAtIndex(LONGS, i)) == key;
+                same = keys.key(i) == key;
             }
-            uniform += same ? 1 : 0;
+            boolean zeros = f16 && same && key == 0;
+            probed += zeros ? 0 : 1;
+            uniform += same && !zeros ? 1 : 0;
         }
-        return 2 * uniform > PROBES;
+        return 2 * uniform > probed;
     }
 
     /**
@@ -208,7 +229,11 @@ final class Summarizer {
      * ({@link LevelSummary#LEAST_VECTOR_CUT_F32}) are left out (a Solver decision there falls back).
      */
     private void plan(FloatFormat f, double tauLow, double tauHigh, double cutLow, double cutHigh) {
-        long minCut = f == FloatFormat.F32 ? LevelSummary.LEAST_VECTOR_CUT_F32 : LevelSummary.LEAST_VECTOR_CUT_F64;
+        long minCut = switch (f) {
+            case F32 -> LevelSummary.LEAST_VECTOR_CUT_F32;
+            case F64 -> LevelSummary.LEAST_VECTOR_CUT_F64;
+            default -> 1; // float16: every sum is exact in the vector kernel's int lanes
+        };
         int brackets = 0;
         brackets = addBracket(f, tauLow, tauHigh, minCut, brackets);
         if (!Double.isNaN(cutLow)) {
@@ -219,7 +244,7 @@ final class Summarizer {
             his[0] = Math.max(his[0], his[1]);
             brackets = 1;
         }
-        long half = key(f, 0.5); // ½ is a float: no rounding
+        long half = f.keyNear(0.5); // ½ is a float: no rounding
         int n = 0;
         n = addCut(half, brackets, n);
         n = addCut(half + 1, brackets, n);
@@ -242,11 +267,11 @@ final class Summarizer {
      * is empty or ends at or below {@code minCut}, the least key a cut may have.
      */
     private int addBracket(FloatFormat f, double low, double high, long minCut, int brackets) {
-        long hi = Math.min(key(f, high) + 1, f.maxKey + 1);
+        long hi = Math.min(f.keyNear(high) + 1, f.maxKey + 1);
         if (!(low < high) || hi <= minCut) {
             return brackets;
         }
-        los[brackets] = Math.min(key(f, Math.max(low, 0)), hi - 1);
+        los[brackets] = Math.min(f.keyNear(Math.max(low, 0)), hi - 1);
         his[brackets] = hi;
         return brackets + 1;
     }
@@ -262,11 +287,6 @@ final class Summarizer {
         return n + 1;
     }
 
-    /** The key of the float nearest to x (x in [0, 1]). */
-    private static long key(FloatFormat f, double x) {
-        return f == FloatFormat.F32 ? Float.floatToRawIntBits((float) x) : Double.doubleToRawLongBits(x);
-    }
-
     /**
      * Estimates τ* and the cut at {@code volume} (the default when −1) from a sample: an
      * approximate histogram on the top 16 bits of each sampled value's float32 pattern. The cut
@@ -274,17 +294,16 @@ final class Summarizer {
      */
     private void estimate(Marginal m, long volume) {
         long n = m.voxels();
-        MemorySegment s = m.segments().getFirst();
-        boolean f32 = m.encoding() == Encoding.FLOAT32;
+        FloatFormat format = Keys.format(m);
         long perGroup = (n + MAX_GROUPS - 1) / MAX_GROUPS; // at most MAX_GROUPS groups
         long step = n <= SAMPLE_ALL ? SAMPLE_BLOCK
                 : Math.max((long) SAMPLE_BLOCK * SAMPLE_BLOCK, (perGroup + SAMPLE_BLOCK - 1) / SAMPLE_BLOCK * SAMPLE_BLOCK);
         long groups = (n + step - 1) / step;
         int tasks = groups * SAMPLE_BLOCK >= PARALLEL_SAMPLE ? samples.length : 1;
         if (tasks == 1) {
-            samples[0].take(m, f32, step, 0, groups);
+            samples[0].take(m, format, step, 0, groups);
         } else { // the pass's threads would wait for the sample: they take a share each
-            ((Passes) passes).forEach(tasks, t -> samples[t].take(m, f32, step, groups * t / tasks, groups * (t + 1) / tasks));
+            ((Passes) passes).forEach(tasks, t -> samples[t].take(m, format, step, groups * t / tasks, groups * (t + 1) / tasks));
             for (int t = 1; t < tasks; t++) {
                 samples[0].absorb(samples[t]);
             }
@@ -368,13 +387,15 @@ final class Summarizer {
         long sampled;
         private final int[] gathered32 = new int[GATHER * SAMPLE_BLOCK];
         private final long[] gathered64 = new long[GATHER * SAMPLE_BLOCK];
+        private final short[] gathered16 = new short[GATHER * SAMPLE_BLOCK];
 
         /** Samples groups [from, to) of m, {@code step} voxels each, one block of each (its bins must be clear). */
-        void take(Marginal m, boolean f32, long step, long from, long to) {
+        void take(Marginal m, FloatFormat format, long step, long from, long to) {
             long n = m.voxels();
             MemorySegment s = m.segments().getFirst();
             ValueLayout.OfInt ints = INTS.withOrder(m.byteOrder());
             ValueLayout.OfLong longs = LONGS.withOrder(m.byteOrder());
+            ValueLayout.OfShort shorts = SHORTS.withOrder(m.byteOrder());
             tinyMass = 0;
             sampled = 0;
             for (long batch = from; batch < to; batch += GATHER) {
@@ -385,17 +406,17 @@ final class Summarizer {
                     if (length == 0) {
                         continue; // the last group's block may start past the end
                     }
-                    if (f32) {
-                        MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
-                    } else {
-                        MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
+                    switch (format) {
+                        case F32 -> MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
+                        case F64 -> MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
+                        default -> MemorySegment.copy(s, shorts, first * Short.BYTES, gathered16, filled, length);
                     }
                     filled += length;
                 }
-                if (f32) {
-                    sample32(filled);
-                } else {
-                    sample64(filled);
+                switch (format) {
+                    case F32 -> sample32(filled);
+                    case F64 -> sample64(filled);
+                    default -> sample16(filled);
                 }
                 sampled += filled;
             }
@@ -436,6 +457,21 @@ final class Summarizer {
             double tiny = 0;
             for (int i = 0; i < count; i++) {
                 float v = (float) Double.longBitsToDouble(gathered64[i]);
+                int bits = Float.floatToRawIntBits(v);
+                if ((bits >>> 16) < TINY_BIN) {
+                    tiny += v;
+                } else {
+                    bin32(bits);
+                }
+            }
+            tinyMass += tiny;
+        }
+
+        /** As {@link #sample32} for gathered float16 patterns, binned by their float32 patterns (exact). */
+        private void sample16(int count) {
+            double tiny = 0;
+            for (int i = 0; i < count; i++) {
+                float v = Float.float16ToFloat(gathered16[i]);
                 int bits = Float.floatToRawIntBits(v);
                 if ((bits >>> 16) < TINY_BIN) {
                     tiny += v;

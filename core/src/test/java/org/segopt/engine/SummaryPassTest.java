@@ -30,7 +30,7 @@ import org.segopt.Marginal;
  */
 class SummaryPassTest {
     /** The engine's passes without a summary pass: analyses from histograms only, the oracle. */
-    private static final Engine HISTOGRAMS = Engine.of(new HistogramsOnly(new Passes(new ScalarKernels(), 1)));
+    static final Engine HISTOGRAMS = Engine.of(new HistogramsOnly(new Passes(new ScalarKernels(), 1)));
     private static final Engine PARALLEL = Engine.parallel(2);
 
     static Stream<Long> seeds() {
@@ -482,14 +482,14 @@ class SummaryPassTest {
         return s;
     }
 
-    private static LevelSummary summarize(PassBackend b, Marginal m, LevelSummary request) {
+    static LevelSummary summarize(PassBackend b, Marginal m, LevelSummary request) {
         LevelSummary s = new LevelSummary(Summarizer.CAPACITY);
         s.setRequest(request);
         assertEquals(-1, b.summarize(m, s));
         return s;
     }
 
-    private static void assertSameSummary(LevelSummary expected, LevelSummary actual, String what) {
+    static void assertSameSummary(LevelSummary expected, LevelSummary actual, String what) {
         assertEquals(expected.mass(), actual.mass(), what);
         for (int c = 0; c < expected.cutCount(); c++) {
             assertEquals(expected.above(c), actual.above(c), what + " cut " + c);
@@ -508,7 +508,7 @@ class SummaryPassTest {
     }
 
     /** Equal masks, or a message naming the first voxel where they differ and its value. */
-    private static void assertSameMask(BitMask expected, BitMask actual, Marginal m, String what) {
+    static void assertSameMask(BitMask expected, BitMask actual, Marginal m, String what) {
         boolean[] e = ExactReference.bits(expected);
         boolean[] a = ExactReference.bits(actual);
         int i = Arrays.mismatch(e, a);
@@ -520,8 +520,8 @@ class SummaryPassTest {
         }
     }
 
-    /** The engine's passes, counting summary passes and top-level histogram passes. */
-    private static final class Counting extends DelegatingBackend {
+    /** The engine's passes, counting summary passes and first histogram passes (float and 16-bit pattern). */
+    static final class Counting extends DelegatingBackend {
         int summaries;
         int histograms;
 
@@ -536,6 +536,12 @@ class SummaryPassTest {
         }
 
         @Override
+        public long countVotes(Marginal m, long[] hist) {
+            histograms++;
+            return super.countVotes(m, hist);
+        }
+
+        @Override
         public long summarize(Marginal m, LevelSummary summary) {
             summaries++;
             return super.summarize(m, summary);
@@ -543,7 +549,7 @@ class SummaryPassTest {
     }
 
     /** The engine's passes without the summary pass: analyses from histograms only. */
-    private static final class HistogramsOnly extends DelegatingBackend {
+    static final class HistogramsOnly extends DelegatingBackend {
         HistogramsOnly(PassBackend passes) {
             super(passes);
         }

@@ -20,7 +20,7 @@ import org.segopt.jmh.HotMethods;
  * In this package to reach the engine's internals; jmh/README.md quotes its medians.
  *
  * <p>{@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar
- * org.segopt.engine.SummaryPieces FILE.npy [ROUNDS]} (float32 or float64 files).
+ * org.segopt.engine.SummaryPieces FILE.npy [ROUNDS]} (float32, float64 or float16 files).
  */
 public final class SummaryPieces {
     private SummaryPieces() {
@@ -31,7 +31,7 @@ public final class SummaryPieces {
     }
 
     private static void run(String[] args) throws Exception {
-        Marginal m = HotMethods.floatFile(Path.of(args[0]), false);
+        Marginal m = HotMethods.floatFile(Path.of(args[0]), true);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         ThreadMXBean clock = ManagementFactory.getThreadMXBean();
         Passes passes = new Passes(new PanamaKernels(), 1);
