@@ -26,10 +26,11 @@ final class BenchCommand {
             least 2 s, so that small inputs are timed compiled), and one read pass of the same
             memory (a Vector API sum: the physical limit) on the same threads; prints the medians
             of K runs of each, their ratio and GB/s, and names the CPU model and the vector width.
-            The analysis is timed twice: repeated (float32/float64: the engine brackets tau* and
-            the Theorem 4 cut where the previous call found them, so one pass usually decides
-            everything) and as a first call (no such guess, as for a new volume: the brackets
-            come from a sample of 1/64 of the voxels).
+            The analysis is timed twice: repeated (float32/float64/float16: the engine brackets
+            tau* and the Theorem 4 cut where the previous call found them, so one pass usually
+            decides everything) and as a first call (no such guess, as for a new volume: the
+            brackets come from a sample of 1/64 of the voxels; float16 takes its exact
+            histogram of bit patterns instead).
 
               FILE...       as for 'segopt analyze'
               --votes R     the one FILE holds vote counts 0..R

@@ -38,6 +38,8 @@ import org.segopt.Marginal;
  *       step, others scattered. Where every u16 is valid (R = 65535: float16 / bfloat16 bit
  *       patterns, see {@link Histogrammer}), long calls count into an int table instead, by a
  *       loop chosen per range from a sample (see {@link #countPatterns}).</li>
+ *   <li>Summaries: float32 and float64 in {@link PanamaSummary}, float16 in
+ *       {@link PanamaHalfSummary}.</li>
  *   <li>Selection (u8 votes, float32, float16, bfloat16): one vector compare per lane group, its
  *       mask bits written straight into the bit mask words.</li>
  * </ul>

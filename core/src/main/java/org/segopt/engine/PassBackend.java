@@ -83,8 +83,9 @@ public interface PassBackend {
     }
 
     /**
-     * Fills {@code summary}'s results (cleared by the caller) for every voxel of the float32 or
-     * float64 marginal m: exact mass, volume and mass at and above each cut, captured bracket keys.
+     * Fills {@code summary}'s results (cleared by the caller) for every voxel of the float32,
+     * float64 or float16 marginal m: exact mass, volume and mass at and above each cut, captured
+     * bracket keys.
      *
      * @return the index of the first invalid voxel, or −1
      * @throws UnsupportedOperationException if {@link #summarizes()} is false

@@ -16,9 +16,11 @@ import org.segopt.Marginal;
  * only: the optima of other metrics ({@link Engine#optimum}) come from histograms.
  *
  * <p>Where the brackets come from: the previous call's exact τ* and cut (a training loop, a
- * benchmark), or else an estimate from a sample of 1/64 of the voxels (at most 2^19), in blocks
- * of 64 at positions jittered by a hash so that no stride lines up with image rows. Owns its
- * tables and reuses them; not thread-safe.
+ * benchmark), or else (float32, float64) an estimate from a sample of 1/64 of the voxels (at most
+ * 2^19), in blocks of 64 at positions jittered by a hash so that no stride lines up with image
+ * rows. A first float16 call takes the pattern histogram instead, one exact pass that needs no
+ * sample, and leaves its τ* and cut for the next call. Owns its tables and reuses them; not
+ * thread-safe.
  */
 final class Summarizer {
     /** Most voxels one bracket may capture (8 MB of keys; the buffers grow only as needed). */
@@ -415,8 +417,8 @@ final class Summarizer {
                 }
                 switch (format) {
                     case F32 -> sample32(filled);
-                    case F64 -> sample64(filled);
-                    default -> sample16(filled);
+                    case F64 -> sampleWidened(filled, false);
+                    default -> sampleWidened(filled, true);
                 }
                 sampled += filled;
             }
@@ -452,26 +454,14 @@ final class Summarizer {
             tinyMass += tiny;
         }
 
-        /** As {@link #sample32} for gathered float64 values, binned by their float32 rounding. */
-        private void sample64(int count) {
+        /**
+         * As {@link #sample32} for gathered float64 values, binned by their float32 rounding, or
+         * ({@code f16}) gathered float16 patterns, binned by their float32 patterns (exact).
+         */
+        private void sampleWidened(int count, boolean f16) {
             double tiny = 0;
             for (int i = 0; i < count; i++) {
-                float v = (float) Double.longBitsToDouble(gathered64[i]);
-                int bits = Float.floatToRawIntBits(v);
-                if ((bits >>> 16) < TINY_BIN) {
-                    tiny += v;
-                } else {
-                    bin32(bits);
-                }
-            }
-            tinyMass += tiny;
-        }
-
-        /** As {@link #sample32} for gathered float16 patterns, binned by their float32 patterns (exact). */
-        private void sample16(int count) {
-            double tiny = 0;
-            for (int i = 0; i < count; i++) {
-                float v = Float.float16ToFloat(gathered16[i]);
+                float v = f16 ? Float.float16ToFloat(gathered16[i]) : (float) Double.longBitsToDouble(gathered64[i]);
                 int bits = Float.floatToRawIntBits(v);
                 if ((bits >>> 16) < TINY_BIN) {
                     tiny += v;

@@ -1,7 +1,6 @@
 package org.segopt.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.segopt.Analysis;
-import org.segopt.InvalidMarginalException;
 import org.segopt.Marginal;
 import org.segopt.Segmentation;
 
@@ -95,16 +93,7 @@ class HalfSummaryTest {
         if (r.nextBoolean() && bad + 1 < patterns.length) {
             patterns[bad + 1 + r.nextInt(patterns.length - bad - 1)] = (short) 0xBC00; // a later −1 too
         }
-        Marginal m = marginal(patterns, ByteOrder.nativeOrder());
-        LevelSummary request = randomRequest(r);
-        for (PassBackend b : new PassBackend[] {new Passes(new ScalarKernels(), 1), new Passes(new PanamaKernels(), 1),
-                new Passes(new PanamaKernels(), 3)}) {
-            LevelSummary s = new LevelSummary(Summarizer.CAPACITY);
-            s.setRequest(request);
-            assertEquals(bad, b.summarize(m, s), b.name() + ", seed " + seed);
-        }
-        InvalidMarginalException e = assertThrows(InvalidMarginalException.class, () -> PARALLEL.analyze(m));
-        assertEquals(bad, e.voxel(), "seed " + seed);
+        SummaryPassTest.assertEveryKernelReports(bad, marginal(patterns, ByteOrder.nativeOrder()), randomRequest(r), seed);
     }
 
     @ParameterizedTest(name = "seed {0}")

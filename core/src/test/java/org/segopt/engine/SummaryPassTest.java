@@ -152,8 +152,11 @@ class SummaryPassTest {
         if (r.nextBoolean() && bad + 1 < values.length) {
             values[bad + 1 + r.nextInt(values.length - bad - 1)] = -1; // a later one too
         }
-        Marginal m = marginal(values, f64, ByteOrder.nativeOrder());
-        LevelSummary request = randomRequest(r, f64);
+        assertEveryKernelReports(bad, marginal(values, f64, ByteOrder.nativeOrder()), randomRequest(r, f64), seed);
+    }
+
+    /** The scalar and vector kernels (one and three threads) and the engine report voxel {@code bad} of m. */
+    static void assertEveryKernelReports(int bad, Marginal m, LevelSummary request, long seed) {
         for (PassBackend b : new PassBackend[] {new Passes(new ScalarKernels(), 1), new Passes(new PanamaKernels(), 1),
                 new Passes(new PanamaKernels(), 3)}) {
             LevelSummary s = new LevelSummary(Summarizer.CAPACITY);
