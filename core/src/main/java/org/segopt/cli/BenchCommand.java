@@ -2,6 +2,8 @@ package org.segopt.cli;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -18,12 +20,16 @@ import org.segopt.io.OneLine;
 final class BenchCommand {
     /** The least warm-up time, and the most warm-up calls. */
     private static final long WARMUP_NANOS = 2_000_000_000L;
+    /** The warm-up also lasts until the JIT has compiled nothing for this long (or MAX_WARMUP_NANOS passed). */
+    private static final long QUIET_NANOS = 500_000_000L;
+    private static final long MAX_WARMUP_NANOS = 20_000_000_000L;
     private static final int MAX_WARMUP_CALLS = 200_000;
     static final String USAGE = """
             Usage: segopt bench [--json] [--votes R | --bfloat16] [--repeat K] [--backend B] [--threads T] FILE...
 
             Times the full analysis (Accuracy + Dice + volumes) of the input after warm-up (at
-            least 2 s, so that small inputs are timed compiled), and one read pass of the same
+            least 2 s, so that small inputs are timed compiled, and until the JIT has compiled
+            nothing for 0.5 s, at most 20 s), and one read pass of the same
             memory (a Vector API sum: the physical limit) on the same threads; prints the medians
             of K runs of each, their ratio and GB/s, and names the CPU model and the vector width.
             The analysis is timed twice: repeated (float32/float64/float16: the engine brackets
@@ -77,13 +83,23 @@ final class BenchCommand {
             inputs.check(() -> engine.analyze(m)); // invalid values end here, before any timing
             long bytes = m.voxels() * m.elementType().byteSize() * m.segments().size();
             // Warm-up until the JIT has compiled the hot paths: at least WARMUP_NANOS and 5 calls
-            // (a small input needs thousands of calls; a few calls of a large one take the time).
+            // (a small input needs thousands of calls; a few calls of a large one take the time),
+            // and until its compiler threads have been idle for QUIET_NANOS: on two cores they
+            // would otherwise take time from the timed runs (C2 was still compiling the float16
+            // paths 2.5 s into a run, and its read passes took 3.1-3.8 ms instead of 2.2-2.3).
             long sink = 0;
             long warmStart = System.nanoTime();
-            for (int i = 0; i < 5 || (System.nanoTime() - warmStart < WARMUP_NANOS && i < MAX_WARMUP_CALLS); i++) {
+            long compiled = compilationMillis();
+            long quietSince = warmStart;
+            for (int i = 0; i < 5 || (warmingUp(warmStart, quietSince) && i < MAX_WARMUP_CALLS); i++) {
                 sink += engine.analyze(m).dice().greatestVolume() + engine.readPass(m);
                 if (i % 2 == 1) {
                     engine.forgetGuesses();
+                }
+                long now = compilationMillis();
+                if (now != compiled) {
+                    compiled = now;
+                    quietSince = System.nanoTime();
                 }
             }
             double[] engineMs = new double[repeat];
@@ -142,6 +158,18 @@ final class BenchCommand {
             err.println(OneLine.of(e.getMessage()));
             return Main.EXIT_INPUT;
         }
+    }
+
+    /** Whether the warm-up goes on: under WARMUP_NANOS, or the JIT compiled within QUIET_NANOS, until MAX_WARMUP_NANOS. */
+    private static boolean warmingUp(long warmStart, long quietSince) {
+        long now = System.nanoTime();
+        return now - warmStart < WARMUP_NANOS || (now - quietSince < QUIET_NANOS && now - warmStart < MAX_WARMUP_NANOS);
+    }
+
+    /** The JIT's total compilation time so far, in ms (0 where the JVM does not report it: the warm-up is then timed only). */
+    private static long compilationMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private static double median(double[] values) {

@@ -56,6 +56,32 @@ public final class ExactSum {
         parts[0] += n;
     }
 
+    /**
+     * Adds {@code count} · 2^{@code exponent} exactly, for 0 ≤ count < 2^62 and
+     * −51 · 22 ≤ exponent ≤ 0 (n voxels of one float value: count = n · significand): the part
+     * of count below the grid through 2^exponent goes to that grid, the rest to the grid above.
+     */
+    public void addScaled(long count, int exponent) {
+        if (count < 0 || count >= 1L << 62 || exponent > 0 || exponent < -GRID_BITS * (GRIDS - 1)) {
+            throw new IllegalArgumentException("not addable: " + count + " · 2^" + exponent);
+        }
+        if (exponent == 0) {
+            parts[0] += count;
+            return;
+        }
+        int k = (-exponent + GRID_BITS - 1) / GRID_BITS; // grid k counts multiples of 2^(−51k) ≤ 2^exponent
+        int shift = GRID_BITS * k + exponent; // 2^exponent = 2^shift grid-k units, 0 ≤ shift < 51
+        long low = count & ((1L << (GRID_BITS - shift)) - 1);
+        long high = count >>> (GRID_BITS - shift);
+        parts[k] += low << shift; // below 2^51
+        if (k == 1) {
+            parts[0] += high;
+        } else {
+            addPart(k - 1, high);
+        }
+        normalizeIfLarge();
+    }
+
     /** Adds one value v ≥ 0 (finite), exactly. */
     public void add(double v) {
         double x = v;

@@ -285,6 +285,11 @@ final class LevelTable {
     private void addExact(long key, long n, ExactSum known) {
         double value = format.approximate(key);
         appendExact(n, key, value, n * value);
+        long significand = format.significand(key);
+        if (n > 1 && significand <= Integer.MAX_VALUE && n <= Integer.MAX_VALUE) { // n · significand < 2^62
+            known.addScaled(n * significand, format.exponent(key));
+            return;
+        }
         for (long q = 0; q < n; q++) {
             known.add(value);
         }

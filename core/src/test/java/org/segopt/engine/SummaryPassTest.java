@@ -64,6 +64,32 @@ class SummaryPassTest {
                 forward.numerator(unit), "seed " + seed);
     }
 
+    /** A level's mass added at once (n · significand · 2^exponent) equals its values added one by one. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void scaledSumsEqualRepeatedSums(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        FloatFormat[] formats = FloatFormat.values();
+        ExactSum once = new ExactSum();
+        ExactSum oneByOne = new ExactSum();
+        for (int level = 0; level < 50; level++) {
+            FloatFormat f = formats[r.nextInt(formats.length)];
+            long key = 1 + r.nextLong(f.maxKey);
+            long n = 1 + r.nextInt(r.nextBoolean() ? 3 : 3000);
+            long significand = f.significand(key);
+            if (significand > Integer.MAX_VALUE) {
+                continue; // float64: one voxel at a time, as the table adds it
+            }
+            once.addScaled(n * significand, f.exponent(key));
+            for (long q = 0; q < n; q++) {
+                oneByOne.add(f.approximate(key));
+            }
+        }
+        assertEquals(oneByOne, once, "seed " + seed);
+        assertThrows(IllegalArgumentException.class, () -> once.addScaled(-1, -3));
+        assertThrows(IllegalArgumentException.class, () -> once.addScaled(1, 1));
+    }
+
     // ---- kernels ------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "seed {0}")
