@@ -49,9 +49,9 @@ final class PanamaHalfSummary {
     private PanamaHalfSummary() {
     }
 
-    /** Whether these kernels run here: vectors of at least 8 shorts (a group's units then fit 32 bits). */
+    /** Whether these kernels run here: vectors of at least 8 shorts, and a group's units (at most 2^24 a voxel) within 32 bits. */
     static boolean supported() {
-        return SHORTS.length() >= 8 && GROUP * (long) (MAX_KEY + 1) <= 1L << 32;
+        return SHORTS.length() >= 8 && GROUP * (1L << 24) <= 1L << 32;
     }
 
     /**
