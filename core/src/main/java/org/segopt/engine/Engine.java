@@ -355,8 +355,8 @@ public final class Engine {
             w.histogrammer.refine(m, w.table, w.unresolved, k);
             w.solver.solve(w.table, mass, metric);
         }
-        if (trySummary || (summary && metric == Weights.DICE && w.summarizer.learnsFrom(m))) {
-            w.summarizer.remember(m, w.solver, w.target); // the next call brackets the values found here
+        if (trySummary) { // no summary, or a bracket missed: the next call brackets the values found here
+            w.summarizer.remember(m, w.solver, w.target);
         }
         return w;
     }

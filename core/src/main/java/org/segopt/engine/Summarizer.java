@@ -18,9 +18,9 @@ import org.segopt.Marginal;
  * <p>Where the brackets come from: the previous call's exact τ* and cut (a training loop, a
  * benchmark), or else (float32, float64) an estimate from a sample of 1/64 of the voxels (at most
  * 2^19), in blocks of 64 at positions jittered by a hash so that no stride lines up with image
- * rows. A first float16 call takes the pattern histogram instead, one exact pass that needs no
- * sample, and leaves its τ* and cut for the next call. Owns its tables and reuses them; not
- * thread-safe.
+ * rows. A float16 call without such brackets takes the pattern histogram instead, one exact
+ * pass that needs no sample, and leaves its τ* and cut for the next call. Owns its tables and
+ * reuses them; not thread-safe.
  */
 final class Summarizer {
     /** Most voxels one bracket may capture (8 MB of keys; the buffers grow only as needed). */
@@ -44,7 +44,6 @@ final class Summarizer {
     /** Constant layouts, so that the sample's reads compile to plain loads. */
     private static final ValueLayout.OfInt INTS = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONGS = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfShort SHORTS = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     private final PassBackend passes;
     private final LevelSummary summary = new LevelSummary(CAPACITY);
@@ -78,27 +77,14 @@ final class Summarizer {
      * ones (a thresholded or clean label map, the jmh phantom) is cheaper by histograms, whose
      * first pass counts a uniform block after one vector scan; a network's soft output has no
      * such blocks. Decided by the previous call's outcome, or else by {@value #PROBES} probes of
-     * 64 voxels at jittered positions (16 Ki reads, against a pass over every voxel). A first
-     * float16 call is not summarized: its pattern histogram is one exact pass that needs no
-     * sample, and it leaves τ* and the cut for the next call's brackets (see {@link #learnsFrom}).
+     * 64 voxels at jittered positions (16 Ki reads, against a pass over every voxel).
      */
     boolean serves(Marginal m) {
         Encoding e = m.encoding();
         if ((e != Encoding.FLOAT32 && e != Encoding.FLOAT64 && e != Encoding.FLOAT16) || !passes.summarizes()) {
             return false;
         }
-        if (lastEncoding == e && !Double.isNaN(lastTau)) {
-            return true;
-        }
-        return e != Encoding.FLOAT16 && !mostlyUniform(m);
-    }
-
-    /**
-     * Whether a call that histogrammed m without trying a summary should {@link #remember} its τ*
-     * and cut: a float16 marginal that is not mostly uniform, on a backend with a summary pass.
-     */
-    boolean learnsFrom(Marginal m) {
-        return m.encoding() == Encoding.FLOAT16 && passes.summarizes() && !mostlyUniform(m);
+        return (lastEncoding == e && !Double.isNaN(lastTau)) || !mostlyUniform(m);
     }
 
     /** Probes of the uniformity test. */
@@ -138,12 +124,17 @@ final class Summarizer {
      * {@code volume} ≥ 0 or −1 (the default volume ⌊M + ½⌋) unless {@code cutNeeded} is false,
      * the Theorem 4 cut.
      *
-     * @return false when a bracket held too many voxels (the table is then not loaded)
+     * @return false when a bracket held too many voxels (the table is then not loaded), or,
+     *         without a pass, for a float16 call that has no previous call's brackets: its
+     *         pattern histogram is one exact pass, where a sample would cost more than it saves
      * @throws org.segopt.InvalidMarginalException at the first voxel whose value is not in [0, 1]
      */
     private boolean summarize(Marginal m, LevelTable table, long volume, boolean cutNeeded) {
         boolean guessed = !Double.isNaN(lastTau) && lastEncoding == m.encoding()
                 && (!cutNeeded || !Double.isNaN(lastCut)) && volume < 0;
+        if (!guessed && m.encoding() == Encoding.FLOAT16) {
+            return false;
+        }
         if (guessed) {
             tau = lastTau;
             cut = lastCut;
@@ -207,8 +198,13 @@ final class Summarizer {
     /**
      * τ*, the Theorem 4 cut at the default volume and that cut's bracket [low, high], as a first
      * call's sample estimates them: to measure the sample (jmh's {@code SummaryPieces}).
+     *
+     * @throws IllegalArgumentException for a float16 marginal, which is never sampled
      */
     double[] sampledEstimates(Marginal m) {
+        if (m.encoding() == Encoding.FLOAT16) {
+            throw new IllegalArgumentException("float16 marginals are not sampled");
+        }
         estimate(m, -1);
         return new double[] {tau, cut, cutLow, cutHigh};
     }
@@ -296,16 +292,16 @@ final class Summarizer {
      */
     private void estimate(Marginal m, long volume) {
         long n = m.voxels();
-        FloatFormat format = Keys.format(m);
+        boolean f32 = m.encoding() == Encoding.FLOAT32;
         long perGroup = (n + MAX_GROUPS - 1) / MAX_GROUPS; // at most MAX_GROUPS groups
         long step = n <= SAMPLE_ALL ? SAMPLE_BLOCK
                 : Math.max((long) SAMPLE_BLOCK * SAMPLE_BLOCK, (perGroup + SAMPLE_BLOCK - 1) / SAMPLE_BLOCK * SAMPLE_BLOCK);
         long groups = (n + step - 1) / step;
         int tasks = groups * SAMPLE_BLOCK >= PARALLEL_SAMPLE ? samples.length : 1;
         if (tasks == 1) {
-            samples[0].take(m, format, step, 0, groups);
+            samples[0].take(m, f32, step, 0, groups);
         } else { // the pass's threads would wait for the sample: they take a share each
-            ((Passes) passes).forEach(tasks, t -> samples[t].take(m, format, step, groups * t / tasks, groups * (t + 1) / tasks));
+            ((Passes) passes).forEach(tasks, t -> samples[t].take(m, f32, step, groups * t / tasks, groups * (t + 1) / tasks));
             for (int t = 1; t < tasks; t++) {
                 samples[0].absorb(samples[t]);
             }
@@ -389,15 +385,13 @@ final class Summarizer {
         long sampled;
         private final int[] gathered32 = new int[GATHER * SAMPLE_BLOCK];
         private final long[] gathered64 = new long[GATHER * SAMPLE_BLOCK];
-        private final short[] gathered16 = new short[GATHER * SAMPLE_BLOCK];
 
-        /** Samples groups [from, to) of m, {@code step} voxels each, one block of each (its bins must be clear). */
-        void take(Marginal m, FloatFormat format, long step, long from, long to) {
+        /** Samples groups [from, to) of the float32 or float64 m, {@code step} voxels each, one block of each (its bins must be clear). */
+        void take(Marginal m, boolean f32, long step, long from, long to) {
             long n = m.voxels();
             MemorySegment s = m.segments().getFirst();
             ValueLayout.OfInt ints = INTS.withOrder(m.byteOrder());
             ValueLayout.OfLong longs = LONGS.withOrder(m.byteOrder());
-            ValueLayout.OfShort shorts = SHORTS.withOrder(m.byteOrder());
             tinyMass = 0;
             sampled = 0;
             for (long batch = from; batch < to; batch += GATHER) {
@@ -408,17 +402,17 @@ final class Summarizer {
                     if (length == 0) {
                         continue; // the last group's block may start past the end
                     }
-                    switch (format) {
-                        case F32 -> MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
-                        case F64 -> MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
-                        default -> MemorySegment.copy(s, shorts, first * Short.BYTES, gathered16, filled, length);
+                    if (f32) {
+                        MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
+                    } else {
+                        MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
                     }
                     filled += length;
                 }
-                switch (format) {
-                    case F32 -> sample32(filled);
-                    case F64 -> sampleWidened(filled, false);
-                    default -> sampleWidened(filled, true);
+                if (f32) {
+                    sample32(filled);
+                } else {
+                    sample64(filled);
                 }
                 sampled += filled;
             }
@@ -454,14 +448,11 @@ final class Summarizer {
             tinyMass += tiny;
         }
 
-        /**
-         * As {@link #sample32} for gathered float64 values, binned by their float32 rounding, or
-         * ({@code f16}) gathered float16 patterns, binned by their float32 patterns (exact).
-         */
-        private void sampleWidened(int count, boolean f16) {
+        /** As {@link #sample32} for gathered float64 values, binned by their float32 rounding. */
+        private void sample64(int count) {
             double tiny = 0;
             for (int i = 0; i < count; i++) {
-                float v = f16 ? Float.float16ToFloat(gathered16[i]) : (float) Double.longBitsToDouble(gathered64[i]);
+                float v = (float) Double.longBitsToDouble(gathered64[i]);
                 int bits = Float.floatToRawIntBits(v);
                 if ((bits >>> 16) < TINY_BIN) {
                     tiny += v;

@@ -110,7 +110,7 @@ public final class ThresholdCalibrator {
                 histogrammer.refine(m, table, unresolved, k);
                 solver.solve(table, null);
             }
-            if (trySummary || summarizer.learnsFrom(m)) { // the next call brackets the τ* found here
+            if (trySummary) { // no summary, or a bracket missed: the next call brackets the τ* found here
                 summarizer.remember(m, solver, -1);
             }
         }
