@@ -151,28 +151,10 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public long summarize(Marginal m, long from, long to, LevelSummary summary) {
-        MemorySegment s = m.segments().getFirst();
-        boolean swap = swap(m);
+        KeyReader keys = KeyReader.of(m);
         FloatFormat format = Keys.format(m);
         for (long i = from; i < to; i++) {
-            long key;
-            switch (format) {
-                case F32 -> {
-                    int raw = s.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-                    int bits = swap ? Integer.reverseBytes(raw) : raw;
-                    key = bits == Integer.MIN_VALUE ? 0 : Integer.toUnsignedLong(bits);
-                }
-                case F64 -> {
-                    long raw = s.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
-                    long bits = swap ? Long.reverseBytes(raw) : raw;
-                    key = bits == Long.MIN_VALUE ? 0 : bits;
-                }
-                default -> { // float16, bfloat16
-                    short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
-                    int bits = Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw);
-                    key = bits == KeyReader.HALF_NEGATIVE_ZERO ? 0 : bits;
-                }
-            }
+            long key = keys.key(i);
             if (Long.compareUnsigned(key, format.maxKey) > 0) {
                 return i;
             }
