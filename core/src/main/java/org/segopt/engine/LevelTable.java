@@ -286,12 +286,9 @@ final class LevelTable {
         double value = format.approximate(key);
         appendExact(n, key, value, n * value);
         long significand = format.significand(key);
-        if (n > 1 && significand <= Integer.MAX_VALUE && n <= Integer.MAX_VALUE) { // n · significand < 2^62
-            known.addScaled(n * significand, format.exponent(key));
-            return;
-        }
-        for (long q = 0; q < n; q++) {
-            known.add(value);
+        long perAdd = significand == 0 ? n : ((1L << 62) - 1) / significand; // voxels whose mass one addScaled takes
+        for (long left = n; left > 0; left -= perAdd) {
+            known.addScaled(Math.min(left, perAdd) * significand, format.exponent(key));
         }
     }
 
