@@ -110,6 +110,16 @@ final class Histogrammer {
      */
     static void countHalves(PassBackend passes, Marginal view, Marginal m, long[] counts) {
         passes.countVotes(view, counts); // every u16 is a valid count of R = 65535
+        requireValidPatterns(passes, m, counts);
+    }
+
+    /**
+     * Moves the voxels {@code counts} (of every bit pattern of the float16 / bfloat16 m) holds at
+     * −0.0 to 0, and checks that it holds none at a pattern above 1.0's (see {@link #countHalves}).
+     *
+     * @throws org.segopt.InvalidMarginalException at the first invalid voxel (counts are then zero again)
+     */
+    static void requireValidPatterns(PassBackend passes, Marginal m, long[] counts) {
         counts[0] += counts[KeyReader.HALF_NEGATIVE_ZERO];
         counts[KeyReader.HALF_NEGATIVE_ZERO] = 0;
         long maxKey = Keys.format(m).maxKey;

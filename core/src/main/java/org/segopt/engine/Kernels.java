@@ -48,6 +48,12 @@ interface Kernels {
     long summarize(Marginal m, long from, long to, LevelSummary summary);
 
     /**
+     * Adds the bit patterns of the float16 voxels [from, to) to {@code counts}, lumping any of them
+     * below {@link PatternCounts#LUMPED_BELOW} it chooses (see {@link PassBackend#countPatterns}).
+     */
+    void countPatterns(Marginal m, long from, long to, PatternCounts counts);
+
+    /**
      * Writes the selection {@code key > level, or key == level for the first quota such voxels of
      * the range} (lowest index first) for voxels [from, to) into {@code out}; {@code from} is a
      * multiple of 64 and so is {@code to} unless it is n, so chunks own whole words.

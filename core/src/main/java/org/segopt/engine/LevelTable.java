@@ -91,6 +91,59 @@ final class LevelTable {
         unit = smallest == 0 ? 0 : Math.max(0, -format.exponent(smallest));
     }
 
+    /**
+     * The levels of a float16 pattern pass ({@link PatternCounts}, −0.0 already counted at 0):
+     * every pattern from {@link PatternCounts#LUMPED_BELOW} on is an exact level, and the voxels
+     * below it (lumped or counted) form one range level with its exact count and mass (its
+     * patterns are its units of 2^−24), as a summary's ranges ({@link #fromSummary}). Zeroes the
+     * counts.
+     *
+     * @throws IllegalStateException if the counts do not add up to m's voxels (a broken pass backend)
+     */
+    void loadPatterns(Marginal m, PatternCounts p) {
+        long[] counts = p.counts();
+        marginal = m;
+        format = Keys.format(m);
+        fromSummary = true;
+        size = 0;
+        reserve((int) Math.min(format.maxKey + 2 - PatternCounts.LUMPED_BELOW, m.voxels()));
+        long counted = 0;
+        for (int key = (int) format.maxKey; key >= PatternCounts.LUMPED_BELOW; key--) {
+            long n = counts[key];
+            if (n > 0) {
+                double value = format.approximate(key);
+                setExact(size++, n, key, value, n * value);
+                counts[key] = 0;
+                counted += n;
+            }
+        }
+        long lumped = p.lumpedVoxels();
+        long units = p.lumpedPatterns();
+        p.clearLump();
+        for (int key = 0; key < PatternCounts.LUMPED_BELOW; key++) {
+            lumped += counts[key];
+            units += counts[key] * key;
+            counts[key] = 0;
+        }
+        if (counted + lumped != m.voxels()) {
+            throw new IllegalStateException("a pattern pass counted " + (counted + lumped) + " of " + m.voxels()
+                    + " voxels: the pass backend is broken");
+        }
+        int smallest = size == 0 ? 0 : -format.exponent(keyLo[size - 1]);
+        int finest = 0;
+        if (lumped > 0) {
+            if (rangePool[0] == null) {
+                rangePool[0] = new ExactSum();
+            }
+            ExactSum mass = rangePool[0];
+            mass.clear();
+            mass.addScaled(units, -24);
+            finest = mass.finestGrid();
+            addRange(0, PatternCounts.LUMPED_BELOW - 1, lumped, mass);
+        }
+        unit = Math.max(0, Math.max(smallest, ExactSum.GRID_BITS * finest));
+    }
+
     /** Appends a level of {@code n} voxels at one key, whose value is about {@code value}, their sum about {@code levelSum}. */
     private void appendExact(long n, long key, double value, double levelSum) {
         setExact(append(), n, key, value, levelSum);

@@ -785,6 +785,15 @@ final class PanamaKernels implements Kernels {
     }
 
     @Override
+    public void countPatterns(Marginal m, long from, long to, PatternCounts counts) {
+        if (PanamaHalfSummary.supported()) {
+            PanamaHalfSummary.patterns(m, from, to, counts);
+        } else {
+            scalar.countPatterns(m, from, to, counts);
+        }
+    }
+
+    @Override
     public void select(Marginal m, long from, long to, long level, long quota, BitMask out) {
         boolean u8Votes = m.encoding() == Encoding.VOTES
                 && (m.elementType() == ElementType.UINT8 || m.elementType() == ElementType.BOOL);

@@ -95,6 +95,16 @@ public interface PassBackend {
     }
 
     /**
+     * Adds the bit patterns of every voxel of the float16 marginal m to {@code counts} (see
+     * {@link PatternCounts}: a backend may lump the voxels below {@link PatternCounts#LUMPED_BELOW}).
+     * −0.0 and invalid patterns are counted like any other: the engine checks them afterwards.
+     * This default lumps nothing: it takes the vote histogram of m's patterns read as u16.
+     */
+    default void countPatterns(Marginal m, PatternCounts counts) {
+        countVotes(Histogrammer.halfPatterns(m), counts.counts());
+    }
+
+    /**
      * The first voxel of m whose key exceeds {@code key}, or −1: the error path of a float16 or
      * bfloat16 histogram, whose counts showed an invalid pattern but not where. This default
      * scans the data on the host; a backend whose data the host cannot read (device-resident

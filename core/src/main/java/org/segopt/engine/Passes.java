@@ -151,6 +151,7 @@ final class Passes implements PassBackend {
     }
 
     private final ThreadLocal<FloatTables> threadTables = ThreadLocal.withInitial(FloatTables::new);
+    private final ThreadLocal<PatternCounts> threadPatterns = ThreadLocal.withInitial(PatternCounts::new);
     private final ThreadLocal<LevelSummary> threadSummaries = ThreadLocal.withInitial(() -> new LevelSummary(0));
 
     @Override
@@ -239,6 +240,19 @@ final class Passes implements PassBackend {
             own.setRequest(summary);
             return own;
         }, (from, to, own) -> kernels.summarize(m, from, to, own), summary::merge, summary);
+    }
+
+    /** {@link Kernels#countPatterns} on every pool thread, each into its own counts, merged exactly. */
+    @Override
+    public void countPatterns(Marginal m, PatternCounts counts) {
+        if (chunks(m.voxels()) <= 1) {
+            kernels.countPatterns(m, 0, m.voxels(), counts);
+            return;
+        }
+        claimRanges(m.voxels(), threadPatterns::get, (from, to, own) -> {
+            kernels.countPatterns(m, from, to, own);
+            return -1;
+        }, counts::absorb, counts);
     }
 
     /**

@@ -163,6 +163,17 @@ final class ScalarKernels implements Kernels {
         return -1;
     }
 
+    /** The reference pattern pass: every voxel's raw u16 pattern counted, none lumped. */
+    @Override
+    public void countPatterns(Marginal m, long from, long to, PatternCounts counts) {
+        MemorySegment s = m.segments().getFirst();
+        boolean swap = swap(m);
+        for (long i = from; i < to; i++) {
+            short raw = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
+            counts.add(Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw), 1);
+        }
+    }
+
     /** Adds one valid key of value v to a summary: the reference every summary kernel must equal. */
     static void summarizeKey(long key, double v, LevelSummary summary) {
         summary.mass().add(v);

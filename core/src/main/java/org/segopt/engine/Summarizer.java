@@ -18,9 +18,9 @@ import org.segopt.Marginal;
  * <p>Where the brackets come from: the previous call's exact τ* and cut (a training loop, a
  * benchmark), or else (float32, float64) an estimate from a sample of 1/64 of the voxels (at most
  * 2^19), in blocks of 64 at positions jittered by a hash so that no stride lines up with image
- * rows. A float16 call without such brackets takes the pattern histogram instead, one exact
- * pass that needs no sample, and leaves its τ* and cut for the next call. Owns its tables and
- * reuses them; not thread-safe.
+ * rows. A float16 call without such brackets counts its bit patterns instead, all values below
+ * 2^−13 lumped into one exact range ({@link PatternCounts}): one pass that needs no sample. Owns
+ * its tables and reuses them; not thread-safe.
  */
 final class Summarizer {
     /** Most voxels one bracket may capture (8 MB of keys; the buffers grow only as needed). */
@@ -122,18 +122,18 @@ final class Summarizer {
     /**
      * Runs one summary pass of m and loads {@code table} from it, bracketing τ* and, for
      * {@code volume} ≥ 0 or −1 (the default volume ⌊M + ½⌋) unless {@code cutNeeded} is false,
-     * the Theorem 4 cut.
+     * the Theorem 4 cut; a float16 call without the previous call's brackets runs a pattern
+     * pass instead ({@link #countPatterns}).
      *
-     * @return false when a bracket held too many voxels (the table is then not loaded), or,
-     *         without a pass, for a float16 call that has no previous call's brackets: its
-     *         pattern histogram is one exact pass, where a sample would cost more than it saves
+     * @return false when a bracket held too many voxels (the table is then not loaded)
      * @throws org.segopt.InvalidMarginalException at the first voxel whose value is not in [0, 1]
      */
     private boolean summarize(Marginal m, LevelTable table, long volume, boolean cutNeeded) {
         boolean guessed = !Double.isNaN(lastTau) && lastEncoding == m.encoding()
                 && (!cutNeeded || !Double.isNaN(lastCut)) && volume < 0;
         if (!guessed && m.encoding() == Encoding.FLOAT16) {
-            return false;
+            countPatterns(m, table);
+            return true;
         }
         if (guessed) {
             tau = lastTau;
@@ -155,6 +155,27 @@ final class Summarizer {
         }
         table.loadSummary(m, summary);
         return true;
+    }
+
+    /** A first float16 call's pattern counts: allocated on the first such call, zero between uses. */
+    private PatternCounts patterns;
+
+    /**
+     * A float16 call without brackets: one pattern pass ({@link PatternCounts}), whose lump of
+     * values below 2^−13 becomes a range level; no sample, which would cost more than it saves.
+     */
+    private void countPatterns(Marginal m, LevelTable table) {
+        if (patterns == null) {
+            patterns = new PatternCounts();
+        }
+        passes.countPatterns(m, patterns);
+        try {
+            Histogrammer.requireValidPatterns(passes, m, patterns.counts());
+        } catch (RuntimeException e) {
+            patterns.clearLump();
+            throw e;
+        }
+        table.loadPatterns(m, patterns);
     }
 
     /** {@link #solve}'s answer when the summary could not decide everything. */

@@ -52,6 +52,11 @@ class DelegatingBackend implements PassBackend {
     }
 
     @Override
+    public void countPatterns(Marginal m, PatternCounts counts) {
+        inner.countPatterns(m, counts);
+    }
+
+    @Override
     public long firstKeyAbove(Marginal m, long key) {
         return inner.firstKeyAbove(m, key);
     }

@@ -553,6 +553,7 @@ class SummaryPassTest {
     static final class Counting extends DelegatingBackend {
         int summaries;
         int histograms;
+        int patterns;
 
         Counting(PassBackend passes) {
             super(passes);
@@ -568,6 +569,12 @@ class SummaryPassTest {
         public long countVotes(Marginal m, long[] hist) {
             histograms++;
             return super.countVotes(m, hist);
+        }
+
+        @Override
+        public void countPatterns(Marginal m, PatternCounts counts) {
+            patterns++;
+            super.countPatterns(m, counts);
         }
 
         @Override
