@@ -119,13 +119,54 @@ final class PanamaHalfSummary {
      * blocks of at most {@link PatternCounts#FLUSH} voxels between flushes of the int table.
      */
     static void patterns(Marginal m, long from, long to, PatternCounts counts) {
+        MemorySegment seg = m.segments().getFirst();
+        boolean swap = ScalarKernels.swap(m);
         for (long block = from; block < to; block += PatternCounts.FLUSH) {
             long end = Math.min(to, block + PatternCounts.FLUSH);
             if (counts.pendingVoxels + (end - block) > PatternCounts.FLUSH) {
                 counts.flush();
             }
-            patternBlock(m, block, end, counts);
+            for (long start = block; start < end; start += PanamaKernels.PATTERN_RANGE) {
+                long stop = Math.min(end, start + PanamaKernels.PATTERN_RANGE);
+                if (lumpableSamples(m, start, stop) >= LUMPABLE_SAMPLES) {
+                    patternBlock(m, start, stop, counts);
+                } else {
+                    PanamaKernels.scatterPatterns(seg, swap, start, stop, counts.pending);
+                    counts.pendingVoxels += stop - start;
+                }
+            }
         }
+    }
+
+    /**
+     * Sampled groups of a range that must be lumpable for {@link #patternBlock} to take it; with
+     * fewer (a dense output, few values below 2^−13) the plain scatter loop costs less.
+     */
+    private static final int LUMPABLE_SAMPLES = 4;
+
+    /**
+     * How many of {@link PanamaKernels#PATTERN_SAMPLES} groups of [from, to), one at a
+     * pseudo-random place in each of as many strides (as {@link PanamaKernels#uniformSamples}),
+     * hold only keys below {@link PatternCounts#LUMPED_BELOW}; all of them for a range too short to
+     * sample.
+     */
+    private static int lumpableSamples(Marginal m, long from, long to) {
+        MemorySegment seg = m.segments().getFirst();
+        long stride = (to - from) / GROUP / PanamaKernels.PATTERN_SAMPLES;
+        if (stride == 0) {
+            return PanamaKernels.PATTERN_SAMPLES;
+        }
+        short slow = (short) -PatternCounts.LUMPED_BELOW;
+        int lumpable = 0;
+        for (int j = 0; j < PanamaKernels.PATTERN_SAMPLES; j++) {
+            long i = from + (j * stride + (j * 0x9E37_79B9_7F4A_7C15L >>> 40) % stride) * GROUP;
+            ShortVector any = ShortVector.zero(SHORTS);
+            for (int k = 0; k < VECTORS; k++) {
+                any = any.or(ShortVector.fromMemorySegment(SHORTS, seg, 2 * (i + (long) k * SHORTS.length()), m.byteOrder()));
+            }
+            lumpable += any.and(slow).compare(VectorOperators.EQ, (short) 0).allTrue() ? 1 : 0;
+        }
+        return lumpable;
     }
 
     /**
