@@ -90,6 +90,12 @@ class PatternPassTest {
         assertTrue(!tiny || inside, "τ* lies inside the lump, seed " + seed);
         assertEquals(1, passes.patterns, "seed " + seed);
         assertEquals(inside ? 1 : 0, passes.histograms, "a decision inside the lump, seed " + seed);
+        if (inside && volume < 0) { // after a miss, the summary around the histogram's τ* and cut
+            assertEquals(expected, e.analyze(m), "seed " + seed);
+            assertEquals(1, passes.patterns, "seed " + seed);
+            assertEquals(1, passes.summaries, "seed " + seed);
+            assertEquals(1, passes.histograms, "seed " + seed);
+        }
         ThresholdCalibrator calibrator = new ThresholdCalibrator();
         for (int call = 0; call < 2; call++) {
             Calibration c = calibrator.calibrate(m);
