@@ -91,46 +91,87 @@ final class LevelTable {
         unit = smallest == 0 ? 0 : Math.max(0, -format.exponent(smallest));
     }
 
+    /** Keys per block of a float16 pattern table ({@link #loadPatterns}): 2^6, 16 blocks per binade. */
+    static final int PATTERN_BLOCK_BITS = 6;
+    /** Blocks of a float16 pattern table up to 1.0's key. */
+    static final int PATTERN_BLOCKS = (int) (FloatFormat.F16.maxKey >>> PATTERN_BLOCK_BITS) + 1;
+    /** A marginal this large could overflow a block's units in a long: all its blocks load exact. */
+    private static final long BLOCK_UNITS_LIMIT = 1L << 38;
+    /** The exact sums of a pattern table's range levels, one per block (allocated on first use). */
+    private ExactSum[] blockSums;
+    /** Per block of the pattern table last loaded: voxels, units, least and greatest occupied pattern, patterns occupied. */
+    private final long[] blockVoxels = new long[PATTERN_BLOCKS];
+    private final long[] blockUnits = new long[PATTERN_BLOCKS];
+    private final int[] blockLowest = new int[PATTERN_BLOCKS];
+    private final int[] blockHighest = new int[PATTERN_BLOCKS];
+    private final int[] blockOccupied = new int[PATTERN_BLOCKS];
+
     /**
-     * The levels of a float16 pattern pass ({@link PatternCounts}, −0.0 already counted at 0):
-     * every pattern from {@link PatternCounts#LUMPED_BELOW} on is an exact level, and the voxels
-     * below it (lumped or counted) form one range level with its exact count and mass (its
-     * patterns are its units of 2^−24), as a summary's ranges ({@link #fromSummary}). Zeroes the
-     * counts.
+     * The levels of a float16 pattern pass ({@link PatternCounts}, −0.0 already counted at 0). The
+     * voxels below {@link PatternCounts#LUMPED_BELOW} (lumped or counted) form one range level with
+     * its exact count and mass (its patterns are its units of 2^−24); above it, each block of
+     * 2^{@value #PATTERN_BLOCK_BITS} patterns is one level, exact where it holds one pattern or its
+     * bit in {@code exactBlocks} is set (then one level per pattern), else a range from its least
+     * to its greatest pattern with its exact count and mass, as a summary's ranges
+     * ({@link #fromSummary}). A solve over 200-odd levels instead of one per pattern (13-15 thousand
+     * on the soft phantoms) then names the few blocks to load exact (see {@link Summarizer}), and
+     * {@code reload} loads the same counts again with more blocks exact, reading only those.
+     * Leaves the counts as they are.
      *
      * @throws IllegalStateException if the counts do not add up to m's voxels (a broken pass backend)
      */
-    void loadPatterns(Marginal m, PatternCounts p) {
+    void loadPatterns(Marginal m, PatternCounts p, long[] exactBlocks, boolean reload) {
         long[] counts = p.counts();
         marginal = m;
         format = Keys.format(m);
         fromSummary = true;
         size = 0;
-        reserve((int) Math.min(format.maxKey + 2 - PatternCounts.LUMPED_BELOW, m.voxels()));
+        if (blockSums == null) {
+            blockSums = new ExactSum[PATTERN_BLOCKS];
+        }
+        boolean allExact = m.voxels() >= BLOCK_UNITS_LIMIT;
+        int lumpBlocks = PatternCounts.LUMPED_BELOW >>> PATTERN_BLOCK_BITS;
+        if (!reload) {
+            measureBlocks(counts, lumpBlocks);
+        }
         long counted = 0;
-        for (int key = (int) format.maxKey; key >= PatternCounts.LUMPED_BELOW; key--) {
-            long n = counts[key];
-            if (n > 0) {
-                double value = format.approximate(key);
-                setExact(size++, n, key, value, n * value);
-                counts[key] = 0;
-                counted += n;
+        int finest = 0;
+        for (int b = PATTERN_BLOCKS - 1; b >= lumpBlocks; b--) {
+            long n = blockVoxels[b];
+            counted += n;
+            if (n == 0) {
+                continue;
             }
+            if (blockOccupied[b] == 1 || allExact || (exactBlocks[b >>> 6] & (1L << b)) != 0) {
+                for (int key = blockHighest[b]; key >= blockLowest[b]; key--) {
+                    long c = counts[key];
+                    if (c != 0) {
+                        double value = format.approximate(key);
+                        appendExact(c, key, value, c * value);
+                    }
+                }
+                continue;
+            }
+            if (blockSums[b] == null) {
+                blockSums[b] = new ExactSum();
+            }
+            ExactSum mass = blockSums[b];
+            mass.clear();
+            mass.addScaled(blockUnits[b], -24);
+            finest = Math.max(finest, mass.finestGrid());
+            addRange(blockLowest[b], blockHighest[b], n, mass);
         }
         long lumped = p.lumpedVoxels();
         long units = p.lumpedPatterns();
-        p.clearLump();
         for (int key = 0; key < PatternCounts.LUMPED_BELOW; key++) {
             lumped += counts[key];
             units += counts[key] * key;
-            counts[key] = 0;
         }
         if (counted + lumped != m.voxels()) {
             throw new IllegalStateException("a pattern pass counted " + (counted + lumped) + " of " + m.voxels()
                     + " voxels: the pass backend is broken");
         }
         int smallest = size == 0 ? 0 : -format.exponent(keyLo[size - 1]);
-        int finest = 0;
         if (lumped > 0) {
             if (rangePool[0] == null) {
                 rangePool[0] = new ExactSum();
@@ -138,10 +179,38 @@ final class LevelTable {
             ExactSum mass = rangePool[0];
             mass.clear();
             mass.addScaled(units, -24);
-            finest = mass.finestGrid();
+            finest = Math.max(finest, mass.finestGrid());
             addRange(0, PatternCounts.LUMPED_BELOW - 1, lumped, mass);
         }
         unit = Math.max(0, Math.max(smallest, ExactSum.GRID_BITS * finest));
+    }
+
+    /** Each block's voxels, units, least and greatest pattern and patterns occupied, from the counts. */
+    private void measureBlocks(long[] counts, int lumpBlocks) {
+        for (int b = lumpBlocks; b < PATTERN_BLOCKS; b++) {
+            int first = b << PATTERN_BLOCK_BITS;
+            int last = Math.min(first + (1 << PATTERN_BLOCK_BITS), (int) format.maxKey + 1) - 1;
+            long n = 0;
+            long units = 0;
+            int lowest = -1;
+            int highest = -1;
+            int occupied = 0;
+            for (int key = first; key <= last; key++) {
+                long c = counts[key];
+                if (c != 0) {
+                    n += c;
+                    units += c * (format.significand(key) << (format.exponent(key) + 24));
+                    lowest = lowest < 0 ? key : lowest;
+                    highest = key;
+                    occupied++;
+                }
+            }
+            blockVoxels[b] = n;
+            blockUnits[b] = units;
+            blockLowest[b] = lowest;
+            blockHighest[b] = highest;
+            blockOccupied[b] = occupied;
+        }
     }
 
     /** Appends a level of {@code n} voxels at one key, whose value is about {@code value}, their sum about {@code levelSum}. */

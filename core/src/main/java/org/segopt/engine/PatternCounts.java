@@ -68,7 +68,7 @@ public final class PatternCounts {
         return lumpedPatterns;
     }
 
-    /** The count table, {@link #pending} folded in first: for the engine, which zeroes what it reads. */
+    /** The count table, {@link #pending} folded in first: for the engine, which {@linkplain #clear zeroes} it after use. */
     long[] counts() {
         flush();
         return counts;
@@ -98,8 +98,12 @@ public final class PatternCounts {
         other.lumpedPatterns = 0;
     }
 
-    /** Forgets the lump (the engine zeroes the counts as it reads them). */
-    void clearLump() {
+    /**
+     * Zeroes the lump and the counts of the valid patterns, 0 to 1.0's (the engine's checks leave
+     * every other count zero: {@link Histogrammer#requireValidPatterns}).
+     */
+    void clear() {
+        Arrays.fill(counts, 0, (int) FloatFormat.F16.maxKey + 1, 0);
         lumpedVoxels = 0;
         lumpedPatterns = 0;
     }

@@ -2,6 +2,7 @@ package org.segopt.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.math.BigInteger;
 import java.util.Arrays;
 import org.segopt.Encoding;
 import org.segopt.Marginal;
@@ -167,6 +168,9 @@ final class Summarizer {
      * (two threads: 6.8-7.2 ms against 8.0).
      */
     private boolean lumpedMost;
+    /** Whether the table holds the current call's pattern counts, and which of its blocks are loaded exact (a bit set). */
+    private boolean patternsLoaded;
+    private final long[] exactBlocks = new long[(LevelTable.PATTERN_BLOCKS + 63) / 64];
 
     /**
      * A float16 call without brackets, or after a pass that lumped most voxels: one pattern pass
@@ -178,14 +182,15 @@ final class Summarizer {
             patterns = new PatternCounts();
         }
         passes.countPatterns(m, patterns);
+        patternsLoaded = true;
         try {
             Histogrammer.requireValidPatterns(passes, m, patterns.counts());
-        } catch (RuntimeException e) {
-            patterns.clearLump();
+            lumpedMost = 2 * patterns.lumpedVoxels() >= m.voxels();
+            table.loadPatterns(m, patterns, exactBlocks, false);
+        } catch (RuntimeException e) { // an invalid voxel or a broken backend: the next call starts from zero
+            clearPatterns();
             throw e;
         }
-        lumpedMost = 2 * patterns.lumpedVoxels() >= m.voxels();
-        table.loadPatterns(m, patterns);
     }
 
     /** {@link #solve}'s answer when the summary could not decide everything. */
@@ -196,8 +201,9 @@ final class Summarizer {
      * decision exact, or says it could not (a bracket overflowed or missed: the caller
      * histograms). For the engine ({@code calibrating} false) it brackets the Theorem 4 cut at
      * {@code volume} (−1: ⌊M + ½⌋); the calibrator needs no cut but the smallest value ≥ τ*,
-     * which must then be a level of its own, not a range. A solved call's τ* and cut are the
-     * next call's brackets.
+     * which must then be a level of its own, not a range. After a float16 pattern pass, the
+     * blocks of patterns such decisions fall into are loaded exact and solved again, without
+     * reading the data. A solved call's τ* and cut are the next call's brackets.
      *
      * @return the Theorem 4 volume decided on (−1 when calibrating), or {@link #NOT_SOLVED}
      */
@@ -206,14 +212,65 @@ final class Summarizer {
             return NOT_SOLVED;
         }
         solver.solve(table, null);
-        long target = calibrating ? -1 : volume >= 0 ? volume : solver.defaultVolume();
-        int greatest = solver.lastAboveThreshold(false);
-        if (solver.unresolved(target, unresolved) > 0 || (calibrating && greatest >= 0 && !table.exact(greatest))) {
-            forget();
-            return NOT_SOLVED;
+        BigInteger mass = null; // known after the first solve: a pattern table's reloads keep it
+        for (;;) {
+            long target = calibrating ? -1 : volume >= 0 ? volume : solver.defaultVolume();
+            int k = solver.unresolved(target, unresolved);
+            int greatest = solver.lastAboveThreshold(false);
+            if (calibrating && greatest >= 0 && !table.exact(greatest) && k < unresolved.length) {
+                unresolved[k++] = greatest;
+            }
+            if (k == 0) {
+                clearPatterns();
+                remember(m, solver, target);
+                return target;
+            }
+            if (!loadExactBlocks(m, table, unresolved, k)) {
+                clearPatterns();
+                forget();
+                return NOT_SOLVED;
+            }
+            mass = mass == null ? solver.exactMass() : mass;
+            solver.solve(table, mass);
         }
-        remember(m, solver, target);
-        return target;
+    }
+
+    /**
+     * After a pattern pass: reloads {@code table} with the blocks of levels {@code indices[0..k)}
+     * exact (see {@link LevelTable#loadPatterns}), unless one of them is the lump, whose
+     * patterns the pass did not keep; false then, and after a summary pass, whose ranges cannot
+     * be split.
+     */
+    private boolean loadExactBlocks(Marginal m, LevelTable table, int[] indices, int k) {
+        if (!patternsLoaded) {
+            return false;
+        }
+        boolean more = false; // a block not yet exact: without one, reloading would loop
+        for (int j = 0; j < k; j++) {
+            long first = table.keyLo[indices[j]];
+            if (first < PatternCounts.LUMPED_BELOW) {
+                return false;
+            }
+            int word = (int) (first >>> (LevelTable.PATTERN_BLOCK_BITS + 6));
+            long bit = 1L << (first >>> LevelTable.PATTERN_BLOCK_BITS);
+            more |= (exactBlocks[word] & bit) == 0;
+            exactBlocks[word] |= bit;
+        }
+        if (!more) {
+            clearPatterns();
+            throw new IllegalStateException("a float16 block loaded exact is still a range");
+        }
+        table.loadPatterns(m, patterns, exactBlocks, true);
+        return true;
+    }
+
+    /** Zeroes the pattern counts and the exact blocks after a call that loaded them. */
+    private void clearPatterns() {
+        if (patternsLoaded) {
+            patterns.clear();
+            Arrays.fill(exactBlocks, 0);
+            patternsLoaded = false;
+        }
     }
 
     /**
