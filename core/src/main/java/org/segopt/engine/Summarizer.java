@@ -2,7 +2,6 @@ package org.segopt.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.math.BigInteger;
 import java.util.Arrays;
 import org.segopt.Encoding;
 import org.segopt.Marginal;
@@ -212,7 +211,6 @@ final class Summarizer {
             return NOT_SOLVED;
         }
         solver.solve(table, null);
-        BigInteger mass = null; // known after the first solve: a pattern table's reloads keep it
         for (;;) {
             long target = calibrating ? -1 : volume >= 0 ? volume : solver.defaultVolume();
             int k = solver.unresolved(target, unresolved);
@@ -230,8 +228,7 @@ final class Summarizer {
                 forget();
                 return NOT_SOLVED;
             }
-            mass = mass == null ? solver.exactMass() : mass;
-            solver.solve(table, mass);
+            solver.solve(table, null); // its exact mass again: a reload may change the table's denominator
         }
     }
 

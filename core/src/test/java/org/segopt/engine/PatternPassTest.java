@@ -127,6 +127,26 @@ class PatternPassTest {
                 "calibrator, seed " + seed);
     }
 
+    /** Inputs of 1 to 300 voxels of any valid pattern, few per block: every engine equals the histogram engine. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void smallInputsEqualTheHistogramEngine(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int round = 0; round < 50; round++) {
+            short[] patterns = new short[1 + r.nextInt(300)];
+            int lowest = r.nextBoolean() ? 0 : r.nextInt(ONE);
+            for (int i = 0; i < patterns.length; i++) {
+                patterns[i] = (short) (lowest + r.nextInt(ONE - lowest + 1));
+            }
+            Marginal m = marginal(patterns, r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+            Analysis expected = HISTOGRAMS.analyze(m);
+            for (Engine e : new Engine[] {Engine.scalar(), Engine.simd(), Engine.parallel(2)}) {
+                e.forgetGuesses();
+                assertEquals(expected, e.analyze(m), e.backend() + ", seed " + seed + " round " + round);
+            }
+        }
+    }
+
     /** −0.0 counts at 0: the marginal with −0.0 analyses as the one with +0.0. */
     @Test
     void negativeZeroCountsAtZero() {
