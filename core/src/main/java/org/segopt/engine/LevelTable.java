@@ -95,13 +95,14 @@ final class LevelTable {
     static final int PATTERN_BLOCK_BITS = 6;
     /** Blocks of a float16 pattern table up to 1.0's key. */
     static final int PATTERN_BLOCKS = (int) (FloatFormat.F16.maxKey >>> PATTERN_BLOCK_BITS) + 1;
-    /** A marginal this large could overflow a block's units in a long: all its blocks load exact. */
-    private static final long BLOCK_UNITS_LIMIT = 1L << 38;
-    /** The exact sums of a pattern table's range levels, one per block (allocated on first use). */
-    private ExactSum[] blockSums;
-    /** Per block of the pattern table last loaded: voxels, units, least and greatest occupied pattern, patterns occupied. */
+    /** A marginal this large could overflow a block's rest in a long: all its blocks load exact. */
+    private static final long BLOCK_REST_LIMIT = 1L << 56;
+    /**
+     * Per block of the pattern table last loaded: voxels, Σ count · (pattern − least pattern), least
+     * and greatest occupied pattern, patterns occupied.
+     */
     private final long[] blockVoxels = new long[PATTERN_BLOCKS];
-    private final long[] blockUnits = new long[PATTERN_BLOCKS];
+    private final long[] blockRest = new long[PATTERN_BLOCKS];
     private final int[] blockLowest = new int[PATTERN_BLOCKS];
     private final int[] blockHighest = new int[PATTERN_BLOCKS];
     private final int[] blockOccupied = new int[PATTERN_BLOCKS];
@@ -112,8 +113,10 @@ final class LevelTable {
      * its exact count and mass (its patterns are its units of 2^−24); above it, each block of
      * 2^{@value #PATTERN_BLOCK_BITS} patterns is one level, exact where it holds one pattern or its
      * bit in {@code exactBlocks} is set (then one level per pattern), else a range from its least
-     * to its greatest pattern with its exact count and mass, as a summary's ranges
-     * ({@link #fromSummary}). A solve over 200-odd levels instead of one per pattern (13-15 thousand
+     * to its greatest pattern, as a summary's ranges ({@link #fromSummary}), whose exact mass is
+     * that of a float bin: its patterns share one exponent, so it is (count · significand(least)
+     * + Σ count · (pattern − least)) · 2^exponent, and {@link #sumNumerator} adds such levels in
+     * 128-bit integers, one BigInteger step per exponent. A solve over 200-odd levels instead of one per pattern (13-15 thousand
      * on the soft phantoms) then names the few blocks to load exact (see {@link Summarizer}), and
      * {@code reload} loads the same counts again with more blocks exact, reading only those.
      * Leaves the counts as they are.
@@ -126,10 +129,7 @@ final class LevelTable {
         format = Keys.format(m);
         fromSummary = true;
         size = 0;
-        if (blockSums == null) {
-            blockSums = new ExactSum[PATTERN_BLOCKS];
-        }
-        boolean allExact = m.voxels() >= BLOCK_UNITS_LIMIT;
+        boolean allExact = m.voxels() >= BLOCK_REST_LIMIT;
         int lumpBlocks = PatternCounts.LUMPED_BELOW >>> PATTERN_BLOCK_BITS;
         if (!reload) {
             measureBlocks(counts, lumpBlocks);
@@ -152,14 +152,17 @@ final class LevelTable {
                 }
                 continue;
             }
-            if (blockSums[b] == null) {
-                blockSums[b] = new ExactSum();
-            }
-            ExactSum mass = blockSums[b];
-            mass.clear();
-            mass.addScaled(blockUnits[b], -24);
-            finest = Math.max(finest, mass.finestGrid());
-            addRange(blockLowest[b], blockHighest[b], n, mass);
+            int i = append();
+            count[i] = n;
+            rangeSum[i] = null;
+            keyLo[i] = blockLowest[b];
+            keyHi[i] = blockHighest[b];
+            restHigh[i] = 0;
+            restLow[i] = blockRest[b];
+            depth[i] = 0;
+            lo[i] = format.approximate(keyLo[i]);
+            hi[i] = format.approximate(keyHi[i]);
+            sum[i] = n * lo[i] + scaled(blockRest[b], format.exponent(keyLo[i]));
         }
         long lumped = p.lumpedVoxels();
         long units = p.lumpedPatterns();
@@ -185,28 +188,28 @@ final class LevelTable {
         unit = Math.max(0, Math.max(smallest, ExactSum.GRID_BITS * finest));
     }
 
-    /** Each block's voxels, units, least and greatest pattern and patterns occupied, from the counts. */
+    /** Each block's voxels, rest, least and greatest pattern and patterns occupied, from the counts. */
     private void measureBlocks(long[] counts, int lumpBlocks) {
         for (int b = lumpBlocks; b < PATTERN_BLOCKS; b++) {
             int first = b << PATTERN_BLOCK_BITS;
             int last = Math.min(first + (1 << PATTERN_BLOCK_BITS), (int) format.maxKey + 1) - 1;
             long n = 0;
-            long units = 0;
+            long rest = 0;
             int lowest = -1;
             int highest = -1;
             int occupied = 0;
             for (int key = first; key <= last; key++) {
                 long c = counts[key];
                 if (c != 0) {
-                    n += c;
-                    units += c * (format.significand(key) << (format.exponent(key) + 24));
                     lowest = lowest < 0 ? key : lowest;
+                    n += c;
+                    rest += c * (key - lowest);
                     highest = key;
                     occupied++;
                 }
             }
             blockVoxels[b] = n;
-            blockUnits[b] = units;
+            blockRest[b] = rest;
             blockLowest[b] = lowest;
             blockHighest[b] = highest;
             blockOccupied[b] = occupied;
