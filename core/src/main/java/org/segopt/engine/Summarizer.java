@@ -131,7 +131,7 @@ final class Summarizer {
     private boolean summarize(Marginal m, LevelTable table, long volume, boolean cutNeeded) {
         boolean guessed = !Double.isNaN(lastTau) && lastEncoding == m.encoding()
                 && (!cutNeeded || !Double.isNaN(lastCut)) && volume < 0;
-        if (m.encoding() == Encoding.FLOAT16 && (!guessed || lumpedMost)) {
+        if (m.encoding() == Encoding.FLOAT16 && (!guessed || patternsPay)) {
             countPatterns(m, table);
             return true;
         }
@@ -160,19 +160,20 @@ final class Summarizer {
     /** A float16 call's pattern counts: allocated on the first such call, zero between uses. */
     private PatternCounts patterns;
     /**
-     * Whether the last pattern pass lumped at least half the voxels: then the next float16 call
-     * takes a pattern pass again rather than the summary, which costs more on such outputs (one
-     * thread, soft-confident float16 N = 100: 7.6-8.1 ms against 8.3-9.3, jmh's
-     * {@code HotMethods}); on a dense output (no values below 2^−13) the summary costs less
-     * (two threads: 6.8-7.2 ms against 8.0).
+     * Whether the last pattern pass lumped at least a quarter of the voxels: then the next float16
+     * call takes a pattern pass again rather than the summary, which costs more on such outputs
+     * (one thread, jmh's {@code HotMethods}: soft float16 N = 100, confident / uncertain, 6.8-8.2 /
+     * 7.2-8.7 ms against 7.4-9.4 / 8.5-9.8; the calibrator on the uncertain 128³ patch, 36 % of
+     * its groups lumped, 1.06-1.12 ms against 1.42-1.68); on a dense output (no values below
+     * 2^−13) the summary costs less (two threads: 6.8-7.2 ms against 8.0).
      */
-    private boolean lumpedMost;
+    private boolean patternsPay;
     /** Whether the table holds the current call's pattern counts, and which of its blocks are loaded exact (a bit set). */
     private boolean patternsLoaded;
     private final long[] exactBlocks = new long[(LevelTable.PATTERN_BLOCKS + 63) / 64];
 
     /**
-     * A float16 call without brackets, or after a pass that lumped most voxels: one pattern pass
+     * A float16 call without brackets, or after a pass that lumped a quarter of the voxels: one pattern pass
      * ({@link PatternCounts}), whose lump of values below 2^−13 becomes a range level; no sample,
      * which would cost more than it saves.
      */
@@ -184,7 +185,7 @@ final class Summarizer {
         patternsLoaded = true;
         try {
             Histogrammer.requireValidPatterns(passes, m, patterns.counts());
-            lumpedMost = 2 * patterns.lumpedVoxels() >= m.voxels();
+            patternsPay = 4 * patterns.lumpedVoxels() >= m.voxels();
             table.loadPatterns(m, patterns, exactBlocks, false);
         } catch (RuntimeException e) { // an invalid voxel or a broken backend: the next call starts from zero
             clearPatterns();
@@ -306,7 +307,7 @@ final class Summarizer {
     void forget() {
         lastTau = Double.NaN;
         lastCut = Double.NaN;
-        lumpedMost = false;
+        patternsPay = false;
     }
 
     /**
