@@ -16,8 +16,10 @@ import org.segopt.Segmentation;
  * The exact optimal-segmentation engine: analyses a {@link Marginal} without sorting its voxels.
  *
  * <p>Vote-type and 16-bit float marginals: one pass builds their exact histogram (at most R + 1 or
- * 2^16 levels) and the solver decides by exact rational comparisons; from the second call on, a
- * float16 marginal takes the summary pass below, bracketing the previous call's τ* and cut.
+ * 2^16 levels) and the solver decides by exact rational comparisons. A float16 analysis counts
+ * only its patterns from 2^−13 up, the values below lumped into one exact range
+ * ({@link PatternCounts}), or, on a dense output after a first call, takes the summary pass
+ * below, bracketing the previous call's τ* and cut.
  * float32 and float64 take one of two exact strategies, with identical results:
  * <ul>
  *   <li>a <em>summary pass</em> ({@link Summarizer}) for network outputs, where every voxel is

@@ -175,9 +175,11 @@ final class PanamaHalfSummary {
      * fast groups); a group of 1.0 throughout (an organ's interior) is counted in one step; any
      * other is scattered voxel by voxel into the int table (a group equal to the last pattern
      * scattered, tested instead, cost a third of the pass: the broadcast of a new pattern for the
-     * next group's test ran as Java code). −0.0 and invalid patterns fall into the last kind. On the soft-confident float16
-     * N = 100 volume this took 7.45 ms of one thread where scattering every voxel took 22.6 and a
-     * read pass 4.35 (a throwaway harness; jmh/README.md).
+     * next group's test ran as Java code). −0.0 and invalid patterns fall into the last kind. On
+     * the soft-confident float16 N = 100 volume a call takes 6.8-8.2 ms of one thread, most of
+     * the rest over a read being the scatter (jmh/README.md). The lumping is written out as in
+     * {@link #float16}, not shared: a helper returning the accumulator would box it whenever the
+     * JIT leaves it out of line.
      */
     private static void patternBlock(Marginal m, long from, long to, PatternCounts counts) {
         MemorySegment seg = m.segments().getFirst();
