@@ -109,12 +109,7 @@ class PatternPassTest {
     @MethodSource("seeds")
     void aFirstCallReportsTheFirstInvalidVoxel(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        short[] patterns = mixedGroups(r, 1 + r.nextInt(100_000));
-        for (int i = 0; i < patterns.length; i++) { // only valid ones, −0.0 among them
-            if (Short.toUnsignedInt(patterns[i]) > ONE && patterns[i] != (short) KeyReader.HALF_NEGATIVE_ZERO) {
-                patterns[i] = (short) r.nextInt(ONE + 1);
-            }
-        }
+        short[] patterns = mixedValid(r, 1 + r.nextInt(100_000));
         int bad = r.nextInt(patterns.length);
         short[] invalid = {0x7E00, (short) 0xB400, 0x3E00, 0x7C00, (short) 0x8001, 0x3C01};
         patterns[bad] = invalid[r.nextInt(invalid.length)];
@@ -164,6 +159,19 @@ class PatternPassTest {
         assertEquals(HISTOGRAMS.analyze(marginal(positive, ByteOrder.nativeOrder())), withNegative);
     }
 
+    /** A backend that keeps {@link PassBackend#countPatterns}'s default (no lump) gives the same analyses. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void theDefaultPatternPassLumpsNothingAndAgrees(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Marginal m = marginal(mixedValid(r, 1 + r.nextInt(100_000)), r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        PassBackend backend = new DelegatingBackend(new Passes(new PanamaKernels(), 2)); // it keeps the default
+        PatternCounts counts = count(backend, m);
+        assertEquals(0, counts.lumpedVoxels(), "seed " + seed);
+        assertSameLevels(count(new Passes(new ScalarKernels(), 1), m), counts, "seed " + seed);
+        assertEquals(HISTOGRAMS.analyze(m), Engine.of(backend).analyze(m), "seed " + seed);
+    }
+
     /** A backend whose counts miss a voxel is reported as broken, not analysed. */
     @Test
     void countsThatMissVoxelsAreRejected() {
@@ -171,7 +179,7 @@ class PatternPassTest {
         PassBackend broken = new DelegatingBackend(new Passes(new PanamaKernels(), 1)) {
             @Override
             public void countPatterns(Marginal marginal, PatternCounts counts) {
-                super.countPatterns(marginal, counts);
+                inner.countPatterns(marginal, counts);
                 counts.lump(-1, 0);
             }
         };
@@ -233,6 +241,17 @@ class PatternPassTest {
             }
         }
         return p;
+    }
+
+    /** {@link #mixedGroups} with every invalid pattern replaced by a valid one (−0.0 stays). */
+    private static short[] mixedValid(SplittableRandom r, int n) {
+        short[] patterns = mixedGroups(r, n);
+        for (int i = 0; i < patterns.length; i++) {
+            if (Short.toUnsignedInt(patterns[i]) > ONE && patterns[i] != (short) KeyReader.HALF_NEGATIVE_ZERO) {
+                patterns[i] = (short) r.nextInt(ONE + 1);
+            }
+        }
+        return patterns;
     }
 
     /** Keys from the lump to 1.0, with one group in 40 lumpable and an invalid pattern now and then. */

@@ -574,7 +574,7 @@ class SummaryPassTest {
         @Override
         public void countPatterns(Marginal m, PatternCounts counts) {
             patterns++;
-            super.countPatterns(m, counts);
+            inner.countPatterns(m, counts);
         }
 
         @Override
