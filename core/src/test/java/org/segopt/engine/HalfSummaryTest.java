@@ -28,6 +28,8 @@ class HalfSummaryTest {
     private static final Engine HISTOGRAMS = SummaryPassTest.HISTOGRAMS;
     private static final Engine PARALLEL = Engine.parallel(2);
     private static final int ONE = (int) FloatFormat.F16.maxKey;
+    /** Invalid float16 patterns: NaN, −0.25, 1.5, +∞, the smallest negative value, the next value above 1. */
+    static final short[] INVALID = {0x7E00, (short) 0xB400, 0x3E00, 0x7C00, (short) 0x8001, 0x3C01};
 
     static Stream<Long> seeds() {
         return LongStream.range(0, 60).boxed();
@@ -86,9 +88,7 @@ class HalfSummaryTest {
         SplittableRandom r = new SplittableRandom(seed);
         short[] patterns = softPatterns(r, 1 + r.nextInt(100_000));
         int bad = r.nextInt(patterns.length);
-        // NaN, −0.25, 1.5, +∞, the smallest negative value, the next value above 1.
-        short[] invalid = {0x7E00, (short) 0xB400, 0x3E00, 0x7C00, (short) 0x8001, 0x3C01};
-        patterns[bad] = invalid[r.nextInt(invalid.length)];
+        patterns[bad] = INVALID[r.nextInt(INVALID.length)];
         if (r.nextBoolean() && bad + 1 < patterns.length) {
             patterns[bad + 1 + r.nextInt(patterns.length - bad - 1)] = (short) 0xBC00; // a later −1 too
         }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
-import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,12 +25,8 @@ class PatternPassTest {
     private static final int ONE = (int) FloatFormat.F16.maxKey;
     private static final int LUMP = PatternCounts.LUMPED_BELOW;
 
-    static Stream<Long> seeds() {
-        return LongStream.range(0, 60).boxed();
-    }
-
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
+    @MethodSource("org.segopt.engine.HalfSummaryTest#seeds")
     void vectorAndParallelCountsEqualTheScalarOnes(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int n = r.nextInt(4) == 0 ? r.nextInt(200) : 1 + r.nextInt(600_000);
@@ -52,7 +46,7 @@ class PatternPassTest {
 
     /** A first call on a soft output takes one pattern pass, no histogram and no sample, and equals the histogram engine. */
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
+    @MethodSource("org.segopt.engine.HalfSummaryTest#seeds")
     void aFirstCallTakesOnePatternPass(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         short[] patterns = halves(SummaryPassTest.softValues(r, 70_000 + r.nextInt(200_000)));
@@ -73,7 +67,7 @@ class PatternPassTest {
      * there: the call falls back to the exact histogram and gets its results.
      */
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
+    @MethodSource("org.segopt.engine.HalfSummaryTest#seeds")
     void decisionsInsideTheLumpFallBackToTheHistogram(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         boolean tiny = r.nextBoolean();
@@ -106,13 +100,12 @@ class PatternPassTest {
 
     /** A first call reports the first invalid voxel, wherever the pattern pass counted it. */
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
+    @MethodSource("org.segopt.engine.HalfSummaryTest#seeds")
     void aFirstCallReportsTheFirstInvalidVoxel(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         short[] patterns = mixedValid(r, 1 + r.nextInt(100_000));
         int bad = r.nextInt(patterns.length);
-        short[] invalid = {0x7E00, (short) 0xB400, 0x3E00, 0x7C00, (short) 0x8001, 0x3C01};
-        patterns[bad] = invalid[r.nextInt(invalid.length)];
+        patterns[bad] = HalfSummaryTest.INVALID[r.nextInt(HalfSummaryTest.INVALID.length)];
         Marginal m = marginal(patterns, ByteOrder.nativeOrder());
         Engine e = Engine.parallel(2);
         e.forgetGuesses();
@@ -124,7 +117,7 @@ class PatternPassTest {
 
     /** Inputs of 1 to 300 voxels of any valid pattern, few per block: every engine equals the histogram engine. */
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
+    @MethodSource("org.segopt.engine.HalfSummaryTest#seeds")
     void smallInputsEqualTheHistogramEngine(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         for (int round = 0; round < 50; round++) {
@@ -161,7 +154,7 @@ class PatternPassTest {
 
     /** A backend that keeps {@link PassBackend#countPatterns}'s default (no lump) gives the same analyses. */
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
+    @MethodSource("org.segopt.engine.HalfSummaryTest#seeds")
     void theDefaultPatternPassLumpsNothingAndAgrees(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         Marginal m = marginal(mixedValid(r, 1 + r.nextInt(100_000)), r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
