@@ -159,7 +159,7 @@ final class PanamaHalfSummary {
         short slow = (short) -PatternCounts.LUMPED_BELOW;
         int lumpable = 0;
         for (int j = 0; j < PanamaKernels.PATTERN_SAMPLES; j++) {
-            long i = from + (j * stride + (j * 0x9E37_79B9_7F4A_7C15L >>> 40) % stride) * GROUP;
+            long i = PanamaKernels.sample(from, stride, j, GROUP);
             ShortVector any = ShortVector.zero(SHORTS);
             for (int k = 0; k < VECTORS; k++) {
                 any = any.or(ShortVector.fromMemorySegment(SHORTS, seg, 2 * (i + (long) k * SHORTS.length()), m.byteOrder()));

@@ -320,13 +320,22 @@ final class PanamaKernels implements Kernels {
         long stride = (upper - from) / lanes / PATTERN_SAMPLES;
         int uniform = 0;
         for (int j = 0; j < PATTERN_SAMPLES && stride > 0; j++) {
-            long i = from + (j * stride + (j * 0x9E37_79B9_7F4A_7C15L >>> 40) % stride) * lanes;
+            long i = sample(from, stride, j, lanes);
             ShortVector v = ShortVector.fromMemorySegment(SHORTS, s, 2 * i, m.byteOrder());
             if (v.compare(VectorOperators.EQ, v.lane(0)).allTrue()) {
                 uniform++;
             }
         }
         return uniform;
+    }
+
+    /**
+     * The first voxel of sample j of a range sampled in {@link #PATTERN_SAMPLES} strides of
+     * {@code stride} units of {@code unit} voxels from {@code from}: a pseudo-random unit of
+     * stride j, so that no sample lines up with image rows.
+     */
+    static long sample(long from, long stride, int j, int unit) {
+        return from + (j * stride + (j * 0x9E37_79B9_7F4A_7C15L >>> 40) % stride) * unit;
     }
 
     /** Adds each pattern of [from, to) to its count, voxel by voxel. */

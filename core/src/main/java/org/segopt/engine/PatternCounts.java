@@ -8,8 +8,10 @@ import java.util.Arrays;
  * their number and the sum of their patterns counted. Such a pattern (a value below 2^−13: the
  * subnormals and the least normal binade) is its value's number of units of 2^−24, so the lump
  * has an exact count and an exact mass. Most voxels of a network's float16 output lie there
- * (80-86 % of the 64-voxel groups of the soft phantoms), and a lumped group costs a few vector
- * additions where counting its patterns costs 64 scattered increments.
+ * (86.2 % and 80.0 % of the 64-voxel groups of the soft-confident and soft-uncertain N = 100
+ * phantoms hold only such values, NumPy over the files), and a lumped group costs a few vector
+ * additions where counting its patterns costs 64 scattered increments (1.2 ns each on one
+ * thread of this project's AMD EPYC, jmh/README.md).
  *
  * <p>The engine takes a first call's decisions from such counts (see {@link LevelTable#loadPatterns}):
  * the lump becomes one range level, and only a decision falling inside it (τ* or the Theorem 4

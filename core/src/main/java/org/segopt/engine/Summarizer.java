@@ -92,8 +92,8 @@ final class Summarizer {
 
     /**
      * Whether most of {@value #PROBES} blocks of 64 voxels spread over m hold one bit pattern
-     * each; for float16, most of those not all 0, as the float16 summary adds blocks of zeros
-     * (an underflowed background) at the speed of a read.
+     * each; for float16, most of those not all 0, as its pattern pass and summary add blocks of
+     * zeros (an underflowed background) with an OR and an add.
      */
     private static boolean mostlyUniform(Marginal m) {
         long n = m.voxels();
