@@ -20,7 +20,7 @@ import org.segopt.Marginal;
  * value and adds it to the exact mass on the {@link ExactSum} grids: adding 1.5 · 2 rounds v to a
  * multiple of 2^−51 (the sum's bit pattern then holds it), the exact remainder is rounded to
  * 2^−102 the same way, and so on, three times for float32 and four for float64 (no multiply: each
- * grid has its own constant). Nothing is scattered, so the loop's cost does not depend on the
+ * grid has its own constant; a float32 block whose values all reach 2^−79 needs two). Nothing is scattered, so the loop's cost does not depend on the
  * values. float32 blocks also record, per part of {@value #PART} voxels, their bounds and
  * first-grid sum: only a part whose values straddle a cut or a bracket is read again, from L1,
  * in sub-parts of {@value #SUB} voxels whose bounds a cheap loop finds first (a cut below a whole
@@ -101,6 +101,7 @@ final class PanamaSummary {
         ByteOrder order = m.byteOrder();
         long lowest = s.lowestKey();
         long[] grids = GRID_SUMS.get();
+        int gridCount = f64 ? 4 : 3; // float32: the grids the previous block needed
         long start = from;
         for (; start + BLOCK <= to; start += BLOCK) {
             long top;
@@ -109,8 +110,13 @@ final class PanamaSummary {
                 top = massOfBlock64(seg, order, start, grids);
                 vector = top <= F64_ONE && grids[0] == 0;
             } else {
-                top = massOfBlock32(seg, order, start, grids);
+                top = massOfBlock32(seg, order, start, gridCount, grids);
                 vector = top <= F32_ONE && grids[4] >= 0;
+                int needed = grids[4] >= TWO_GRIDS_LEAST32 ? 2 : 3;
+                if (vector && needed > gridCount) {
+                    top = massOfBlock32(seg, order, start, needed, grids);
+                }
+                gridCount = needed;
             }
             if (!vector) {
                 long bad = scalar.summarize(m, start, start + BLOCK, s);
@@ -119,7 +125,7 @@ final class PanamaSummary {
                 }
                 continue;
             }
-            addGrids(s.mass(), BLOCK, grids, f64 ? 4 : 3);
+            addGrids(s.mass(), BLOCK, grids, gridCount);
             if (top < lowest) {
                 continue;
             }
@@ -158,13 +164,25 @@ final class PanamaSummary {
     private static final ThreadLocal<long[]> GRID_SUMS = ThreadLocal.withInitial(() -> new long[SUB_MIN + SUBS]);
 
     /**
-     * The first loop over a float32 block: returns its largest bit pattern and writes into
-     * {@code out} the three grid lane sums (each carrying GRIDk's pattern per value) and the
-     * smallest bit pattern (negative when a value has its sign set: a negative value, or −0.0,
-     * which the scalar kernel takes). A method of its own so that the compiler keeps every
-     * vector in registers.
+     * The least float32 bit pattern, 2^−79, whose values lie on the second grid (their last bit is
+     * 2^−102 or more): a block whose values all reach it needs only two grids. On a network's
+     * output the organ-dense patches a training loop calibrates hold no smaller value, while a
+     * whole volume's background goes down to 1e-30 in most blocks.
      */
-    private static int massOfBlock32(MemorySegment seg, ByteOrder order, long start, long[] out) {
+    private static final int TWO_GRIDS_LEAST32 = Float.floatToRawIntBits(0x1p-79f);
+
+    /**
+     * The first loop over a float32 block: returns its largest bit pattern and writes into
+     * {@code out} the lane sums of the first {@code grids} (2 or 3) grids (each carrying GRIDk's
+     * pattern per value) and the smallest bit pattern (negative when a value has its sign set: a
+     * negative value, or −0.0, which the scalar kernel takes). With two grids the sum is exact
+     * only when that pattern reaches {@link #TWO_GRIDS_LEAST32}: the caller checks, and runs the
+     * block again with three when it does not. {@link #blocks} asks for the grids the previous
+     * block needed, so a volume pays the third grid's two operations per four voxels only where
+     * its values need it, and a block again only where that changes. A method of its own so that
+     * the compiler keeps every vector in registers.
+     */
+    private static int massOfBlock32(MemorySegment seg, ByteOrder order, long start, int grids, long[] out) {
         LongVector g2 = LongVector.zero(LONGS);
         LongVector g3 = LongVector.zero(LONGS);
         long g1Sum = 0;
@@ -187,7 +205,9 @@ final class PanamaSummary {
                 DoubleVector r = x.sub(y.sub(GRID1)); // the remainder, |r| ≤ 2^−52, exact
                 DoubleVector z = r.add(GRID2);
                 g2 = g2.add(z.reinterpretAsLongs());
-                g3 = g3.add(r.sub(z.sub(GRID2)).add(GRID3).reinterpretAsLongs());
+                if (grids > 2) {
+                    g3 = g3.add(r.sub(z.sub(GRID2)).add(GRID3).reinterpretAsLongs());
+                }
             }
             int partMax = max.reduceLanes(VectorOperators.MAX);
             int partMin = min.reduceLanes(VectorOperators.MIN);

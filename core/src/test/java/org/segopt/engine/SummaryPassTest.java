@@ -109,6 +109,35 @@ class SummaryPassTest {
         assertKernelsAgree(marginal(values, f64, order), request, seed);
     }
 
+    /**
+     * A float32 block whose values all reach 2^−79 takes two grids, any other three, and a block
+     * runs again when it needs more than the previous one: runs of each kind of block, the others
+     * holding values just below 2^−79 (whose last bit only the third grid holds), subnormals and
+     * zeros, sum as the scalar kernel sums them.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void blocksOfTwoAndThreeGridsSumAsTheScalarKernel(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double least = 0x1p-79;
+        double[] below = {Math.nextDown(0x1p-79f), Float.MIN_VALUE, 0x1.abcdefp-100, 0.0};
+        double[] values = new double[1 + r.nextInt(100_000)];
+        for (int i = 0; i < values.length; ) {
+            boolean two = r.nextBoolean();
+            double low = below[r.nextInt(below.length)]; // one kind per run, now and then
+            int rarity = 1 + r.nextInt(1024);
+            for (int k = 1 + r.nextInt(3 * PanamaSummary.BLOCK); k > 0 && i < values.length; k--, i++) {
+                double v = Math.min(1, Math.scalb(1 + r.nextDouble(), -r.nextInt(80))); // [2^−79, 1]
+                values[i] = two || r.nextInt(rarity) > 0 ? v : low;
+            }
+            if (two && r.nextBoolean()) {
+                values[i - 1] = least; // the least value two grids take, last in its run
+            }
+        }
+        ByteOrder order = r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+        assertKernelsAgree(marginal(values, false, order), randomRequest(r, false), seed);
+    }
+
     /** The vector kernel, on one thread and on three, summarizes m as the scalar kernel does. */
     private static void assertKernelsAgree(Marginal m, LevelSummary request, long seed) {
         LevelSummary scalar = summarize(new Passes(new ScalarKernels(), 1), m, request);
