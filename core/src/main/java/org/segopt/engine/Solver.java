@@ -115,21 +115,23 @@ final class Solver {
         }
         best = -1;
         score = 0;
+        double first = Double.NEGATIVE_INFINITY; // the two largest boundary scores, ties counted twice
+        double second = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < size; i++) {
             double d = metric.score(prefix[i], volume[i], mass);
             if (d > score) {
                 score = d;
                 best = i;
             }
-        }
-        double floor = score * (1 - eps);
-        int near = 0;
-        for (int i = 0; i < size && near < 2; i++) {
-            if (metric.score(prefix[i], volume[i], mass) >= floor) {
-                near++;
+            if (d > first) {
+                second = first;
+                first = d;
+            } else if (d > second) {
+                second = d;
             }
         }
-        if (near > 1) {
+        double floor = score * (1 - eps);
+        if (second >= floor) { // two boundaries within rounding of the best (one scan: a soft table has 10^4 levels)
             resolveBestExactly(floor);
         }
     }
