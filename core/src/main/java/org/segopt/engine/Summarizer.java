@@ -2,6 +2,7 @@ package org.segopt.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.segopt.Encoding;
 import org.segopt.Marginal;
@@ -475,6 +476,8 @@ final class Summarizer {
         long sampled;
         private final int[] gathered32 = new int[GATHER * SAMPLE_BLOCK];
         private final long[] gathered64 = new long[GATHER * SAMPLE_BLOCK];
+        private final MemorySegment heap32 = MemorySegment.ofArray(gathered32);
+        private final MemorySegment heap64 = MemorySegment.ofArray(gathered64);
 
         /** Samples groups [from, to) of the float32 or float64 m, {@code step} voxels each, one block of each (its bins must be clear). */
         void take(Marginal m, boolean f32, long step, long from, long to) {
@@ -482,6 +485,7 @@ final class Summarizer {
             MemorySegment s = m.segments().getFirst();
             ValueLayout.OfInt ints = INTS.withOrder(m.byteOrder());
             ValueLayout.OfLong longs = LONGS.withOrder(m.byteOrder());
+            boolean nativeOrder = m.byteOrder().equals(ByteOrder.nativeOrder());
             tinyMass = 0;
             sampled = 0;
             for (long batch = from; batch < to; batch += GATHER) {
@@ -492,8 +496,15 @@ final class Summarizer {
                     if (length == 0) {
                         continue; // the last group's block may start past the end
                     }
-                    if (f32) {
+                    // Native order: a plain byte copy. The copy through a layout cost about as
+                    // much again as the memory it reads (SummaryPieces: the sample 1.9-2.0 ms of
+                    // one thread on the soft volume, 1.1-1.6 ms as bytes).
+                    if (f32 && nativeOrder) {
+                        MemorySegment.copy(s, first * Float.BYTES, heap32, (long) filled * Float.BYTES, (long) length * Float.BYTES);
+                    } else if (f32) {
                         MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
+                    } else if (nativeOrder) {
+                        MemorySegment.copy(s, first * Double.BYTES, heap64, (long) filled * Double.BYTES, (long) length * Double.BYTES);
                     } else {
                         MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
                     }

@@ -341,7 +341,9 @@ class SummaryPassTest {
             SplittableRandom r = new SplittableRandom(seed);
             Counting passes = new Counting(new Passes(new PanamaKernels(), 2));
             Engine e = Engine.of(passes);
-            Marginal m = marginal(softValues(r, 200_000 + r.nextInt(100_000)), r.nextBoolean(), ByteOrder.nativeOrder());
+            boolean f64 = r.nextBoolean();
+            ByteOrder order = r.nextBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN; // the sample copies either
+            Marginal m = marginal(softValues(r, 200_000 + r.nextInt(100_000)), f64, order);
             Analysis first = e.analyze(m);
             assertEquals(1, passes.summaries, "seed " + seed);
             fallbacks += passes.histograms;
@@ -379,6 +381,37 @@ class SummaryPassTest {
         assertEquals(1, passes.summaries);
         assertEquals(0, passes.histograms, "the capped sample's brackets missed");
         assertEquals(HISTOGRAMS.analyze(m), first);
+    }
+
+    /**
+     * A first call's sample reads the same voxels whatever the layout: float32 and float64, in
+     * either byte order (native memory is copied as bytes, the other order through its layout),
+     * or a Java array give the same estimates, and τ*'s lies near the exact one. Rows of 512
+     * voxels, as a slice of a network's output, so that a block read from the wrong place moves
+     * the estimates.
+     */
+    @Test
+    void theSampleReadsTheSameVoxelsInEveryLayout() {
+        SplittableRandom r = new SplittableRandom(5);
+        double[] values = new double[(1 << 21) + 77];
+        for (int row = 0; row * 512 < values.length; row++) {
+            int center = r.nextInt(512);
+            int halfWidth = row % 3 == 0 ? 10 + r.nextInt(80) : -400;
+            for (int x = 0; x < 512 && row * 512 + x < values.length; x++) {
+                double logit = -(Math.abs(x - center) - halfWidth) / 3.0 + 2 * (r.nextDouble() - 0.5);
+                values[row * 512 + x] = (float) (1 / (1 + Math.exp(-logit)));
+            }
+        }
+        Summarizer summarizer = new Summarizer(new Passes(new PanamaKernels(), 2));
+        double[] expected = summarizer.sampledEstimates(Marginal.ofFloats(floats(values)));
+        for (boolean f64 : new boolean[] {false, true}) {
+            for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+                assertArrayEquals(expected, summarizer.sampledEstimates(marginal(values, f64, order)),
+                        (f64 ? "float64 " : "float32 ") + order);
+            }
+        }
+        double tau = HISTOGRAMS.analyze(Marginal.ofFloats(floats(values))).dice().threshold().doubleValue();
+        assertEquals(tau, expected[0], 0.02 * tau);
     }
 
     @Test
