@@ -20,12 +20,12 @@ import org.segopt.Marginal;
  * value and adds it to the exact mass on the {@link ExactSum} grids: adding 1.5 · 2 rounds v to a
  * multiple of 2^−51 (the sum's bit pattern then holds it), the exact remainder is rounded to
  * 2^−102 the same way, and so on, three times for float32 and four for float64 (no multiply: each
- * grid has its own constant; a float32 block whose values all reach 2^−79 needs two). Nothing is scattered, so the loop's cost does not depend on the
- * values. float32 blocks also record, per part of {@value #PART} voxels, their bounds and
- * first-grid sum: only a part whose values straddle a cut or a bracket is read again, from L1,
- * in sub-parts of {@value #SUB} voxels whose bounds a cheap loop finds first (a cut below a whole
- * part or sub-part takes its first-grid sum: values of at least 2^−24, the least cut, lie on that
- * grid). A bracket's loop counts the cut at its upper end too; other cuts go two to a loop; the
+ * grid has its own constant; a float32 block whose values all reach 2^−79 needs two). Nothing is
+ * scattered, so the loop's cost does not depend on the values. float32 blocks also record, per
+ * part of {@value #PART} voxels, their bounds and first-grid sum: only a part whose values
+ * straddle a cut or a bracket is read again, from L1, in sub-parts of {@value #SUB} voxels whose
+ * bounds a cheap loop finds first (a cut below a whole part or sub-part takes its first-grid sum:
+ * values of at least 2^−24, the least cut, lie on that grid). A bracket's loop counts the cut at its upper end too; other cuts go two to a loop; the
  * rare lanes inside a bracket are captured one by one. On a network's soft output most parts
  * are far from every organ, or inside one, and take the first loop only. (float64 blocks record
  * only their largest pattern; their second loops find each sub-part's bounds themselves.)
@@ -178,7 +178,7 @@ final class PanamaSummary {
      * negative value, or −0.0, which the scalar kernel takes). With two grids the sum is exact
      * only when that pattern reaches {@link #TWO_GRIDS_LEAST32}: the caller checks, and runs the
      * block again with three when it does not. {@link #blocks} asks for the grids the previous
-     * block needed, so a volume pays the third grid's two operations per four voxels only where
+     * block needed, so a volume pays the third grid's four operations per four voxels only where
      * its values need it, and a block again only where that changes. A method of its own so that
      * the compiler keeps every vector in registers.
      */

@@ -500,11 +500,13 @@ final class Summarizer {
                     // much again as the memory it reads (SummaryPieces: the sample 1.9-2.0 ms of
                     // one thread on the soft volume, 1.1-1.6 ms as bytes).
                     if (f32 && nativeOrder) {
-                        MemorySegment.copy(s, first * Float.BYTES, heap32, (long) filled * Float.BYTES, (long) length * Float.BYTES);
+                        MemorySegment.copy(s, first * Float.BYTES, heap32, (long) filled * Float.BYTES,
+                                (long) length * Float.BYTES);
                     } else if (f32) {
                         MemorySegment.copy(s, ints, first * Float.BYTES, gathered32, filled, length);
                     } else if (nativeOrder) {
-                        MemorySegment.copy(s, first * Double.BYTES, heap64, (long) filled * Double.BYTES, (long) length * Double.BYTES);
+                        MemorySegment.copy(s, first * Double.BYTES, heap64, (long) filled * Double.BYTES,
+                                (long) length * Double.BYTES);
                     } else {
                         MemorySegment.copy(s, longs, first * Double.BYTES, gathered64, filled, length);
                     }
