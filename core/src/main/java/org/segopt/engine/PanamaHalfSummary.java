@@ -1,7 +1,6 @@
 package org.segopt.engine;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -226,11 +225,7 @@ final class PanamaHalfSummary {
             }
         }
         table[MAX_KEY] += (int) run;
-        boolean swap = ScalarKernels.swap(m);
-        for (; i < to; i++) {
-            short raw = seg.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
-            table[Short.toUnsignedInt(swap ? Short.reverseBytes(raw) : raw)]++;
-        }
+        PanamaKernels.scatterPatterns(seg, ScalarKernels.swap(m), i, to, table); // the partial group at the end
         long lumped = lumpedGroups * GROUP;
         counts.lump(lumped, units + fold(own));
         counts.pendingVoxels += (to - from) - lumped;

@@ -167,7 +167,9 @@ final class PanamaSummary {
      * The least float32 bit pattern, 2^−79, whose values lie on the second grid (their last bit is
      * 2^−102 or more): a block whose values all reach it needs only two grids. On a network's
      * output the organ-dense patches a training loop calibrates hold no smaller value, while a
-     * whole volume's background goes down to 1e-30 in most blocks.
+     * whole volume's background goes down to 1e-30 (NumPy over the soft phantoms: every 2048-voxel
+     * block of the 128³ patches, 0-11 % of the N = 100 volumes'; the mass-only pass on the patches,
+     * jmh's {@code SummaryPieces}: 0.96-1.22 ms of one thread against 1.26-1.43 with three grids).
      */
     private static final int TWO_GRIDS_LEAST32 = Float.floatToRawIntBits(0x1p-79f);
 

@@ -31,6 +31,13 @@ class HalfSummaryTest {
     /** Invalid float16 patterns: NaN, −0.25, 1.5, +∞, the smallest negative value, the next value above 1. */
     static final short[] INVALID = {0x7E00, (short) 0xB400, 0x3E00, 0x7C00, (short) 0x8001, 0x3C01};
 
+    /** Puts one of the {@link #INVALID} patterns at a random voxel of {@code patterns}; returns which. */
+    static int plantInvalid(SplittableRandom r, short[] patterns) {
+        int bad = r.nextInt(patterns.length);
+        patterns[bad] = INVALID[r.nextInt(INVALID.length)];
+        return bad;
+    }
+
     static Stream<Long> seeds() {
         return LongStream.range(0, 60).boxed();
     }
@@ -87,8 +94,7 @@ class HalfSummaryTest {
     void everyKernelReportsTheFirstInvalidVoxel(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         short[] patterns = softPatterns(r, 1 + r.nextInt(100_000));
-        int bad = r.nextInt(patterns.length);
-        patterns[bad] = INVALID[r.nextInt(INVALID.length)];
+        int bad = plantInvalid(r, patterns);
         if (r.nextBoolean() && bad + 1 < patterns.length) {
             patterns[bad + 1 + r.nextInt(patterns.length - bad - 1)] = (short) 0xBC00; // a later −1 too
         }

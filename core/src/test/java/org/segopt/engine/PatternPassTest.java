@@ -104,8 +104,7 @@ class PatternPassTest {
     void aFirstCallReportsTheFirstInvalidVoxel(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         short[] patterns = mixedValid(r, 1 + r.nextInt(100_000));
-        int bad = r.nextInt(patterns.length);
-        patterns[bad] = HalfSummaryTest.INVALID[r.nextInt(HalfSummaryTest.INVALID.length)];
+        int bad = HalfSummaryTest.plantInvalid(r, patterns);
         Marginal m = marginal(patterns, ByteOrder.nativeOrder());
         Engine e = Engine.parallel(2);
         e.forgetGuesses();
